@@ -1,0 +1,71 @@
+# HomeRx: `make run` and `make test` work on a fresh machine (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: help setup run serve test lint system-deps python-deps node-deps migrate seed bench pictures clean
+
+help:
+	@echo "make run     install everything, load the catalogue and demo clinic, serve on $(HOST):$(PORT)"
+	@echo "make setup   the same without serving"
+	@echo "make test    install everything and run the whole suite (browser tests included)"
+	@echo "make serve   production-style: migrate, collectstatic, gunicorn + task worker"
+	@echo "make bench   run the benchmarks, write bench/results.json"
+
+# Debian packages: pango for WeasyPrint, fonts for every script, Chromium for browser tests.
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+python-deps: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-deps: node_modules/.installed
+
+migrate: python-deps node-deps
+	$(PY) manage.py migrate --noinput
+
+setup: system-deps python-deps node-deps migrate
+	$(PY) manage.py import_catalogue
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Serving HomeRx on http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: gunicorn (WEB_CONCURRENCY workers) and the background task worker.
+serve: system-deps python-deps node-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py db_worker & \
+	  TASKS_BACKEND=$${TASKS_BACKEND:-database} $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+test: system-deps python-deps node-deps
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: python-deps
+	$(VENV)/bin/ruff check .
+
+bench: system-deps python-deps node-deps
+	$(PY) bench/run.py
+
+pictures: python-deps
+	$(PY) manage.py picture_sheet -o pictures.html
+	@echo "Wrote pictures.html"
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,265 @@
+"""The dose of an exercise, and the one function that says it in plain language.
+
+``Dose`` is an abstract model shared by the catalogue's default dose
+(``Exercise``) and each program item (``ProgramItem``), so the bounds, the
+database constraints and the wording can never drift apart.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+SEPARATOR = " · "
+
+# (field, min, max): the one place the dose bounds are written down.
+BOUNDS = {
+    "sets": (1, 20),
+    "reps": (1, 100),
+    "duration_seconds": (5, 3600),
+    "hold_seconds": (0, 300),
+    "rest_seconds": (0, 600),
+    "times_per_day": (1, 6),
+    "days_per_week": (1, 7),
+}
+
+
+class Side(models.TextChoices):
+    NA = "na", _("Not applicable")
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    EACH = "each", _("Each side")
+    ALTERNATING = "alternating", _("Alternating")
+
+
+WEEKDAYS = [
+    ("mon", _("Mon")),
+    ("tue", _("Tue")),
+    ("wed", _("Wed")),
+    ("thu", _("Thu")),
+    ("fri", _("Fri")),
+    ("sat", _("Sat")),
+    ("sun", _("Sun")),
+]
+WEEKDAY_CODES = [code for code, _label in WEEKDAYS]
+
+
+def _bounded(field):
+    low, high = BOUNDS[field]
+    message = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+def _range_check(field, name):
+    low, high = BOUNDS[field]
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=f"%(app_label)s_%(class)s_{name}",
+    )
+
+
+class Dose(models.Model):
+    sets = models.PositiveSmallIntegerField(_("sets"), default=1, validators=_bounded("sets"))
+    reps = models.PositiveSmallIntegerField(_("reps"), null=True, blank=True, validators=_bounded("reps"))
+    duration_seconds = models.PositiveIntegerField(
+        _("duration (seconds)"),
+        null=True,
+        blank=True,
+        validators=_bounded("duration_seconds"),
+        help_text=_("For timed exercises, instead of reps."),
+    )
+    hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"), default=0, validators=_bounded("hold_seconds"))
+    rest_seconds = models.PositiveSmallIntegerField(_("rest (seconds)"), default=0, validators=_bounded("rest_seconds"))
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices, default=Side.NA)
+    times_per_day = models.PositiveSmallIntegerField(_("times a day"), default=1, validators=_bounded("times_per_day"))
+    days_per_week = models.PositiveSmallIntegerField(
+        _("days a week"), null=True, blank=True, default=7, validators=_bounded("days_per_week")
+    )
+    weekdays = models.CharField(
+        _("weekdays"),
+        max_length=27,
+        blank=True,
+        help_text=_("Chosen days, e.g. mon,wed,fri. Overrides days a week."),
+    )
+    load = models.CharField(_("load or resistance"), max_length=100, blank=True)
+    progression_note = models.CharField(_("progression"), max_length=300, blank=True)
+
+    DOSE_FIELDS = [
+        "sets",
+        "reps",
+        "duration_seconds",
+        "hold_seconds",
+        "rest_seconds",
+        "side",
+        "times_per_day",
+        "days_per_week",
+        "weekdays",
+        "load",
+        "progression_note",
+    ]
+
+    class Meta:
+        abstract = True
+        constraints = [
+            _range_check("sets", "sets_range"),
+            _range_check("reps", "reps_range"),
+            _range_check("duration_seconds", "duration_range"),
+            _range_check("hold_seconds", "hold_range"),
+            _range_check("rest_seconds", "rest_range"),
+            _range_check("times_per_day", "times_per_day_range"),
+            _range_check("days_per_week", "days_per_week_range"),
+            models.CheckConstraint(
+                condition=(Q(reps__isnull=False) & Q(duration_seconds__isnull=True))
+                | (Q(reps__isnull=True) & Q(duration_seconds__isnull=False)),
+                name="%(app_label)s_%(class)s_reps_xor_duration",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True) | Q(hold_seconds__lt=models.F("duration_seconds")),
+                name="%(app_label)s_%(class)s_hold_shorter_than_duration",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        clean_dose(self)
+
+    def dose_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.DOSE_FIELDS}
+
+    @property
+    def weekday_list(self) -> list[str]:
+        return [code for code in self.weekdays.split(",") if code] if self.weekdays else []
+
+    @property
+    def dose_text(self) -> str:
+        return describe_dose(self)
+
+    @property
+    def estimated_seconds(self) -> int:
+        return estimate_seconds(self)
+
+
+def clean_dose(dose) -> None:
+    """Cross-field rules, raised against the field a clinician has to change."""
+    errors = {}
+    if dose.reps is None and dose.duration_seconds is None:
+        errors["reps"] = _("Enter reps or a duration.")
+    elif dose.reps is not None and dose.duration_seconds is not None:
+        errors["duration_seconds"] = _("Enter reps or a duration, not both.")
+    if (
+        dose.duration_seconds is not None
+        and dose.hold_seconds is not None
+        and dose.hold_seconds >= dose.duration_seconds
+    ):
+        errors["hold_seconds"] = _("The hold must be shorter than the timed set (%(d)s seconds).") % {
+            "d": dose.duration_seconds
+        }
+    unknown = [code for code in (dose.weekdays or "").split(",") if code and code not in WEEKDAY_CODES]
+    if unknown:
+        errors["weekdays"] = _("Choose days from Mon to Sun.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def format_seconds(seconds: int) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes and rest:
+        return (
+            ngettext("%(m)d min", "%(m)d min", minutes) % {"m": minutes}
+            + " "
+            + ngettext("%(s)d second", "%(s)d seconds", rest) % {"s": rest}
+        )
+    if minutes:
+        return ngettext("%(m)d minute", "%(m)d minutes", minutes) % {"m": minutes}
+    return ngettext("%(s)d second", "%(s)d seconds", rest) % {"s": rest}
+
+
+def _volume(dose) -> str:
+    sets = dose.sets or 1
+    if dose.duration_seconds:
+        amount = format_seconds(dose.duration_seconds)
+    elif dose.reps:
+        amount = str(dose.reps)
+        if sets == 1:
+            return ngettext("%(n)d repetition", "%(n)d repetitions", dose.reps) % {"n": dose.reps}
+    else:
+        return ""
+    if sets == 1:
+        return amount
+    return _("%(sets)d sets of %(amount)s") % {"sets": sets, "amount": amount}
+
+
+_SIDE_TEXT = {
+    Side.LEFT: _("left side"),
+    Side.RIGHT: _("right side"),
+    Side.EACH: _("each side"),
+    Side.ALTERNATING: _("alternate sides"),
+}
+
+
+def _per_day(times: int) -> str:
+    if times == 1:
+        return _("once a day")
+    if times == 2:
+        return _("twice a day")
+    return _("%(n)d times a day") % {"n": times}
+
+
+def _days(dose) -> str:
+    codes = [code for code in (dose.weekdays or "").split(",") if code]
+    if codes:
+        if len(set(codes)) == 7:
+            return _("every day")
+        labels = dict(WEEKDAYS)
+        return ", ".join(str(labels[code]) for code in WEEKDAY_CODES if code in codes)
+    if not dose.days_per_week or dose.days_per_week == 7:
+        return _("every day")
+    return ngettext("%(n)d day a week", "%(n)d days a week", dose.days_per_week) % {"n": dose.days_per_week}
+
+
+def describe_dose(dose) -> str:
+    """The dose as the patient reads it, e.g.
+    "3 sets of 10 · hold 5 seconds · each side · twice a day · Mon, Wed, Fri".
+
+    Used everywhere a dose is shown: catalogue, builder, patient page, PDF.
+    Accepts anything with the ``Dose`` attributes (a model or a snapshot).
+    """
+    parts = [_volume(dose)]
+    if dose.hold_seconds:
+        parts.append(_("hold %(t)s") % {"t": format_seconds(dose.hold_seconds)})
+    side_text = _SIDE_TEXT.get(dose.side)
+    if side_text:
+        parts.append(str(side_text))
+    if dose.load:
+        parts.append(dose.load)
+    if dose.rest_seconds:
+        parts.append(_("rest %(t)s between sets") % {"t": format_seconds(dose.rest_seconds)})
+    parts.append(_per_day(dose.times_per_day or 1))
+    parts.append(_days(dose))
+    return SEPARATOR.join(str(part) for part in parts if part)
+
+
+# Seconds a patient needs to move into position and do one repetition.
+SECONDS_PER_REP = 4
+
+
+def estimate_seconds(dose) -> int:
+    """Rough time one session of this exercise takes, rest included."""
+    sets = dose.sets or 1
+    if dose.duration_seconds:
+        per_set = dose.duration_seconds
+    else:
+        per_set = (dose.reps or 0) * (SECONDS_PER_REP + (dose.hold_seconds or 0))
+    if dose.side == Side.EACH:
+        per_set *= 2
+    return sets * per_set + max(sets - 1, 0) * (dose.rest_seconds or 0)
+
+
+class DoseView:
+    """A dose read from a dict (an issued handout's snapshot) for ``describe_dose``."""
+
+    def __init__(self, values: dict):
+        for name in Dose.DOSE_FIELDS:
+            setattr(self, name, values.get(name))

@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exercises.models import BodyRegion, Equipment, Exercise, Kind, Position
+
+
+class CatalogueSearchForm(forms.Form):
+    """The catalogue search: used by the catalogue page and the program builder alike."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=_("Body region"),
+        queryset=BodyRegion.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any region"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices], required=False)
+    position = forms.ChoiceField(
+        label=_("Position"), choices=[("", _("Any position")), *Position.choices], required=False
+    )
+    equipment = forms.ModelChoiceField(
+        label=_("Equipment"),
+        queryset=Equipment.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any equipment"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def results(self):
+        """Published exercises matching the valid filters; invalid filters are ignored."""
+        qs = Exercise.objects.published()
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            qs = qs.search(data["q"])
+        if data.get("region"):
+            qs = qs.filter(body_regions=data["region"])
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        if data.get("position"):
+            qs = qs.filter(position=data["position"])
+        if data.get("equipment"):
+            qs = qs.filter(equipment=data["equipment"])
+        return qs.order_by("name", "pk")

@@ -1,0 +1,251 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unidecode import unidecode
+
+from exercises.dose import Dose, describe_dose
+from patients.validators import validate_file_size
+
+
+def normalize_search_text(text: str) -> str:
+    """Lower-case ASCII words, so "Pronë LEG-lift" and "prone leg lift" compare equal."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text or "").lower()).split())
+
+
+validate_https_url = URLValidator(schemes=["https"], message=_("Enter an https:// address."))
+
+
+class BodyRegion(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("body region")
+
+    def __str__(self):
+        return self.name
+
+
+class Equipment(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+
+    def __str__(self):
+        return self.name
+
+
+class Kind(models.TextChoices):
+    STRETCH = "stretch", _("Stretch")
+    STRENGTHENING = "strengthening", _("Strengthening")
+    MOBILITY = "mobility", _("Mobility")
+    MOTOR_CONTROL = "motor-control", _("Motor control")
+    BALANCE = "balance", _("Balance")
+    CONDITIONING = "conditioning", _("Conditioning")
+
+
+class Position(models.TextChoices):
+    PRONE = "prone", _("Lying face down")
+    SUPINE = "supine", _("Lying on your back")
+    SIDE_LYING = "side-lying", _("Lying on your side")
+    QUADRUPED = "quadruped", _("On hands and knees")
+    KNEELING = "kneeling", _("Kneeling")
+    SITTING = "sitting", _("Sitting")
+    STANDING = "standing", _("Standing")
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MODERATE = "moderate", _("Moderate")
+    HARD = "hard", _("Hard")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def search(self, query: str):
+        """Every word must appear in the name, other names or muscles, in any order."""
+        qs = self
+        for word in normalize_search_text(query).split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def for_cards(self):
+        """What a result card shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("pictures", queryset=ExercisePicture.objects.order_by("order", "pk"))
+        )
+
+
+class Exercise(Dose):
+    """A catalogue entry. Its dose fields are the default dose for new program items."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    other_names = models.TextField(_("other names"), blank=True, max_length=1000, help_text=_("One name per line."))
+    summary = models.CharField(_("summary"), max_length=240)
+    body_regions = models.ManyToManyField(BodyRegion, verbose_name=_("body regions"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.CharField(_("starting position"), max_length=20, choices=Position.choices)
+    equipment = models.ManyToManyField(Equipment, verbose_name=_("equipment"), blank=True)
+    difficulty = models.CharField(_("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.EASY)
+    muscles = models.CharField(_("muscles worked"), max_length=300, blank=True, help_text=_("Comma-separated."))
+    tips = models.TextField(_("tips"), blank=True, max_length=2000, help_text=_("One per line."))
+    cautions = models.TextField(_("cautions"), blank=True, max_length=2000, help_text=_("One per line."))
+    video_url = models.URLField(
+        _("video link"), blank=True, validators=[validate_https_url], help_text=_("https only; shown as a link.")
+    )
+    progressions = models.ManyToManyField(
+        "self", symmetrical=False, related_name="regressions", blank=True, verbose_name=_("progressions")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta(Dose.Meta):
+        ordering = ["name"]
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize_search_text(
+            " ".join([self.name, self.other_names.replace("\n", " "), self.muscles])
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("exercises:exercise-detail", args=[self.slug])
+
+    @property
+    def other_name_list(self) -> list[str]:
+        return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+
+    @property
+    def tip_list(self) -> list[str]:
+        return [line.strip() for line in self.tips.splitlines() if line.strip()]
+
+    @property
+    def caution_list(self) -> list[str]:
+        return [line.strip() for line in self.cautions.splitlines() if line.strip()]
+
+    @property
+    def muscle_list(self) -> list[str]:
+        return [m.strip() for m in self.muscles.split(",") if m.strip()]
+
+    @property
+    def default_dose_text(self) -> str:
+        return describe_dose(self)
+
+    def publish(self):
+        self.status = Status.PUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+
+    def retire(self):
+        self.status = Status.RETIRED
+        self.save(update_fields=["status", "updated_at"])
+
+
+class ExerciseStep(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("text"), max_length=400)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("step")
+
+    def __str__(self):
+        return self.text
+
+
+def validate_picture_upload(upload):
+    """PNG/JPEG/WebP must decode; SVG is parsed and rejected if it holds anything active."""
+    from exercises.pictures import sanitize_svg_upload
+    from patients.validators import validate_image_upload
+
+    if not upload:
+        return
+    validate_file_size(upload)
+    if upload.name.lower().endswith(".svg"):
+        sanitize_svg_upload(upload)
+    else:
+        validate_image_upload(upload)
+
+
+class ExercisePicture(models.Model):
+    """A picture of one moment of the exercise: drawn from a pose, or uploaded.
+
+    An uploaded image, where an admin adds one, takes precedence over the pose drawing.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="pictures")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    caption = models.CharField(_("caption"), max_length=60, blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=300, help_text=_("Describe the position in words."))
+    pose = models.JSONField(_("pose"), null=True, blank=True)
+    mirror = models.BooleanField(_("mirror"), default=False)
+    image = models.FileField(
+        _("uploaded picture"), upload_to="exercise-pictures/", blank=True, validators=[validate_picture_upload]
+    )
+    # The pose drawn as SVG, kept so pages and PDFs never re-render it.
+    svg = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("picture")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        from exercises.pictures import render_pose_svg
+
+        self.svg = render_pose_svg(self.pose, mirror=self.mirror) if self.pose else ""
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.image and not self.pose:
+            raise ValidationError(_("Give the picture a pose or upload an image."))
+        if self.pose:
+            from exercises.pictures import PoseError, validate_pose
+
+            try:
+                validate_pose(self.pose)
+            except PoseError as exc:
+                raise ValidationError({"pose": str(exc)}) from None
+
+    @property
+    def url(self) -> str:
+        if self.image:
+            return self.image.url
+        return reverse("exercises:picture-svg", args=[self.pk, self.svg_version])
+
+    @property
+    def svg_version(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.svg.encode()).hexdigest()[:12]

@@ -1,0 +1,205 @@
+"""Catalogue import and export: the whole catalogue as one JSON document.
+
+Import creates or updates exercises by slug and is all-or-nothing: every record
+is checked, and one bad record leaves the database exactly as it was.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from exercises.dose import Dose
+from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep
+
+FORMAT = "homerx-catalogue"
+FORMAT_VERSION = 1
+
+_TEXT_FIELDS = ["name", "summary", "status", "kind", "position", "difficulty", "video_url"]
+_LIST_FIELDS = {"other_names": "\n", "tips": "\n", "cautions": "\n", "muscles": ", "}
+
+
+class CatalogueImportError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def _split(value: str, separator: str) -> list[str]:
+    return [part.strip() for part in value.split(separator.strip() or "\n") if part.strip()]
+
+
+def exercise_as_dict(exercise: Exercise) -> dict:
+    dose = exercise.dose_values()
+    dose["weekdays"] = exercise.weekday_list
+    record = {"slug": exercise.slug}
+    for field in _TEXT_FIELDS:
+        record[field] = getattr(exercise, field)
+    for field, separator in _LIST_FIELDS.items():
+        record[field] = _split(getattr(exercise, field), separator)
+    record.update(
+        body_regions=sorted(region.slug for region in exercise.body_regions.all()),
+        equipment=sorted(item.slug for item in exercise.equipment.all()),
+        steps=[step.text for step in exercise.steps.all()],
+        dose=dose,
+        progressions=sorted(other.slug for other in exercise.progressions.all()),
+        pictures=[
+            {
+                "caption": picture.caption,
+                "alt_text": picture.alt_text,
+                "pose": picture.pose,
+                "mirror": picture.mirror,
+                "image": picture.image.name or "",
+            }
+            for picture in exercise.pictures.all()
+        ],
+    )
+    return record
+
+
+def catalogue_export() -> dict:
+    exercises = Exercise.objects.order_by("slug").prefetch_related(
+        "body_regions", "equipment", "steps", "pictures", "progressions"
+    )
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exercises": [exercise_as_dict(exercise) for exercise in exercises],
+    }
+
+
+def _field_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [(field, " ".join(m for m in messages)) for field, messages in exc.message_dict.items()]
+    return [("record", " ".join(exc.messages))]
+
+
+def _apply(exercise: Exercise, record: dict):
+    for field in _TEXT_FIELDS:
+        if field in record:
+            setattr(exercise, field, record[field] if record[field] is not None else "")
+    for field, separator in _LIST_FIELDS.items():
+        value = record.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError({field: "Expected a list of strings."})
+        setattr(exercise, field, separator.join(v.strip() for v in value))
+    dose = record.get("dose")
+    if not isinstance(dose, dict):
+        raise ValidationError({"dose": "Expected an object with the dose fields."})
+    unknown = set(dose) - set(Dose.DOSE_FIELDS)
+    if unknown:
+        raise ValidationError({"dose": f"Unknown dose fields: {', '.join(sorted(unknown))}."})
+    for field in Dose.DOSE_FIELDS:
+        value = dose.get(field, Exercise._meta.get_field(field).get_default())
+        if field == "weekdays":
+            value = ",".join(value) if isinstance(value, list) else (value or "")
+        if field in ("load", "progression_note") and value is None:
+            value = ""
+        setattr(exercise, field, value)
+
+
+@transaction.atomic
+def catalogue_import(document: dict) -> dict:
+    """Create or update every exercise in ``document``; raise CatalogueImportError on any problem."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CatalogueImportError([f"The file is not a HomeRx catalogue (format must be {FORMAT!r})."])
+    records = document.get("exercises")
+    if not isinstance(records, list):
+        raise CatalogueImportError(["The catalogue has no 'exercises' list."])
+
+    regions = {region.slug: region for region in BodyRegion.objects.all()}
+    equipment = {item.slug: item for item in Equipment.objects.all()}
+    existing = {exercise.slug: exercise for exercise in Exercise.objects.all()}
+    all_slugs = set(existing) | {r.get("slug") for r in records if isinstance(r, dict)}
+    errors: list[str] = []
+    seen: set[str] = set()
+    prepared = []
+
+    for number, record in enumerate(records, start=1):
+        where = f"record {number}"
+        if not isinstance(record, dict):
+            errors.append(f"{where}: expected an object.")
+            continue
+        slug = record.get("slug")
+        where = f"record {number} ({slug})"
+        if not slug or not isinstance(slug, str):
+            errors.append(f"record {number}: field 'slug': a slug is required.")
+            continue
+        if slug in seen:
+            errors.append(f"{where}: field 'slug': appears more than once in the file.")
+            continue
+        seen.add(slug)
+        exercise = existing.get(slug) or Exercise(slug=slug)
+        record_errors: list[tuple[str, str]] = []
+        try:
+            _apply(exercise, record)
+            exercise.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            record_errors += _field_errors(exc)
+        except (TypeError, ValueError) as exc:
+            record_errors.append(("record", str(exc)))
+        steps = record.get("steps")
+        if not isinstance(steps, list) or not steps or not all(isinstance(s, str) and s.strip() for s in steps):
+            record_errors.append(("steps", "Give at least one step as text."))
+        for field, known in (("body_regions", regions), ("equipment", equipment)):
+            missing = [s for s in record.get(field, []) if s not in known]
+            if missing:
+                record_errors.append((field, f"Unknown value(s): {', '.join(map(str, missing))}."))
+        missing = [s for s in record.get("progressions", []) if s not in all_slugs or s == slug]
+        if missing:
+            record_errors.append(
+                ("progressions", f"Unknown or self-referencing slug(s): {', '.join(map(str, missing))}.")
+            )
+        pictures = record.get("pictures", [])
+        for index, picture in enumerate(pictures if isinstance(pictures, list) else [None], start=1):
+            try:
+                if not isinstance(picture, dict):
+                    raise ValidationError("Expected an object.")
+                candidate = ExercisePicture(
+                    exercise=exercise,
+                    caption=picture.get("caption", ""),
+                    alt_text=picture.get("alt_text", ""),
+                    pose=picture.get("pose"),
+                    mirror=bool(picture.get("mirror", False)),
+                    image=picture.get("image", ""),
+                )
+                candidate.full_clean(exclude=["exercise", "image"])
+            except ValidationError as exc:
+                for field, message in _field_errors(exc):
+                    record_errors.append((f"pictures[{index}].{field}", message))
+        if record_errors:
+            errors += [f"{where}: field '{field}': {message}" for field, message in record_errors]
+        else:
+            prepared.append((exercise, record))
+
+    if errors:
+        raise CatalogueImportError(errors)
+
+    created = updated = 0
+    by_slug = {}
+    for exercise, record in prepared:
+        if exercise.pk:
+            updated += 1
+        else:
+            created += 1
+        exercise.save()
+        by_slug[exercise.slug] = exercise
+        exercise.body_regions.set([regions[s] for s in record.get("body_regions", [])])
+        exercise.equipment.set([equipment[s] for s in record.get("equipment", [])])
+        exercise.steps.all().delete()
+        ExerciseStep.objects.bulk_create(
+            [ExerciseStep(exercise=exercise, order=i, text=text.strip()) for i, text in enumerate(record["steps"])]
+        )
+        exercise.pictures.all().delete()
+        for order, picture in enumerate(record.get("pictures", [])):
+            ExercisePicture(
+                exercise=exercise,
+                order=order,
+                caption=picture.get("caption", ""),
+                alt_text=picture.get("alt_text", ""),
+                pose=picture.get("pose"),
+                mirror=bool(picture.get("mirror", False)),
+                image=picture.get("image", ""),
+            ).save()
+    lookup = {**existing, **by_slug}
+    for exercise, record in prepared:
+        exercise.progressions.set([lookup[s] for s in record.get("progressions", [])])
+    return {"created": created, "updated": updated}

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from patients.models import AuditEntry, Clinic, Membership, Patient
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "email", "paper_size"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["id", "clinic", "archived_at"]
+    list_filter = ["clinic"]
+    # Identifiers only: staff who run the service have no need to browse health data here.
+    fields = ["clinic", "archived_at"]
+    readonly_fields = ["clinic", "archived_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "username", "clinic", "patient_id", "action", "object_type", "object_id"]
+    list_filter = ["action", "clinic"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

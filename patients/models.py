@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patients.validators import validate_image_upload, validate_not_future
+
+phone_validator = RegexValidator(
+    r"^[0-9+()./\- ]{5,30}$",
+    _("Enter a phone number using digits, spaces and + ( ) - . only."),
+)
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4")
+    LETTER = "letter", _("US Letter")
+
+
+class ClinicQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__is_active=True)
+
+
+class Clinic(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("email"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="clinic-logos/", blank=True, validators=[validate_image_upload])
+    paper_size = models.CharField(_("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4)
+    handout_footer = models.CharField(_("handout footer"), max_length=200, blank=True)
+    safety_text = models.TextField(
+        _("safety text"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Printed on every handout. Leave empty for the standard wording."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", _("Clinician")
+    ADMIN = "admin", _("Clinic admin")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A user's place in a clinic. A user may belong to several clinics."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "clinic"], name="membership_unique_user_clinic")]
+        verbose_name = _("membership")
+
+    def __str__(self):
+        return f"{self.user} @ {self.clinic} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Patients of every clinic the user is an active member of."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(clinic__memberships__user=user, clinic__memberships__is_active=True)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def search(self, query: str):
+        qs = self
+        for word in query.split()[:8]:
+            qs = qs.filter(models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word))
+        return qs
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_future])
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    preferred_language = models.CharField(_("preferred language"), max_length=50, blank=True, default="English")
+    large_print = models.BooleanField(
+        _("large print handouts"),
+        default=False,
+        help_text=_("Print handouts with 16 pt text for patients with poor eyesight."),
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("last_name"), Lower("first_name"), "pk"]
+        indexes = [models.Index(fields=["clinic", "last_name", "first_name"])]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("patients:patient-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self):
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at", "updated_at"])
+
+    def restore(self):
+        self.archived_at = None
+        self.save(update_fields=["archived_at", "updated_at"])
+
+
+class AuditAction(models.TextChoices):
+    PATIENT_VIEWED = "patient.viewed", _("Viewed patient")
+    PATIENT_CREATED = "patient.created", _("Created patient")
+    PATIENT_CHANGED = "patient.changed", _("Changed patient")
+    PATIENT_ARCHIVED = "patient.archived", _("Archived patient")
+    PATIENT_RESTORED = "patient.restored", _("Restored patient")
+    PROGRAM_CREATED = "program.created", _("Created program")
+    PROGRAM_CHANGED = "program.changed", _("Changed program")
+    PROGRAM_ARCHIVED = "program.archived", _("Archived program")
+    TEMPLATE_SAVED = "program.template_saved", _("Saved program as template")
+    CLEARANCE_CHANGED = "clearance.changed", _("Changed clearance note")
+    CLEARANCE_LETTER_VIEWED = "clearance.letter_viewed", _("Viewed clearance letter")
+    HANDOUT_ISSUED = "handout.issued", _("Issued handout")
+    HANDOUT_VIEWED = "handout.viewed", _("Viewed handout")
+    HANDOUT_DOWNLOADED = "handout.downloaded", _("Downloaded handout")
+    HANDOUT_EMAILED = "handout.emailed", _("Emailed handout")
+    LINK_CREATED = "link.created", _("Created patient link")
+    LINK_CHANGED = "link.changed", _("Changed patient link expiry")
+    LINK_REVOKED = "link.revoked", _("Revoked patient link")
+    MEMBER_INVITED = "member.invited", _("Invited member")
+    MEMBER_CHANGED = "member.changed", _("Changed member")
+    MEMBER_JOINED = "member.joined", _("Accepted invitation")
+    CLINIC_CHANGED = "clinic.changed", _("Changed clinic settings")
+    SIGNIN_SUCCEEDED = "auth.signin", _("Signed in")
+    SIGNIN_FAILED = "auth.signin_failed", _("Failed sign-in")
+    SIGNED_OUT = "auth.signout", _("Signed out")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit entries are append-only.")
+
+    def delete(self):
+        raise PermissionDenied("Audit entries are append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who did what to which patient's data, and when.
+
+    Holds ids and action names only, never clinical text, so the log itself
+    adds no patient data beyond what the linked rows already hold.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A failed sign-in has no user; keep the name that was tried.
+    username = models.CharField(max_length=150, blank=True)
+    clinic = models.ForeignKey(Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
+    patient = models.ForeignKey(Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
+    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username or self.user_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries are append-only.")

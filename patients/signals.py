@@ -1,0 +1,27 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from patients.audit import audit_record
+from patients.models import AuditAction
+
+
+@receiver(user_logged_in)
+def audit_signin(sender, request, user, **kwargs):
+    audit_record(request=request, user=user, action=AuditAction.SIGNIN_SUCCEEDED)
+
+
+@receiver(user_logged_out)
+def audit_signout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(request=request, user=user, action=AuditAction.SIGNED_OUT)
+
+
+@receiver(user_login_failed)
+def audit_signin_failed(sender, credentials, request=None, **kwargs):
+    # The credentials dict has the password already masked by Django.
+    audit_record(
+        request=request,
+        user=None,
+        action=AuditAction.SIGNIN_FAILED,
+        username=str(credentials.get("username", ""))[:150],
+    )

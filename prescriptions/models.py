@@ -1,0 +1,273 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from exercises.dose import Dose, estimate_seconds
+from exercises.models import Exercise
+from patients.models import Clinic, Patient
+from patients.validators import validate_file_size
+
+
+def private_storage():
+    return storages["private"]
+
+
+class ProgramQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Programs and templates of every clinic the user is an active member of."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(clinic__memberships__user=user, clinic__memberships__is_active=True)
+
+    def templates(self):
+        return self.filter(patient__isnull=True)
+
+    def for_patients(self):
+        return self.filter(patient__isnull=False)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def with_latest_handout(self):
+        latest = Handout.objects.filter(program=OuterRef("pk")).order_by("-version")
+        return self.annotate(
+            latest_version=Subquery(latest.values("version")[:1]),
+            latest_issued_at=Subquery(latest.values("issued_at")[:1]),
+        )
+
+
+class Program(models.Model):
+    """A patient's home program, or (with no patient) a clinic template."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="programs")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="programs", null=True, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    goal = models.TextField(_("goal or diagnosis"), max_length=1000, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration (weeks)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    general_instructions = models.TextField(
+        _("general instructions"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Warm-up, when to stop, when to call the clinic."),
+    )
+    # Optimistic locking: every saved change bumps it; a form based on an older
+    # revision is refused instead of silently overwriting a colleague's edit.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_weeks__gte=1, duration_weeks__lte=52),
+                name="program_duration_weeks_range",
+            )
+        ]
+        verbose_name = _("program")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("prescriptions:program-builder", args=[self.pk])
+
+    @property
+    def is_template(self) -> bool:
+        return self.patient_id is None
+
+    @property
+    def end_date(self):
+        if not self.start_date:
+            return None
+        return self.start_date + timedelta(weeks=self.duration_weeks)
+
+    def archive(self):
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at", "updated_at"])
+
+    def bump_revision(self):
+        """Record that the program changed (items, notes, fields) for concurrent editors."""
+        Program.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1, updated_at=timezone.now())
+        self.refresh_from_db(fields=["revision", "updated_at"])
+
+    def estimated_minutes(self, items=None) -> int:
+        items = self.items.all() if items is None else items
+        return round(sum(estimate_seconds(item) for item in items) / 60)
+
+
+class ProgramItem(Dose):
+    """An exercise in a program, with its own dose and a note to the patient."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    # PROTECT: an exercise used by any program is retired, never deleted.
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="program_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    patient_note = models.CharField(_("note to the patient"), max_length=500, blank=True)
+
+    class Meta(Dose.Meta):
+        ordering = ["order", "pk"]
+        verbose_name = _("program item")
+
+    def __str__(self):
+        return f"{self.program}: {self.exercise}"
+
+
+def clearance_letter_path(instance, filename):
+    # Never keep the uploaded file name: it often holds the patient's name.
+    import uuid
+    from pathlib import Path
+
+    return f"clearance-letters/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
+class ClearanceNote(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="clearance_notes")
+    cleared_by_name = models.CharField(_("cleared by"), max_length=120)
+    cleared_by_role = models.CharField(_("role"), max_length=120, blank=True)
+    cleared_on = models.DateField(_("date cleared"))
+    scope = models.CharField(_("cleared for"), max_length=500)
+    restrictions = models.TextField(_("restrictions and precautions"), max_length=2000, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    letter = models.FileField(
+        _("clearance letter"),
+        storage=private_storage,
+        upload_to=clearance_letter_path,
+        blank=True,
+        validators=[validate_file_size],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cleared_on", "pk"]
+        verbose_name = _("clearance note")
+
+    def __str__(self):
+        return f"{self.cleared_by_name}: {self.scope}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+
+def handout_path(instance, filename):
+    import uuid
+
+    return f"handouts/{uuid.uuid4().hex}.pdf"
+
+
+class Handout(models.Model):
+    """An issued, frozen version of a program: the snapshot and its PDF, rendered once."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="handouts")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    pdf = models.FileField(storage=private_storage, upload_to=handout_path)
+    pdf_sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveSmallIntegerField(default=0)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "-version"]
+        constraints = [models.UniqueConstraint(fields=["program", "version"], name="handout_unique_version")]
+        get_latest_by = "version"
+
+    def __str__(self):
+        return f"{self.program} v{self.version}"
+
+    @property
+    def filename(self) -> str:
+        return f"home-exercises-v{self.version}-{self.issued_at:%Y-%m-%d}.pdf"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+    def by_token(self, token: str):
+        return self.filter(token_hash=ShareLink.hash_token(token))
+
+
+class ShareLink(models.Model):
+    """A patient's private link. Only a hash of the token is stored."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"link #{self.pk} for program {self.program_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+    def record_view(self):
+        # Counted with an UPDATE so concurrent views never lose a count.
+        ShareLink.objects.filter(pk=self.pk).update(
+            view_count=models.F("view_count") + 1, last_viewed_at=timezone.now()
+        )
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One email of a handout to a patient."""
+
+    handout = models.ForeignKey(Handout, on_delete=models.PROTECT, related_name="deliveries")
+    to_email = models.EmailField(_("to"))
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return f"{self.handout} → delivery #{self.pk} ({self.status})"
