@@ -1,0 +1,194 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from exercises.dose import BOUNDS, WEEKDAYS, Side
+from patients.validators import validate_file_size, validate_image_upload
+from prescriptions.models import ClearanceNote, Program, ProgramItem
+
+
+class RevisionField(forms.IntegerField):
+    """The program revision the page was built from (optimistic locking)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+def bounded_integer(field: str, label, required: bool = False) -> forms.IntegerField:
+    low, high = BOUNDS[field]
+    message = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=low,
+        max_value=high,
+        error_messages={"min_value": message, "max_value": message, "invalid": message, "required": message},
+        # No min/max attributes: the server's message names the range, the browser's would not.
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control form-control-sm"}),
+    )
+
+
+class ProgramCreateForm(forms.Form):
+    BLANK, TEMPLATE, COPY = "blank", "template", "copy"
+
+    title = forms.CharField(label=_("Title"), max_length=120, initial=_("Home exercise program"))
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[(BLANK, _("A blank program")), (TEMPLATE, _("A clinic template")), (COPY, _("A copy of another program"))],
+        initial=BLANK,
+        widget=forms.RadioSelect,
+    )
+    template = forms.ModelChoiceField(label=_("Template"), queryset=Program.objects.none(), required=False)
+    copy_of = forms.ModelChoiceField(label=_("Program to copy"), queryset=Program.objects.none(), required=False)
+
+    def __init__(self, *args, templates, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["copy_of"].queryset = programs
+        self.fields["template"].widget.attrs["class"] = self.fields["copy_of"].widget.attrs["class"] = "form-select"
+        self.fields["title"].widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start")
+        if start == self.TEMPLATE and not data.get("template"):
+            self.add_error("template", _("Choose the template to start from."))
+        if start == self.COPY and not data.get("copy_of"):
+            self.add_error("copy_of", _("Choose the program to copy."))
+        return data
+
+
+class ProgramForm(forms.ModelForm):
+    revision = RevisionField()
+
+    class Meta:
+        model = Program
+        fields = ["title", "goal", "start_date", "duration_weeks", "review_date", "general_instructions"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "general_instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_weeks"].error_messages.update(
+            min_value=_("Enter a number of weeks from 1 to 52."), max_value=_("Enter a number of weeks from 1 to 52.")
+        )
+        self.fields["duration_weeks"].widget.attrs.pop("min", None)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("review_date") and data["review_date"] < data["start_date"]:
+            self.add_error("review_date", _("The review date must be on or after the start date."))
+        return data
+
+
+class ItemDoseForm(forms.ModelForm):
+    """One program item's dose and note, edited inline in the builder."""
+
+    revision = RevisionField()
+    sets = bounded_integer("sets", _("Sets"), required=True)
+    reps = bounded_integer("reps", _("Reps"))
+    duration_seconds = bounded_integer("duration_seconds", _("Duration (s)"))
+    hold_seconds = bounded_integer("hold_seconds", _("Hold (s)"))
+    rest_seconds = bounded_integer("rest_seconds", _("Rest (s)"))
+    times_per_day = bounded_integer("times_per_day", _("Times a day"), required=True)
+    days_per_week = bounded_integer("days_per_week", _("Days a week"))
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
+    weekdays = forms.MultipleChoiceField(
+        label=_("On these days"), choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ProgramItem
+        fields = [
+            "sets", "reps", "duration_seconds", "hold_seconds", "rest_seconds", "side",
+            "times_per_day", "days_per_week", "weekdays", "load", "patient_note",
+        ]
+        widgets = {"patient_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["weekdays"] = self.instance.weekday_list
+        self.fields["side"].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("load", "patient_note"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_hold_seconds(self):
+        return self.cleaned_data["hold_seconds"] or 0
+
+    def clean_rest_seconds(self):
+        return self.cleaned_data["rest_seconds"] or 0
+
+    def clean_weekdays(self):
+        return ",".join(code for code, _label in WEEKDAYS if code in self.cleaned_data["weekdays"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("weekdays"):
+            # Chosen days say how many days a week; keep the two consistent.
+            data["days_per_week"] = len(data["weekdays"].split(","))
+        return data
+
+    def dose_changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def validate_letter(upload):
+    """A clearance letter: a real PDF, or a PNG/JPEG/WebP picture of one."""
+    if not upload:
+        return
+    validate_file_size(upload)
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return
+    try:
+        validate_image_upload(upload)
+    except ValidationError:
+        raise ValidationError(_("Upload the letter as a PDF, PNG, JPEG or WebP file.")) from None
+
+
+class ClearanceNoteForm(forms.ModelForm):
+    revision = RevisionField()
+
+    class Meta:
+        model = ClearanceNote
+        fields = ["cleared_by_name", "cleared_by_role", "cleared_on", "scope", "restrictions", "valid_until", "letter"]
+        widgets = {
+            "cleared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "restrictions": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "cleared_by_name": _("e.g. Dr A. Smith"),
+            "cleared_by_role": _("e.g. orthopaedic surgeon"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].validators.append(validate_letter)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cleared_on") and data.get("valid_until") and data["valid_until"] < data["cleared_on"]:
+            self.add_error("valid_until", _("“Valid until” must be on or after the date cleared."))
+        return data
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label=_("Template name"), max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs["class"] = "form-control"

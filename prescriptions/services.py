@@ -1,0 +1,248 @@
+"""Program workflows: creating, copying, editing items and clearance notes.
+
+Every function here is atomic, checks the program's revision where a clinician
+could be working from a stale page, validates with ``full_clean()`` and leaves
+one audit entry. Handout issuing, patient links and email live in ``handouts.py``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.audit import audit_record
+from patients.models import AuditAction
+from prescriptions.models import ClearanceNote, Program, ProgramItem
+
+
+class StaleProgramError(Exception):
+    """The program changed since the page the clinician worked from was loaded."""
+
+    message = _(
+        "Someone else changed this program (or you did in another tab) since you opened it. "
+        "This is the current version: check it and make your change again."
+    )
+
+
+def _lock(program: Program, revision) -> Program:
+    """Lock the program row and refuse work based on an older revision."""
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if revision is not None and str(locked.revision) != str(revision):
+        raise StaleProgramError
+    return locked
+
+
+def _changed(*, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED,
+             target=None, **detail):
+    """Bump the revision (so other open pages know they are stale) and audit the change."""
+    Program.objects.filter(pk=program.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    program.refresh_from_db(fields=["revision", "updated_at"])
+    audit_record(
+        request=request,
+        user=user,
+        action=action,
+        clinic=program.clinic,
+        patient=program.patient,
+        target=target or program,
+        detail={"change": change, **detail},
+    )
+
+
+def _copy_items(source: Program, target: Program, *, keep_notes: bool):
+    ProgramItem.objects.bulk_create(
+        [
+            ProgramItem(
+                program=target,
+                exercise_id=item.exercise_id,
+                order=index,
+                patient_note=item.patient_note if keep_notes else "",
+                **item.dose_values(),
+            )
+            for index, item in enumerate(source.items.all())
+        ]
+    )
+
+
+@transaction.atomic
+def program_create(*, clinic, patient, user, title, template=None, copy_of=None, request=None) -> Program:
+    """A new program for ``patient``: blank, from a clinic template, or a copy of another program."""
+    source = template or copy_of
+    program = Program(
+        clinic=clinic,
+        patient=patient,
+        title=title,
+        created_by=user,
+        duration_weeks=source.duration_weeks if source else 6,
+        general_instructions=source.general_instructions if source else "",
+        goal=copy_of.goal if copy_of else "",
+    )
+    program.full_clean()
+    program.save()
+    if source:
+        _copy_items(source, program, keep_notes=copy_of is not None)
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.PROGRAM_CREATED,
+        clinic=clinic,
+        patient=patient,
+        target=program,
+        detail={"from_template": template.pk if template else None, "copy_of": copy_of.pk if copy_of else None},
+    )
+    return program
+
+
+@transaction.atomic
+def program_update(*, program: Program, user, revision, data: dict, request=None) -> Program:
+    locked = _lock(program, revision)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
+    _changed(program=locked, user=user, change="details", request=request, fields=sorted(data))
+    return locked
+
+
+@transaction.atomic
+def program_save_as_template(*, program: Program, user, title: str, request=None) -> Program:
+    """A clinic template from a program. Nothing about the patient is carried over."""
+    template = Program(
+        clinic=program.clinic,
+        patient=None,
+        title=title,
+        duration_weeks=program.duration_weeks,
+        general_instructions=program.general_instructions,
+        created_by=user,
+    )
+    template.full_clean()
+    template.save()
+    _copy_items(program, template, keep_notes=False)
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.TEMPLATE_SAVED,
+        clinic=program.clinic,
+        patient=program.patient,
+        target=template,
+        detail={"source_program": program.pk},
+    )
+    return template
+
+
+@transaction.atomic
+def item_add(*, program: Program, exercise, user, revision=None, dose: dict | None = None, patient_note="",
+             order=None, request=None) -> ProgramItem:
+    """Add an exercise with its catalogue default dose (or ``dose``, when undoing a removal)."""
+    locked = _lock(program, revision)
+    last = locked.items.order_by("-order").values_list("order", flat=True).first()
+    end = 0 if last is None else last + 1
+    item = ProgramItem(
+        program=locked,
+        exercise=exercise,
+        order=end,
+        patient_note=patient_note,
+        **(dose if dose is not None else exercise.dose_values()),
+    )
+    item.full_clean()
+    item.save()
+    if order is not None:
+        _move_to(locked, item, int(order))
+    _changed(program=locked, user=user, change="item_added", request=request, exercise=exercise.pk)
+    program.revision = locked.revision
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: ProgramItem, user, revision, data: dict, request=None) -> ProgramItem:
+    """Change an item's dose or note. Invalid values raise ValidationError and nothing is saved."""
+    program = _lock(item.program, revision)
+    current = ProgramItem.objects.select_for_update().get(pk=item.pk)
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.full_clean()
+    current.save()
+    _changed(program=program, user=user, change="item_dose", request=request, item=item.pk)
+    item.program.revision = program.revision
+    return current
+
+
+@transaction.atomic
+def item_remove(*, item: ProgramItem, user, revision, request=None) -> dict:
+    """Remove an item; returns what is needed to put it back (undo)."""
+    program = _lock(item.program, revision)
+    undo = {
+        "exercise": item.exercise_id,
+        "order": item.order,
+        "patient_note": item.patient_note,
+        **{field: value for field, value in item.dose_values().items()},
+    }
+    item.delete()
+    _renumber(program)
+    _changed(program=program, user=user, change="item_removed", request=request, exercise=undo["exercise"])
+    item.program.revision = program.revision
+    return undo
+
+
+def _renumber(program: Program, ordered_ids: list[int] | None = None):
+    ids = ordered_ids or list(program.items.order_by("order", "pk").values_list("pk", flat=True))
+    items = {item.pk: item for item in program.items.all()}
+    for index, pk in enumerate(ids):
+        items[pk].order = index
+    ProgramItem.objects.bulk_update(items.values(), ["order"])
+
+
+def _move_to(program: Program, item: ProgramItem, position: int):
+    ids = [pk for pk in program.items.order_by("order", "pk").values_list("pk", flat=True) if pk != item.pk]
+    position = max(0, min(position, len(ids)))
+    ids.insert(position, item.pk)
+    _renumber(program, ids)
+
+
+@transaction.atomic
+def items_reorder(*, program: Program, user, revision, ordered_ids: list[int], request=None) -> Program:
+    """Put the items in the given order (drag and drop). The ids must be exactly the program's items."""
+    locked = _lock(program, revision)
+    current = set(locked.items.values_list("pk", flat=True))
+    if set(ordered_ids) != current or len(ordered_ids) != len(current):
+        raise ValidationError(_("The list of exercises changed; reload the page and try again."))
+    _renumber(locked, ordered_ids)
+    _changed(program=locked, user=user, change="items_reordered", request=request)
+    program.revision = locked.revision
+    return locked
+
+
+@transaction.atomic
+def item_move(*, item: ProgramItem, user, revision, offset: int, request=None) -> ProgramItem:
+    """Move an item up (-1) or down (+1): the keyboard alternative to dragging."""
+    program = _lock(item.program, revision)
+    ids = list(program.items.order_by("order", "pk").values_list("pk", flat=True))
+    index = ids.index(item.pk)
+    _move_to(program, item, index + offset)
+    _changed(program=program, user=user, change="item_moved", request=request, item=item.pk)
+    item.program.revision = program.revision
+    return item
+
+
+@transaction.atomic
+def clearance_save(*, note: ClearanceNote, user, revision, request=None) -> ClearanceNote:
+    program = _lock(note.program, revision)
+    note.full_clean()
+    note.save()
+    _changed(
+        program=program, user=user, change="clearance_saved", request=request,
+        action=AuditAction.CLEARANCE_CHANGED, target=note,
+    )
+    note.program.revision = program.revision
+    return note
+
+
+@transaction.atomic
+def clearance_remove(*, note: ClearanceNote, user, revision, request=None):
+    program = _lock(note.program, revision)
+    _changed(
+        program=program, user=user, change="clearance_removed", request=request,
+        action=AuditAction.CLEARANCE_CHANGED, target=note,
+    )
+    note.delete()
+

@@ -1,0 +1,393 @@
+"""The program builder: programs, their items and doses, clearance notes, templates.
+
+Every view answers a plain form POST with a redirect (works without JavaScript)
+and an HTMX request with the partial template it re-renders. Every lookup goes
+through ``Program.objects.for_user`` so another clinic's program is a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exercises.models import Exercise, ExercisePicture
+from exercises.views import catalogue_page
+from patients.audit import audit_record
+from patients.models import AuditAction, Patient
+from prescriptions import services
+from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
+from prescriptions.models import ClearanceNote, Program, ProgramItem
+
+# Programs longer than this lower adherence: the builder warns.
+LONG_PROGRAM_ITEMS = 8
+LONG_PROGRAM_MINUTES = 30
+BUILDER_RESULTS_PER_PAGE = 10
+
+
+def _programs(request):
+    return Program.objects.for_user(request.user).select_related("clinic", "patient")
+
+
+def _get_program(request, pk) -> Program:
+    return get_object_or_404(_programs(request), pk=pk)
+
+
+def _get_item(request, pk, item_pk) -> ProgramItem:
+    return get_object_or_404(
+        ProgramItem.objects.select_related("program__clinic", "program__patient", "exercise"),
+        pk=item_pk,
+        program__in=Program.objects.for_user(request.user).filter(pk=pk),
+    )
+
+
+def _items(program):
+    return (
+        program.items.select_related("exercise")
+        .prefetch_related(Prefetch("exercise__pictures", queryset=ExercisePicture.objects.order_by("order", "pk")))
+        .order_by("order", "pk")
+    )
+
+
+def _posted_id(request, name) -> int:
+    value = request.POST.get(name, "").strip()
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+def _revision(request):
+    return request.POST.get("revision") or None
+
+
+def _items_context(program, items=None, forms=None, undo=None):
+    items = list(_items(program)) if items is None else items
+    forms = forms or {}
+    rows = [(item, forms.get(item.pk) or ItemDoseForm(instance=item, prefix=f"item-{item.pk}",
+                                                       initial={"revision": program.revision}))
+            for item in items]
+    minutes = program.estimated_minutes(items)
+    return {
+        "program": program,
+        "rows": rows,
+        "item_count": len(items),
+        "minutes": minutes,
+        "is_long": len(items) > LONG_PROGRAM_ITEMS or minutes > LONG_PROGRAM_MINUTES,
+        "long_items": LONG_PROGRAM_ITEMS,
+        "long_minutes": LONG_PROGRAM_MINUTES,
+        "undo": undo,
+    }
+
+
+def _with_revision(response, program):
+    # builder.js copies this into every form's hidden revision field after each HTMX swap.
+    response["X-Program-Revision"] = str(program.revision)
+    return response
+
+
+def _items_panel(request, program, *, status=200, **extra):
+    response = render(request, "prescriptions/_program_items.html", _items_context(program, **extra), status=status)
+    return _with_revision(response, program)
+
+
+def _stale(request, program):
+    program.refresh_from_db()
+    if request.htmx:
+        response = _items_panel(request, program, status=409)
+        response["HX-Retarget"] = "#program-items-panel"
+        response["HX-Reswap"] = "innerHTML"
+        response.content = (
+            b'<div class="alert alert-warning" role="alert">' + str(services.StaleProgramError.message).encode()
+            + b"</div>" + response.content
+        )
+        return response
+    messages.warning(request, services.StaleProgramError.message)
+    return redirect(program)
+
+
+def _done(request, program, message=None):
+    if request.htmx:
+        return _items_panel(request, program)
+    if message:
+        messages.success(request, message)
+    return redirect(program)
+
+
+@require_http_methods(["GET", "POST"])
+def program_create(request, patient_pk):
+    patient = get_object_or_404(Patient.objects.for_user(request.user).active(), pk=patient_pk)
+    templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
+    programs = Program.objects.for_user(request.user).filter(patient=patient)
+    form = ProgramCreateForm(request.POST or None, templates=templates, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"]
+        program = services.program_create(
+            clinic=patient.clinic,
+            patient=patient,
+            user=request.user,
+            title=form.cleaned_data["title"],
+            template=form.cleaned_data["template"] if start == form.TEMPLATE else None,
+            copy_of=form.cleaned_data["copy_of"] if start == form.COPY else None,
+            request=request,
+        )
+        return redirect(program)
+    return render(request, "prescriptions/program_create.html", {"form": form, "patient": patient},
+                  status=422 if form.errors else 200)
+
+
+@require_GET
+def program_builder(request, pk):
+    program = _get_program(request, pk)
+    search = catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE)
+    search_context = {**search, "program": program, "add_url": True,
+                      "search_url": reverse("prescriptions:program-builder", args=[program.pk])}
+    if request.htmx and request.htmx.target == "builder-results":
+        return render(request, "exercises/_catalogue_results.html", search_context)
+    context = {
+        **_items_context(program),
+        **search_context,
+        "program_form": ProgramForm(instance=program, initial={"revision": program.revision}),
+        "clearance_notes": list(program.clearance_notes.all()),
+        "clearance_form": ClearanceNoteForm(initial={"revision": program.revision}),
+        "template_form": TemplateForm(initial={"title": program.title}),
+    }
+    return _with_revision(render(request, "prescriptions/builder.html", context), program)
+
+
+@require_POST
+def program_update(request, pk):
+    program = _get_program(request, pk)
+    form = ProgramForm(request.POST, instance=Program.objects.get(pk=program.pk))
+    if form.is_valid():
+        try:
+            data = {field: form.cleaned_data[field] for field in ProgramForm.Meta.fields}
+            services.program_update(program=program, user=request.user, revision=_revision(request), data=data,
+                                    request=request)
+        except services.StaleProgramError:
+            return _stale(request, program)
+        messages.success(request, _("Program details saved."))
+        return redirect(program)
+    program.refresh_from_db()
+    return render(request, "prescriptions/program_form.html", {"program": program, "form": form}, status=422)
+
+
+@require_POST
+def program_archive(request, pk):
+    program = _get_program(request, pk)
+    program.archive()
+    audit_record(request=request, action=AuditAction.PROGRAM_ARCHIVED, clinic=program.clinic,
+                 patient=program.patient, target=program)
+    messages.success(request, _("Program archived."))
+    return redirect(program.patient or reverse("prescriptions:template-list"))
+
+
+@require_POST
+def item_add(request, pk):
+    program = _get_program(request, pk)
+    exercise = get_object_or_404(Exercise.objects.published(), pk=_posted_id(request, "exercise"))
+    try:
+        services.item_add(program=program, exercise=exercise, user=request.user, revision=_revision(request),
+                          request=request)
+    except services.StaleProgramError:
+        return _stale(request, program)
+    return _done(request, program, _("%(name)s added.") % {"name": exercise.name})
+
+
+@require_POST
+def item_update(request, pk, item_pk):
+    item = _get_item(request, pk, item_pk)
+    program = item.program
+    form = ItemDoseForm(request.POST, instance=ProgramItem.objects.get(pk=item.pk), prefix=f"item-{item.pk}")
+    if form.is_valid():
+        try:
+            item = services.item_update(item=item, user=request.user, revision=form.cleaned_data["revision"],
+                                        data=form.dose_changes(), request=request)
+        except services.StaleProgramError:
+            return _stale(request, program)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                item = _items(program).get(pk=item.pk)
+                context = {**_items_context(program, items=list(_items(program))), "item": item,
+                           "form": ItemDoseForm(instance=item, prefix=f"item-{item.pk}",
+                                                initial={"revision": program.revision})}
+                return _with_revision(render(request, "prescriptions/_item_saved.html", context), program)
+            messages.success(request, _("Dose saved."))
+            return redirect(program)
+    # Refused: show the errors at the fields; the saved dose (and its plain-language line) is unchanged.
+    saved = _items(program).get(pk=item.pk)
+    if request.htmx:
+        response = render(request, "prescriptions/_item_row.html",
+                          {"program": program, "item": saved, "form": form}, status=422)
+        return _with_revision(response, program)
+    items = list(_items(program))
+    context = {
+        **_items_context(program, items=items, forms={item.pk: form}),
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
+        "search_url": reverse("prescriptions:program-builder", args=[program.pk]), "add_url": True,
+        "program_form": ProgramForm(instance=program, initial={"revision": program.revision}),
+        "clearance_notes": list(program.clearance_notes.all()),
+        "clearance_form": ClearanceNoteForm(initial={"revision": program.revision}),
+        "template_form": TemplateForm(initial={"title": program.title}),
+    }
+    return _with_revision(render(request, "prescriptions/builder.html", context, status=422), program)
+
+
+@require_POST
+def item_remove(request, pk, item_pk):
+    item = _get_item(request, pk, item_pk)
+    program = item.program
+    name = item.exercise.name
+    try:
+        undo = services.item_remove(item=item, user=request.user, revision=_revision(request), request=request)
+    except services.StaleProgramError:
+        return _stale(request, program)
+    if request.htmx:
+        # Everything needed to put the item back, as form fields of the Undo button.
+        fields = [(key, value) for key, value in undo.items() if key != "weekdays" and value is not None]
+        fields += [("weekdays", code) for code in filter(None, (undo["weekdays"] or "").split(","))]
+        return _items_panel(request, program, undo={"name": name, "fields": fields})
+    messages.success(request, _("%(name)s removed.") % {"name": name})
+    return redirect(program)
+
+
+@require_POST
+def item_restore(request, pk):
+    """Undo a removal: put the exercise back with the dose and place it had."""
+    program = _get_program(request, pk)
+    exercise = get_object_or_404(Exercise.objects.exclude(status="draft"), pk=_posted_id(request, "exercise"))
+    form = ItemDoseForm(request.POST, instance=ProgramItem(program=program, exercise=exercise))
+    if not form.is_valid():
+        return _done(request, program)
+    try:
+        services.item_add(program=program, exercise=exercise, user=request.user, revision=_revision(request),
+                          dose={k: v for k, v in form.dose_changes().items() if k != "patient_note"},
+                          patient_note=form.cleaned_data["patient_note"], order=request.POST.get("order") or None,
+                          request=request)
+    except services.StaleProgramError:
+        return _stale(request, program)
+    return _done(request, program, _("%(name)s put back.") % {"name": exercise.name})
+
+
+@require_POST
+def item_move(request, pk, item_pk):
+    item = _get_item(request, pk, item_pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.item_move(item=item, user=request.user, revision=_revision(request), offset=offset, request=request)
+    except services.StaleProgramError:
+        return _stale(request, item.program)
+    return _done(request, item.program)
+
+
+@require_POST
+def items_reorder(request, pk):
+    program = _get_program(request, pk)
+    try:
+        ordered = [int(value) for value in request.POST.getlist("item")]
+        services.items_reorder(program=program, user=request.user, revision=_revision(request),
+                               ordered_ids=ordered, request=request)
+    except services.StaleProgramError:
+        return _stale(request, program)
+    except (ValueError, ValidationError):
+        return _stale(request, program)
+    return _done(request, program)
+
+
+@require_http_methods(["GET", "POST"])
+def clearance_edit(request, pk, note_pk=None):
+    program = _get_program(request, pk)
+    note = get_object_or_404(program.clearance_notes, pk=note_pk) if note_pk else ClearanceNote(program=program)
+    form = ClearanceNoteForm(request.POST or None, request.FILES or None, instance=note,
+                             initial={"revision": program.revision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clearance_save(note=form.save(commit=False), user=request.user,
+                                    revision=form.cleaned_data["revision"], request=request)
+        except services.StaleProgramError:
+            return _stale(request, program)
+        messages.success(request, _("Clearance note saved."))
+        return redirect(program)
+    return render(request, "prescriptions/clearance_form.html", {"program": program, "form": form, "note": note},
+                  status=422 if form.errors else 200)
+
+
+@require_POST
+def clearance_delete(request, pk, note_pk):
+    program = _get_program(request, pk)
+    note = get_object_or_404(program.clearance_notes, pk=note_pk)
+    try:
+        services.clearance_remove(note=note, user=request.user, revision=_revision(request), request=request)
+    except services.StaleProgramError:
+        return _stale(request, program)
+    messages.success(request, _("Clearance note removed."))
+    return redirect(program)
+
+
+@require_GET
+def clearance_letter(request, pk, note_pk):
+    """The scanned letter, for the clinic's own clinicians only (never a public URL)."""
+    program = _get_program(request, pk)
+    note = get_object_or_404(program.clearance_notes.exclude(letter=""), pk=note_pk)
+    audit_record(request=request, action=AuditAction.CLEARANCE_LETTER_VIEWED, clinic=program.clinic,
+                 patient=program.patient, target=note)
+    response = FileResponse(note.letter.open("rb"), as_attachment=True,
+                            filename=f"clearance-letter-{note.pk}{note.letter.name[-4:]}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def program_save_template(request, pk):
+    program = _get_program(request, pk)
+    form = TemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the template a name of at most 120 characters."))
+        return redirect(program)
+    template = services.program_save_as_template(program=program, user=request.user,
+                                                 title=form.cleaned_data["title"], request=request)
+    messages.success(request, _("Saved as the clinic template “%(title)s”.") % {"title": template.title})
+    return redirect(program)
+
+
+@require_GET
+def template_list(request):
+    if not request.membership:
+        raise Http404
+    templates = (
+        Program.objects.for_user(request.user).filter(clinic=request.clinic).templates().active()
+        .select_related("created_by").order_by("title", "pk")
+    )
+    return render(request, "prescriptions/template_list.html", {"templates": templates})
+
+
+@require_http_methods(["GET", "POST"])
+def template_rename(request, pk):
+    template = get_object_or_404(_programs(request).templates(), pk=pk)
+    form = TemplateForm(request.POST or None, initial={"title": template.title})
+    if request.method == "POST" and form.is_valid():
+        template.title = form.cleaned_data["title"]
+        template.save(update_fields=["title", "updated_at"])
+        audit_record(request=request, action=AuditAction.PROGRAM_CHANGED, clinic=template.clinic, target=template,
+                     detail={"change": "renamed"})
+        messages.success(request, _("Template renamed."))
+        return redirect("prescriptions:template-list")
+    return render(request, "prescriptions/template_rename.html", {"template": template, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@require_POST
+def template_delete(request, pk):
+    template = get_object_or_404(_programs(request).templates(), pk=pk)
+    audit_record(request=request, action=AuditAction.PROGRAM_ARCHIVED, clinic=template.clinic, target=template,
+                 detail={"change": "template_deleted"})
+    # A template has no handouts or patient; deleting it loses no clinical history.
+    template.delete()
+    messages.success(request, _("Template “%(title)s” deleted.") % {"title": template.title})
+    return redirect("prescriptions:template-list")
+
+

@@ -1,0 +1,336 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from patients.models import AuditAction, AuditEntry
+from prescriptions.models import ClearanceNote, Program, ProgramItem
+from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def program(patient):
+    return ProgramFactory(patient=patient)
+
+
+def dose_data(item, **changes):
+    prefix = f"item-{item.pk}-"
+    data = {
+        "revision": item.program.revision, "sets": 3, "reps": 10, "duration_seconds": "", "hold_seconds": 5,
+        "rest_seconds": 30, "side": "each", "times_per_day": 2, "days_per_week": 5, "load": "", "patient_note": "",
+    }
+    data.update(changes)
+    return {prefix + key: value for key, value in data.items() if not isinstance(value, list)} | {
+        prefix + key: value for key, value in data.items() if isinstance(value, list)
+    }
+
+
+def test_new_program_starts_blank(clinician_client, patient):
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]), {"title": "Knee rehab", "start": "blank"}
+    )
+    program = Program.objects.get(title="Knee rehab")
+    assert response["Location"] == program.get_absolute_url()
+    assert program.patient == patient and program.items.count() == 0
+    assert AuditEntry.objects.filter(action=AuditAction.PROGRAM_CREATED, patient=patient).count() == 1
+
+
+def test_new_program_from_template_copies_items_and_doses(clinician_client, patient, clinic):
+    template = ProgramFactory(patient=None, clinic=clinic, title="Back basics")
+    ProgramItemFactory(program=template, sets=4, reps=12)
+    clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {"title": "From template", "start": "template", "template": template.pk},
+    )
+    program = Program.objects.get(title="From template")
+    assert [(i.sets, i.reps) for i in program.items.all()] == [(4, 12)]
+
+
+def test_template_of_another_clinic_cannot_be_used(clinician_client, patient, other_clinic):
+    foreign = ProgramFactory(patient=None, clinic=other_clinic)
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {"title": "Sneaky", "start": "template", "template": foreign.pk},
+    )
+    assert response.status_code == 422
+    assert "template" in response.context["form"].errors
+    assert not Program.objects.filter(title="Sneaky").exists()
+
+
+def test_copy_of_a_program_keeps_notes(clinician_client, program):
+    ProgramItemFactory(program=program, patient_note="Slowly!")
+    clinician_client.post(
+        reverse("prescriptions:program-create", args=[program.patient.pk]),
+        {"title": "Copy", "start": "copy", "copy_of": program.pk},
+    )
+    assert Program.objects.get(title="Copy").items.get().patient_note == "Slowly!"
+
+
+def test_add_exercise_uses_its_default_dose_without_reload(clinician_client, program):
+    exercise = ExerciseFactory(sets=2, reps=15, hold_seconds=3, side="each", days_per_week=3)
+    response = clinician_client.post(
+        reverse("prescriptions:item-add", args=[program.pk]),
+        {"exercise": exercise.pk, "revision": program.revision}, **HTMX,
+    )
+    assert response.status_code == 200
+    item = program.items.get()
+    assert (item.sets, item.reps, item.hold_seconds, item.days_per_week) == (2, 15, 3, 3)
+    assert "2 sets of 15 · hold 3 seconds · each side · once a day · 3 days a week" in response.content.decode()
+    assert response["X-Program-Revision"] == str(program.revision + 1)
+
+
+def test_draft_exercise_cannot_be_added(clinician_client, program):
+    exercise = ExerciseFactory(status="draft")
+    response = clinician_client.post(reverse("prescriptions:item-add", args=[program.pk]), {"exercise": exercise.pk})
+    assert response.status_code == 404
+    assert not program.items.exists()
+
+
+def test_dose_update_shows_the_plain_language_line(clinician_client, program):
+    item = ProgramItemFactory(program=program)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=3, reps=10, hold_seconds=5, side="each", times_per_day=2, weekdays=["mon", "wed", "fri"]),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "3 sets of 10 · hold 5 seconds · each side · rest 30 seconds between sets · twice a day · Mon, Wed, Fri" in (
+        response.content.decode()
+    )
+    item.refresh_from_db()
+    assert (item.weekdays, item.days_per_week) == ("mon,wed,fri", 3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"sets": 0}, "sets", "Enter a whole number from 1 to 20."),
+        ({"sets": 21}, "sets", "Enter a whole number from 1 to 20."),
+        ({"reps": 101}, "reps", "Enter a whole number from 1 to 100."),
+        ({"reps": "", "duration_seconds": 4}, "duration_seconds", "Enter a whole number from 5 to 3600."),
+        ({"hold_seconds": 301}, "hold_seconds", "Enter a whole number from 0 to 300."),
+        ({"rest_seconds": 601}, "rest_seconds", "Enter a whole number from 0 to 600."),
+        ({"times_per_day": 7}, "times_per_day", "Enter a whole number from 1 to 6."),
+        ({"days_per_week": 8}, "days_per_week", "Enter a whole number from 1 to 7."),
+        ({"reps": "", "duration_seconds": ""}, "reps", "Enter reps or a duration."),
+        ({"reps": 10, "duration_seconds": 30}, "duration_seconds", "Enter reps or a duration, not both."),
+        ({"reps": "", "duration_seconds": 30, "hold_seconds": 30}, "hold_seconds", "The hold must be shorter"),
+        ({"sets": "ten"}, "sets", "Enter a whole number from 1 to 20."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-form"])
+def test_bad_dose_is_refused_at_the_field_and_last_good_dose_kept(clinician_client, program, changes, field,
+                                                                   message, htmx):
+    item = ProgramItemFactory(program=program)
+    before = item.dose_text
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]), dose_data(item, **changes),
+        **(HTMX if htmx else {}),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html
+    assert f'id="id_item-{item.pk}-{field}"' in html and 'aria-invalid="true"' in html
+    item.refresh_from_db()
+    assert item.dose_text == before
+    assert before.replace("·", "&middot;") in html or before in html
+
+
+def test_stale_revision_is_refused_and_shows_current_state(clinician_client, program):
+    item = ProgramItemFactory(program=program, sets=3)
+    stale = program.revision
+    program.bump_revision()  # a colleague saved meanwhile
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=5, revision=stale), **HTMX,
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this program" in response.content.decode()
+    item.refresh_from_db()
+    assert item.sets == 3
+
+
+def test_stale_program_details_are_refused_without_javascript(clinician_client, program):
+    stale = program.revision
+    program.bump_revision()
+    response = clinician_client.post(
+        reverse("prescriptions:program-update", args=[program.pk]),
+        {"revision": stale, "title": "Overwritten", "duration_weeks": 6},
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.title != "Overwritten"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"sets": 0}, {"sets": 21}, {"reps": 0}, {"hold_seconds": 301}, {"rest_seconds": 601}, {"times_per_day": 0},
+     {"days_per_week": 8}, {"reps": None, "duration_seconds": None}, {"reps": 10, "duration_seconds": 30},
+     {"reps": None, "duration_seconds": 4}, {"reps": None, "duration_seconds": 20, "hold_seconds": 20}],
+)
+def test_dose_bounds_hold_in_the_database_when_forms_are_bypassed(program, values):
+    exercise = ExerciseFactory()
+    base = {"sets": 2, "reps": 10, "duration_seconds": None, "hold_seconds": 0}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgramItem.objects.create(program=program, exercise=exercise, order=0, **{**base, **values})
+
+
+def test_reorder_by_drag_and_by_keyboard(clinician_client, program):
+    first, second, third = (ProgramItemFactory(program=program, order=i) for i in range(3))
+    clinician_client.post(
+        reverse("prescriptions:items-reorder", args=[program.pk]),
+        {"revision": program.revision, "item": [third.pk, first.pk, second.pk]}, **HTMX,
+    )
+    assert list(program.items.values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
+    program.refresh_from_db()
+    clinician_client.post(
+        reverse("prescriptions:item-move", args=[program.pk, third.pk]),
+        {"revision": program.revision, "direction": "down"},
+    )
+    assert list(program.items.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
+
+
+def test_reorder_with_foreign_item_ids_is_refused(clinician_client, program):
+    mine = ProgramItemFactory(program=program)
+    foreign = ProgramItemFactory()
+    clinician_client.post(
+        reverse("prescriptions:items-reorder", args=[program.pk]),
+        {"revision": program.revision, "item": [foreign.pk, mine.pk]}, **HTMX,
+    )
+    foreign.refresh_from_db()
+    assert foreign.program_id != program.pk
+
+
+def test_remove_then_undo_restores_dose_and_place(clinician_client, program):
+    first = ProgramItemFactory(program=program, order=0)
+    second = ProgramItemFactory(program=program, order=1, sets=4, reps=8, weekdays="tue,thu", days_per_week=2,
+                                patient_note="Go gently")
+    ProgramItemFactory(program=program, order=2)
+    response = clinician_client.post(
+        reverse("prescriptions:item-remove", args=[program.pk, second.pk]), {"revision": program.revision}, **HTMX
+    )
+    html = response.content.decode()
+    assert "removed." in html and "Undo" in html
+    assert program.items.count() == 2
+    import re
+
+    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html.split("Undo")[0])
+    data = {}
+    for key, value in fields:
+        data.setdefault(key, []).append(value)
+    clinician_client.post(reverse("prescriptions:item-restore", args=[program.pk]), data, **HTMX)
+    restored = program.items.order_by("order")[1]
+    assert (restored.exercise_id, restored.sets, restored.reps, restored.weekdays, restored.patient_note) == (
+        second.exercise_id, 4, 8, "tue,thu", "Go gently",
+    )
+    assert program.items.order_by("order")[0] == first
+
+
+def test_clearance_note_with_letter_is_private(clinician_client, client, outsider, program):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    letter = SimpleUploadedFile("Maria Jensen letter.pdf", b"%PDF-1.4\n%fake\n", content_type="application/pdf")
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr A. Smith", "cleared_by_role": "Orthopaedic surgeon",
+         "cleared_on": "2026-10-01", "scope": "Return to exercise", "restrictions": "No running",
+         "valid_until": "2026-11-01", "letter": letter},
+    )
+    assert response.status_code == 302
+    note = ClearanceNote.objects.get()
+    assert "Jensen" not in note.letter.name
+    assert note.is_expired
+    page = clinician_client.get(program.get_absolute_url()).content.decode()
+    assert "Expired" in page
+    download = clinician_client.get(reverse("prescriptions:clearance-letter", args=[program.pk, note.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(outsider)
+    assert client.get(reverse("prescriptions:clearance-letter", args=[program.pk, note.pk])).status_code == 404
+
+
+def test_clearance_letter_must_be_a_real_document(clinician_client, program):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00\x03 this is an exe", content_type="application/pdf")
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr B", "cleared_on": "2026-10-01", "scope": "All",
+         "letter": fake},
+    )
+    assert response.status_code == 422
+    assert "Upload the letter as a PDF, PNG, JPEG or WebP file." in response.content.decode()
+    assert not ClearanceNote.objects.exists()
+
+
+def test_save_as_template_carries_no_patient_data(clinician_client, program):
+    ProgramItemFactory(program=program, patient_note="Maria: careful with the left knee")
+    program.goal = "Maria's disc herniation"
+    program.save()
+    clinician_client.post(reverse("prescriptions:program-save-template", args=[program.pk]), {"title": "Disc rehab"})
+    template = Program.objects.templates().get(title="Disc rehab")
+    assert template.patient is None and template.goal == ""
+    assert [item.patient_note for item in template.items.all()] == [""]
+    listed = clinician_client.get(reverse("prescriptions:template-list")).context["templates"]
+    assert list(listed) == [template]
+
+
+def test_rename_and_delete_template(clinician_client, clinic):
+    template = ProgramFactory(patient=None, clinic=clinic, title="Old")
+    clinician_client.post(reverse("prescriptions:template-rename", args=[template.pk]), {"title": "New"})
+    template.refresh_from_db()
+    assert template.title == "New"
+    clinician_client.post(reverse("prescriptions:template-delete", args=[template.pk]))
+    assert not Program.objects.filter(pk=template.pk).exists()
+
+
+def test_every_change_is_audited(clinician_client, clinician, program):
+    item = ProgramItemFactory(program=program)
+    clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]), dose_data(item, sets=4), **HTMX
+    )
+    entry = AuditEntry.objects.get(action=AuditAction.PROGRAM_CHANGED)
+    assert (entry.user, entry.patient, entry.detail["change"]) == (clinician, program.patient, "item_dose")
+
+
+def test_long_program_warns(clinician_client, program):
+    for order in range(9):
+        ProgramItemFactory(program=program, order=order)
+    html = clinician_client.get(program.get_absolute_url()).content.decode()
+    assert "Long programs lower adherence" in html
+
+
+# 1 session, 2 user, 3 program (+clinic, patient), 4 count of catalogue results, 5 items (+exercise),
+# 6 their pictures, 7 clearance notes, 8 memberships (+clinic) for the menu, 9-10 regions and equipment
+# for the search filters, 11 the page of catalogue results, 12 their pictures, 13-15 session saved
+# (savepoint, update, release).
+BUILDER_QUERIES = 15
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_builder_query_count_does_not_grow_with_items(clinician_client, program, count, django_assert_num_queries):
+    for order in range(count):
+        item = ProgramItemFactory(program=program, order=order)
+        ExercisePictureFactory(exercise=item.exercise)
+    ExercisePictureFactory.create_batch(3)
+    with django_assert_num_queries(BUILDER_QUERIES):
+        response = clinician_client.get(program.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == count
+
+
+
+def test_review_date_before_start_is_refused(clinician_client, program):
+    response = clinician_client.post(
+        reverse("prescriptions:program-update", args=[program.pk]),
+        {"revision": program.revision, "title": "X", "duration_weeks": 6, "start_date": "2026-11-10",
+         "review_date": "2026-11-01"},
+    )
+    assert response.status_code == 422
+    assert "The review date must be on or after the start date." in response.content.decode()
+    program.refresh_from_db()
+    assert program.title != "X"
+
+
