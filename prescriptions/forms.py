@@ -36,7 +36,11 @@ class ProgramCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, initial=_("Home exercise program"))
     start = forms.ChoiceField(
         label=_("Start from"),
-        choices=[(BLANK, _("A blank program")), (TEMPLATE, _("A clinic template")), (COPY, _("A copy of another program"))],
+        choices=[
+            (BLANK, _("A blank program")),
+            (TEMPLATE, _("A clinic template")),
+            (COPY, _("A copy of another program")),
+        ],
         initial=BLANK,
         widget=forms.RadioSelect,
     )
@@ -108,8 +112,17 @@ class ItemDoseForm(forms.ModelForm):
     class Meta:
         model = ProgramItem
         fields = [
-            "sets", "reps", "duration_seconds", "hold_seconds", "rest_seconds", "side",
-            "times_per_day", "days_per_week", "weekdays", "load", "patient_note",
+            "sets",
+            "reps",
+            "duration_seconds",
+            "hold_seconds",
+            "rest_seconds",
+            "side",
+            "times_per_day",
+            "days_per_week",
+            "weekdays",
+            "load",
+            "patient_note",
         ]
         widgets = {"patient_note": forms.Textarea(attrs={"rows": 2})}
 

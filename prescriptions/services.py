@@ -33,8 +33,9 @@ def _lock(program: Program, revision) -> Program:
     return locked
 
 
-def _changed(*, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED,
-             target=None, **detail):
+def _changed(
+    *, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED, target=None, **detail
+):
     """Bump the revision (so other open pages know they are stale) and audit the change."""
     Program.objects.filter(pk=program.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
     program.refresh_from_db(fields=["revision", "updated_at"])
@@ -131,8 +132,17 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
 
 
 @transaction.atomic
-def item_add(*, program: Program, exercise, user, revision=None, dose: dict | None = None, patient_note="",
-             order=None, request=None) -> ProgramItem:
+def item_add(
+    *,
+    program: Program,
+    exercise,
+    user,
+    revision=None,
+    dose: dict | None = None,
+    patient_note="",
+    order=None,
+    request=None,
+) -> ProgramItem:
     """Add an exercise with its catalogue default dose (or ``dose``, when undoing a removal)."""
     locked = _lock(program, revision)
     last = locked.items.order_by("-order").values_list("order", flat=True).first()
@@ -230,8 +240,12 @@ def clearance_save(*, note: ClearanceNote, user, revision, request=None) -> Clea
     note.full_clean()
     note.save()
     _changed(
-        program=program, user=user, change="clearance_saved", request=request,
-        action=AuditAction.CLEARANCE_CHANGED, target=note,
+        program=program,
+        user=user,
+        change="clearance_saved",
+        request=request,
+        action=AuditAction.CLEARANCE_CHANGED,
+        target=note,
     )
     note.program.revision = program.revision
     return note
@@ -241,8 +255,11 @@ def clearance_save(*, note: ClearanceNote, user, revision, request=None) -> Clea
 def clearance_remove(*, note: ClearanceNote, user, revision, request=None):
     program = _lock(note.program, revision)
     _changed(
-        program=program, user=user, change="clearance_removed", request=request,
-        action=AuditAction.CLEARANCE_CHANGED, target=note,
+        program=program,
+        user=user,
+        change="clearance_removed",
+        request=request,
+        action=AuditAction.CLEARANCE_CHANGED,
+        target=note,
     )
     note.delete()
-

@@ -66,9 +66,14 @@ def _revision(request):
 def _items_context(program, items=None, forms=None, undo=None):
     items = list(_items(program)) if items is None else items
     forms = forms or {}
-    rows = [(item, forms.get(item.pk) or ItemDoseForm(instance=item, prefix=f"item-{item.pk}",
-                                                       initial={"revision": program.revision}))
-            for item in items]
+    rows = [
+        (
+            item,
+            forms.get(item.pk)
+            or ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": program.revision}),
+        )
+        for item in items
+    ]
     minutes = program.estimated_minutes(items)
     return {
         "program": program,
@@ -100,8 +105,10 @@ def _stale(request, program):
         response["HX-Retarget"] = "#program-items-panel"
         response["HX-Reswap"] = "innerHTML"
         response.content = (
-            b'<div class="alert alert-warning" role="alert">' + str(services.StaleProgramError.message).encode()
-            + b"</div>" + response.content
+            b'<div class="alert alert-warning" role="alert">'
+            + str(services.StaleProgramError.message).encode()
+            + b"</div>"
+            + response.content
         )
         return response
     messages.warning(request, services.StaleProgramError.message)
@@ -134,16 +141,24 @@ def program_create(request, patient_pk):
             request=request,
         )
         return redirect(program)
-    return render(request, "prescriptions/program_create.html", {"form": form, "patient": patient},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "prescriptions/program_create.html",
+        {"form": form, "patient": patient},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_GET
 def program_builder(request, pk):
     program = _get_program(request, pk)
     search = catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE)
-    search_context = {**search, "program": program, "add_url": True,
-                      "search_url": reverse("prescriptions:program-builder", args=[program.pk])}
+    search_context = {
+        **search,
+        "program": program,
+        "add_url": True,
+        "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
+    }
     if request.htmx and request.htmx.target == "builder-results":
         return render(request, "exercises/_catalogue_results.html", search_context)
     context = {
@@ -164,8 +179,9 @@ def program_update(request, pk):
     if form.is_valid():
         try:
             data = {field: form.cleaned_data[field] for field in ProgramForm.Meta.fields}
-            services.program_update(program=program, user=request.user, revision=_revision(request), data=data,
-                                    request=request)
+            services.program_update(
+                program=program, user=request.user, revision=_revision(request), data=data, request=request
+            )
         except services.StaleProgramError:
             return _stale(request, program)
         messages.success(request, _("Program details saved."))
@@ -178,8 +194,13 @@ def program_update(request, pk):
 def program_archive(request, pk):
     program = _get_program(request, pk)
     program.archive()
-    audit_record(request=request, action=AuditAction.PROGRAM_ARCHIVED, clinic=program.clinic,
-                 patient=program.patient, target=program)
+    audit_record(
+        request=request,
+        action=AuditAction.PROGRAM_ARCHIVED,
+        clinic=program.clinic,
+        patient=program.patient,
+        target=program,
+    )
     messages.success(request, _("Program archived."))
     return redirect(program.patient or reverse("prescriptions:template-list"))
 
@@ -189,8 +210,9 @@ def item_add(request, pk):
     program = _get_program(request, pk)
     exercise = get_object_or_404(Exercise.objects.published(), pk=_posted_id(request, "exercise"))
     try:
-        services.item_add(program=program, exercise=exercise, user=request.user, revision=_revision(request),
-                          request=request)
+        services.item_add(
+            program=program, exercise=exercise, user=request.user, revision=_revision(request), request=request
+        )
     except services.StaleProgramError:
         return _stale(request, program)
     return _done(request, program, _("%(name)s added.") % {"name": exercise.name})
@@ -203,32 +225,38 @@ def item_update(request, pk, item_pk):
     form = ItemDoseForm(request.POST, instance=ProgramItem.objects.get(pk=item.pk), prefix=f"item-{item.pk}")
     if form.is_valid():
         try:
-            item = services.item_update(item=item, user=request.user, revision=form.cleaned_data["revision"],
-                                        data=form.dose_changes(), request=request)
+            item = services.item_update(
+                item=item,
+                user=request.user,
+                revision=form.cleaned_data["revision"],
+                data=form.dose_changes(),
+                request=request,
+            )
         except services.StaleProgramError:
             return _stale(request, program)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             if request.htmx:
-                item = _items(program).get(pk=item.pk)
-                context = {**_items_context(program, items=list(_items(program))), "item": item,
-                           "form": ItemDoseForm(instance=item, prefix=f"item-{item.pk}",
-                                                initial={"revision": program.revision})}
-                return _with_revision(render(request, "prescriptions/_item_saved.html", context), program)
+                context = {**_items_context(program), "item": item}
+                response = render(request, "prescriptions/_item_saved.html", context)
+                response["HX-Reswap"] = "none"  # keep the form as the clinician is typing in it
+                return _with_revision(response, program)
             messages.success(request, _("Dose saved."))
             return redirect(program)
     # Refused: show the errors at the fields; the saved dose (and its plain-language line) is unchanged.
     saved = _items(program).get(pk=item.pk)
     if request.htmx:
-        response = render(request, "prescriptions/_item_row.html",
-                          {"program": program, "item": saved, "form": form}, status=422)
+        response = render(
+            request, "prescriptions/_dose_form.html", {"program": program, "item": saved, "form": form}, status=422
+        )
         return _with_revision(response, program)
     items = list(_items(program))
     context = {
         **_items_context(program, items=items, forms={item.pk: form}),
         **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
-        "search_url": reverse("prescriptions:program-builder", args=[program.pk]), "add_url": True,
+        "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
+        "add_url": True,
         "program_form": ProgramForm(instance=program, initial={"revision": program.revision}),
         "clearance_notes": list(program.clearance_notes.all()),
         "clearance_form": ClearanceNoteForm(initial={"revision": program.revision}),
@@ -264,10 +292,16 @@ def item_restore(request, pk):
     if not form.is_valid():
         return _done(request, program)
     try:
-        services.item_add(program=program, exercise=exercise, user=request.user, revision=_revision(request),
-                          dose={k: v for k, v in form.dose_changes().items() if k != "patient_note"},
-                          patient_note=form.cleaned_data["patient_note"], order=request.POST.get("order") or None,
-                          request=request)
+        services.item_add(
+            program=program,
+            exercise=exercise,
+            user=request.user,
+            revision=_revision(request),
+            dose={k: v for k, v in form.dose_changes().items() if k != "patient_note"},
+            patient_note=form.cleaned_data["patient_note"],
+            order=request.POST.get("order") or None,
+            request=request,
+        )
     except services.StaleProgramError:
         return _stale(request, program)
     return _done(request, program, _("%(name)s put back.") % {"name": exercise.name})
@@ -289,8 +323,9 @@ def items_reorder(request, pk):
     program = _get_program(request, pk)
     try:
         ordered = [int(value) for value in request.POST.getlist("item")]
-        services.items_reorder(program=program, user=request.user, revision=_revision(request),
-                               ordered_ids=ordered, request=request)
+        services.items_reorder(
+            program=program, user=request.user, revision=_revision(request), ordered_ids=ordered, request=request
+        )
     except services.StaleProgramError:
         return _stale(request, program)
     except (ValueError, ValidationError):
@@ -302,18 +337,24 @@ def items_reorder(request, pk):
 def clearance_edit(request, pk, note_pk=None):
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes, pk=note_pk) if note_pk else ClearanceNote(program=program)
-    form = ClearanceNoteForm(request.POST or None, request.FILES or None, instance=note,
-                             initial={"revision": program.revision})
+    form = ClearanceNoteForm(
+        request.POST or None, request.FILES or None, instance=note, initial={"revision": program.revision}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.clearance_save(note=form.save(commit=False), user=request.user,
-                                    revision=form.cleaned_data["revision"], request=request)
+            services.clearance_save(
+                note=form.save(commit=False), user=request.user, revision=form.cleaned_data["revision"], request=request
+            )
         except services.StaleProgramError:
             return _stale(request, program)
         messages.success(request, _("Clearance note saved."))
         return redirect(program)
-    return render(request, "prescriptions/clearance_form.html", {"program": program, "form": form, "note": note},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "prescriptions/clearance_form.html",
+        {"program": program, "form": form, "note": note},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -333,10 +374,16 @@ def clearance_letter(request, pk, note_pk):
     """The scanned letter, for the clinic's own clinicians only (never a public URL)."""
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes.exclude(letter=""), pk=note_pk)
-    audit_record(request=request, action=AuditAction.CLEARANCE_LETTER_VIEWED, clinic=program.clinic,
-                 patient=program.patient, target=note)
-    response = FileResponse(note.letter.open("rb"), as_attachment=True,
-                            filename=f"clearance-letter-{note.pk}{note.letter.name[-4:]}")
+    audit_record(
+        request=request,
+        action=AuditAction.CLEARANCE_LETTER_VIEWED,
+        clinic=program.clinic,
+        patient=program.patient,
+        target=note,
+    )
+    response = FileResponse(
+        note.letter.open("rb"), as_attachment=True, filename=f"clearance-letter-{note.pk}{note.letter.name[-4:]}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -348,8 +395,9 @@ def program_save_template(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the template a name of at most 120 characters."))
         return redirect(program)
-    template = services.program_save_as_template(program=program, user=request.user,
-                                                 title=form.cleaned_data["title"], request=request)
+    template = services.program_save_as_template(
+        program=program, user=request.user, title=form.cleaned_data["title"], request=request
+    )
     messages.success(request, _("Saved as the clinic template “%(title)s”.") % {"title": template.title})
     return redirect(program)
 
@@ -359,8 +407,12 @@ def template_list(request):
     if not request.membership:
         raise Http404
     templates = (
-        Program.objects.for_user(request.user).filter(clinic=request.clinic).templates().active()
-        .select_related("created_by").order_by("title", "pk")
+        Program.objects.for_user(request.user)
+        .filter(clinic=request.clinic)
+        .templates()
+        .active()
+        .select_related("created_by")
+        .order_by("title", "pk")
     )
     return render(request, "prescriptions/template_list.html", {"templates": templates})
 
@@ -372,22 +424,34 @@ def template_rename(request, pk):
     if request.method == "POST" and form.is_valid():
         template.title = form.cleaned_data["title"]
         template.save(update_fields=["title", "updated_at"])
-        audit_record(request=request, action=AuditAction.PROGRAM_CHANGED, clinic=template.clinic, target=template,
-                     detail={"change": "renamed"})
+        audit_record(
+            request=request,
+            action=AuditAction.PROGRAM_CHANGED,
+            clinic=template.clinic,
+            target=template,
+            detail={"change": "renamed"},
+        )
         messages.success(request, _("Template renamed."))
         return redirect("prescriptions:template-list")
-    return render(request, "prescriptions/template_rename.html", {"template": template, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "prescriptions/template_rename.html",
+        {"template": template, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
 def template_delete(request, pk):
     template = get_object_or_404(_programs(request).templates(), pk=pk)
-    audit_record(request=request, action=AuditAction.PROGRAM_ARCHIVED, clinic=template.clinic, target=template,
-                 detail={"change": "template_deleted"})
+    audit_record(
+        request=request,
+        action=AuditAction.PROGRAM_ARCHIVED,
+        clinic=template.clinic,
+        target=template,
+        detail={"change": "template_deleted"},
+    )
     # A template has no handouts or patient; deleting it loses no clinical history.
     template.delete()
     messages.success(request, _("Template “%(title)s” deleted.") % {"title": template.title})
     return redirect("prescriptions:template-list")
-
-

@@ -14,6 +14,8 @@
     list.dataset.sortable = "on";
     Sortable.create(list, {
       handle: ".drag-handle",
+      // Mouse-event dragging behaves the same in every browser (and under test automation).
+      forceFallback: true,
       animation: 150,
       onEnd: function (event) {
         if (event.oldIndex === event.newIndex) return;
@@ -49,6 +51,15 @@
     document.querySelectorAll('input[name="revision"]').forEach(function (field) {
       field.value = revision;
     });
+  });
+
+  // A dose saved after a refused one: clear the old field errors (the form itself is not
+  // re-rendered on success, so values typed meanwhile are not lost).
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.classList || !form.classList.contains("dose-form") || !event.detail.successful) return;
+    form.querySelectorAll(".invalid-feedback, .alert-danger").forEach(function (node) { node.remove(); });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (node) { node.removeAttribute("aria-invalid"); });
   });
 
   initSortable();
