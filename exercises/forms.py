@@ -1,7 +1,10 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exercises.models import BodyRegion, Equipment, Exercise, Kind, Position
+from patients.validators import validate_file_size
 
 
 class CatalogueSearchForm(forms.Form):
@@ -47,3 +50,24 @@ class CatalogueSearchForm(forms.Form):
         if data.get("equipment"):
             qs = qs.filter(equipment=data["equipment"])
         return qs.order_by("name", "pk")
+
+
+class CatalogueImportForm(forms.Form):
+    """An uploaded catalogue file, parsed; ``catalogue_import`` decides whether its records are good."""
+
+    file = forms.FileField(
+        label=_("Catalogue file"),
+        help_text=_("A JSON file made by “Export catalogue” or manage.py export_catalogue."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self) -> dict:
+        upload = self.cleaned_data["file"]
+        validate_file_size(upload)
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise forms.ValidationError(
+                _("This file is not valid JSON (%(problem)s). Upload the file the export produced."),
+                params={"problem": exc},
+            ) from None

@@ -4,6 +4,8 @@ Import creates or updates exercises by slug and is all-or-nothing: every record
 is checked, and one bad record leaves the database exactly as it was.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -66,6 +68,11 @@ def catalogue_export() -> dict:
     }
 
 
+def catalogue_export_json() -> str:
+    """The export as the text written to a file: stable key order, so two exports of one catalogue are identical."""
+    return json.dumps(catalogue_export(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def _field_errors(exc: ValidationError) -> list[tuple[str, str]]:
     if hasattr(exc, "error_dict"):
         return [(field, " ".join(m for m in messages)) for field, messages in exc.message_dict.items()]
@@ -98,7 +105,10 @@ def _apply(exercise: Exercise, record: dict):
 
 @transaction.atomic
 def catalogue_import(document: dict) -> dict:
-    """Create or update every exercise in ``document``; raise CatalogueImportError on any problem."""
+    """Create or update every exercise in ``document``; raise CatalogueImportError on any problem.
+
+    Returns the counts and the saved exercises: ``{"created": 3, "updated": 52, "exercises": [...]}``.
+    """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CatalogueImportError([f"The file is not a HomeRx catalogue (format must be {FORMAT!r})."])
     records = document.get("exercises")
@@ -139,6 +149,10 @@ def catalogue_import(document: dict) -> dict:
         steps = record.get("steps")
         if not isinstance(steps, list) or not steps or not all(isinstance(s, str) and s.strip() for s in steps):
             record_errors.append(("steps", "Give at least one step as text."))
+        for field in ("body_regions", "equipment", "progressions"):
+            if not isinstance(record.get(field, []), list):
+                record_errors.append((field, "Expected a list of slugs."))
+                record[field] = []
         for field, known in (("body_regions", regions), ("equipment", equipment)):
             missing = [s for s in record.get(field, []) if s not in known]
             if missing:
@@ -186,10 +200,13 @@ def catalogue_import(document: dict) -> dict:
         exercise.equipment.set([equipment[s] for s in record.get("equipment", [])])
         exercise.steps.all().delete()
         ExerciseStep.objects.bulk_create(
-            [ExerciseStep(exercise=exercise, order=i, text=text.strip()) for i, text in enumerate(record["steps"])]
+            [
+                ExerciseStep(exercise=exercise, order=i, text=text.strip())
+                for i, text in enumerate(record["steps"], start=1)
+            ]
         )
         exercise.pictures.all().delete()
-        for order, picture in enumerate(record.get("pictures", [])):
+        for order, picture in enumerate(record.get("pictures", []), start=1):
             ExercisePicture(
                 exercise=exercise,
                 order=order,
@@ -202,4 +219,4 @@ def catalogue_import(document: dict) -> dict:
     lookup = {**existing, **by_slug}
     for exercise, record in prepared:
         exercise.progressions.set([lookup[s] for s in record.get("progressions", [])])
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated, "exercises": list(by_slug.values())}

@@ -16,7 +16,8 @@
       handle: ".drag-handle",
       // Mouse-event dragging behaves the same in every browser (and under test automation).
       forceFallback: true,
-      animation: 150,
+      // Respect the user's reduced-motion setting (also makes automated dragging deterministic).
+      animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 150,
       onEnd: function (event) {
         if (event.oldIndex === event.newIndex) return;
         var values = { revision: currentRevision(), item: [] };

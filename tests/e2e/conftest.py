@@ -22,6 +22,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # No animations: what the test sees is the final state, not a frame of a transition.
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture
 def signed_in_page(page, live_server, clinician):
     """The clinician signed in through the real sign-in form."""

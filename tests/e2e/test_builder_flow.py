@@ -72,13 +72,13 @@ def test_clinician_builds_a_program(page, live_server, clinician, patient, catal
     expect(page.get_by_role("button", name="Move Pelvic tilt up")).to_be_focused()
 
     # Drag "Side plank" (last) to the top by its handle.
-    handle = items(page).filter(has_text="Side plank").locator(".drag-handle")
-    target = items(page).first.locator(".drag-handle")
-    handle.hover()
+    handle = items(page).filter(has_text="Side plank").locator(".drag-handle").bounding_box()
+    target = items(page).first.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
     page.mouse.down()
-    box = target.bounding_box()
-    page.mouse.move(box["x"] + 5, box["y"] + 2, steps=15)
-    page.mouse.move(box["x"] + 5, box["y"] - 4, steps=5)
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] - 10, steps=5)
+    page.mouse.move(target["x"] + 20, target["y"] + target["height"] / 2, steps=20)
+    page.mouse.move(target["x"] + 20, target["y"] + 5, steps=10)
     with page.expect_response(lambda response: "/items/reorder/" in response.url) as reorder:
         page.mouse.up()
     assert reorder.value.status == 200

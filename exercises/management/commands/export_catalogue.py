@@ -1,9 +1,6 @@
-import json
-import sys
-
 from django.core.management.base import BaseCommand
 
-from exercises.services import catalogue_export
+from exercises.services import catalogue_export_json
 
 
 class Command(BaseCommand):
@@ -13,10 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="File to write; stdout when omitted.")
 
     def handle(self, *args, output=None, **options):
-        text = json.dumps(catalogue_export(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        text = catalogue_export_json()
         if output:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
             self.stderr.write(f"Wrote {output}")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")

@@ -1,0 +1,147 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from exercises.forms import CatalogueSearchForm
+from exercises.models import Exercise, Status
+from tests.factories import ExerciseFactory, ExercisePictureFactory
+
+CATALOGUE = reverse("exercises:catalogue")
+
+
+@pytest.fixture
+def bundled_catalogue(db):
+    call_command("import_catalogue", stdout=io.StringIO())
+
+
+def found(**params) -> list[str]:
+    form = CatalogueSearchForm(params)
+    return list(form.results().values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize("query", ["prone hip extension", "PRONE leg lift", "leg lift prone", "Pronë  leg-lift"])
+def test_names_in_any_case_accent_or_word_order_find_the_prone_leg_lift(bundled_catalogue, query):
+    assert "prone-hip-extension" in found(q=query)
+
+
+def test_search_by_muscle_finds_exercises_that_work_it(bundled_catalogue):
+    results = found(q="gluteus maximus")
+
+    assert "prone-hip-extension" in results
+    assert "single-leg-bridge" in results
+
+
+def test_filters_combine_with_each_other_and_the_search(bundled_catalogue):
+    prone_mobility = found(position="prone", kind="mobility")
+    assert {"prone-lying", "prone-on-elbows", "prone-press-up"} <= set(prone_mobility)
+    for exercise in Exercise.objects.filter(slug__in=prone_mobility):
+        assert (exercise.position, exercise.kind) == ("prone", "mobility")
+
+    with_ball = found(equipment="ball", region="hip")
+    assert with_ball
+    assert set(with_ball) == set(
+        Exercise.objects.published()
+        .filter(equipment__slug="ball", body_regions__slug="hip")
+        .values_list("slug", flat=True)
+    )
+
+    assert found(q="leg lift", position="prone", kind="strengthening", region="hip") == [
+        slug for slug in found(q="leg lift", position="prone") if slug in found(kind="strengthening", region="hip")
+    ]
+    assert found(q="leg lift", position="standing") == []
+
+
+def test_clinician_sees_published_exercises_only(clinician_client):
+    ExerciseFactory(name="Wall slide", slug="wall-slide")
+    ExerciseFactory(name="Wall sit draft", slug="wall-sit", status=Status.DRAFT)
+    ExerciseFactory(name="Wall push retired", slug="wall-push", status=Status.RETIRED)
+
+    response = clinician_client.get(CATALOGUE, {"q": "wall"})
+
+    assert response.status_code == 200
+    assert "Wall slide" in response.text
+    assert "Wall sit draft" not in response.text
+    assert "Wall push retired" not in response.text
+    assert clinician_client.get(reverse("exercises:exercise-detail", args=["wall-slide"])).status_code == 200
+    assert clinician_client.get(reverse("exercises:exercise-detail", args=["wall-sit"])).status_code == 404
+    assert clinician_client.get(reverse("exercises:exercise-detail", args=["wall-push"])).status_code == 404
+
+
+def test_card_shows_picture_summary_and_dose_in_plain_language(clinician_client):
+    picture = ExercisePictureFactory(
+        exercise=ExerciseFactory(
+            name="Bridge", summary="Lift your hips off the floor.", sets=2, reps=10, hold_seconds=5
+        )
+    )
+
+    response = clinician_client.get(CATALOGUE, {"q": "bridge"})
+
+    assert f'src="{picture.url}"' in response.text
+    assert 'alt="Lying on the back with knees bent."' in response.text
+    assert "Lift your hips off the floor." in response.text
+    assert "2 sets of 10 · hold 5 seconds · once a day · every day" in response.text
+
+
+def test_htmx_search_returns_only_the_results(clinician_client):
+    ExerciseFactory(name="Cat-camel", other_names="Cat-cow")
+
+    response = clinician_client.get(
+        CATALOGUE, {"q": "cat cow"}, headers={"HX-Request": "true", "HX-Target": "catalogue-results"}
+    )
+
+    assert response.status_code == 200
+    assert "Cat-camel" in response.text
+    assert "<html" not in response.text
+    assert 'role="search"' not in response.text
+    assert "1 exercise" in response.text
+
+
+def test_full_page_keeps_the_search_in_the_form(clinician_client):
+    ExerciseFactory(name="Cat-camel")
+
+    response = clinician_client.get(CATALOGUE, {"q": "camel", "position": "quadruped"})
+
+    assert 'value="camel"' in response.text
+    assert '<option value="quadruped" selected>' in response.text
+
+
+def _catalogue_with(count: int) -> None:
+    for n in range(count):
+        ExercisePictureFactory(exercise=ExerciseFactory(name=f"Bridge {n:02d}", slug=f"bridge-{n}"))
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_catalogue_page_query_count_does_not_grow_with_results(clinician_client, django_assert_num_queries, count):
+    _catalogue_with(count)
+    clinician_client.get(CATALOGUE)  # warm up the session and ContentTypes
+
+    # 1 session, 2 user, 3 count for the pager, 4 the user's memberships (navigation),
+    # 5-6 the region and equipment choices, 7 the page of exercises, 8 their pictures,
+    # 9-11 the session saved again in a savepoint (idle timeout is renewed on every request).
+    with django_assert_num_queries(11):
+        response = clinician_client.get(CATALOGUE, {"q": "bridge"})
+
+    assert response.status_code == 200
+    assert f"{count} exercises" in response.text
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_detail_page_query_count_does_not_grow_with_related_rows(clinician_client, django_assert_num_queries, count):
+    exercise = ExerciseFactory(name="Bridge", steps=[f"Step {n}." for n in range(count)])
+    for n in range(count):
+        ExercisePictureFactory(exercise=exercise, alt_text=f"Picture {n}")
+        exercise.progressions.add(ExerciseFactory(name=f"Harder bridge {n:02d}"))
+    url = exercise.get_absolute_url()
+    clinician_client.get(url)
+
+    # 1 session, 2 user, 3 the exercise, 4-9 its steps, pictures, body regions, equipment,
+    # progressions and regressions, 10 the user's memberships (navigation),
+    # 11-13 the session saved again in a savepoint.
+    with django_assert_num_queries(13):
+        response = clinician_client.get(url)
+
+    assert response.status_code == 200
+    assert f"Step {count - 1}." in response.text
+    assert f"Harder bridge {count - 1:02d}" in response.text
