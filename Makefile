@@ -60,12 +60,13 @@ test: system-deps python-deps node-deps
 lint: python-deps
 	$(VENV)/bin/ruff check .
 
-bench: system-deps python-deps node-deps
+bench: python-deps node-deps
+	@bash scripts/system-deps.sh --bench
 	$(PY) bench/run.py
 
-pictures: python-deps
+pictures: migrate
+	$(PY) manage.py import_catalogue
 	$(PY) manage.py picture_sheet -o pictures.html
-	@echo "Wrote pictures.html"
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

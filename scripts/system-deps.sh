@@ -4,8 +4,10 @@
 #   fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk  glyphs for Latin, Greek, Cyrillic, Arabic, Chinese names
 #   chromium  real browser for the browser tests (driven by Playwright)
 #   poppler-utils  pdftoppm/pdftotext, to look at rendered handouts
+#   wrk  (with --bench) the bounded HTTP load generator `make bench` uses
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk chromium poppler-utils)
+if [ "${1:-}" = "--bench" ]; then packages+=(wrk); fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
