@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "patients.middleware.CurrentClinicMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so it sees the outcome of authentication for lockouts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,7 +124,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Renders registration/locked_out.html with the cool-off in minutes (429).
+AXES_LOCKOUT_CALLABLE = "patients.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from patients.models import AuditEntry, Clinic, Membership, Patient
+from patients.models import AuditEntry, Clinic, Invitation, Membership, Patient
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,4 +44,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are created in the app, where the link is emailed."""
+
+    list_display = ["email", "clinic", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["clinic"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,3 +1,7 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
@@ -178,13 +182,28 @@ class AuditAction(models.TextChoices):
     MEMBER_INVITED = "member.invited", _("Invited member")
     MEMBER_CHANGED = "member.changed", _("Changed member")
     MEMBER_JOINED = "member.joined", _("Accepted invitation")
+    MEMBER_UNLOCKED = "member.unlocked", _("Unlocked member's sign-in")
+    INVITATION_REVOKED = "member.invitation_revoked", _("Withdrew invitation")
     CLINIC_CHANGED = "clinic.changed", _("Changed clinic settings")
     SIGNIN_SUCCEEDED = "auth.signin", _("Signed in")
     SIGNIN_FAILED = "auth.signin_failed", _("Failed sign-in")
     SIGNED_OUT = "auth.signout", _("Signed out")
+    AUDIT_EXPORTED = "audit.exported", _("Exported audit log")
 
 
 class AuditEntryQuerySet(models.QuerySet):
+    def for_clinic(self, clinic):
+        """What a clinic's admin may read: the clinic's entries and its members' sign-ins.
+
+        Sign-in entries belong to no clinic (an account may work in several), so they are
+        matched through the clinic's memberships; failed sign-ins by the name that was tried.
+        """
+        members = Membership.objects.filter(clinic=clinic)
+        account_level = models.Q(user_id__in=members.values("user_id")) | models.Q(
+            user__isnull=True, username__in=members.values("user__username")
+        )
+        return self.filter(models.Q(clinic=clinic) | (models.Q(clinic__isnull=True) & account_level))
+
     def update(self, **kwargs):
         raise PermissionDenied("Audit entries are append-only.")
 
@@ -230,3 +249,60 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries are append-only.")
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def by_token(self, token: str):
+        """The invitation a raw link token names; only its hash is stored."""
+        return self.filter(token_hash=_hash_token(token))
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join a clinic; the link carries the only copy of the token."""
+
+    VALID_FOR = timedelta(days=7)
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "email"])]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.clinic}"
+
+    def set_new_token(self) -> str:
+        """Give the invitation a fresh random token (256 bits) and return it; only the hash is kept."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(token)
+        return token
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

@@ -1,0 +1,363 @@
+"""Clinic administration in the app: members, invitations, clinic settings and the audit log.
+
+Only an admin of the clinic the user works in now reaches these pages; everyone else gets a
+404, like any object outside their clinic.
+"""
+
+import csv
+import datetime
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView, ListView, UpdateView
+
+from patients.audit import audit_record
+from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
+from patients.middleware import SESSION_KEY
+from patients.models import AuditAction, AuditEntry, Clinic, Invitation, Membership
+from patients.services import (
+    invitation_accept as accept_invitation,
+)
+from patients.services import (
+    invitation_create,
+    invitation_revoke,
+    member_unlock,
+    membership_update,
+)
+
+
+def _admin_membership(request) -> Membership:
+    membership = request.membership
+    if not membership or not membership.is_admin:
+        raise Http404(_("Only clinic admins can open this page."))
+    return membership
+
+
+class ClinicAdminMixin:
+    def dispatch(self, request, *args, **kwargs):
+        _admin_membership(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _clinic_members(clinic):
+    return Membership.objects.filter(clinic=clinic)
+
+
+def locked_out_usernames(request, clinic) -> set[str]:
+    """Usernames of the clinic's members whom django-axes currently locks out (one query)."""
+    from axes.helpers import get_cool_off, get_failure_limit
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(username__in=_clinic_members(clinic).values("user__username"))
+    cool_off = get_cool_off(request)
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    rows = attempts.values("username").annotate(failures=Sum("failures_since_start"))
+    limit = get_failure_limit(request, None)
+    return {row["username"] for row in rows if row["failures"] >= limit}
+
+
+# --- Clinic settings -------------------------------------------------------------------------
+
+
+class ClinicSettingsView(ClinicAdminMixin, UpdateView):
+    form_class = ClinicForm
+    template_name = "patients/clinic_settings.html"
+
+    def get_object(self, queryset=None):
+        return Clinic.objects.get(pk=self.request.clinic.pk)
+
+    def get_success_url(self):
+        return reverse("patients:clinic-settings")
+
+    def form_valid(self, form):
+        if not form.has_changed():
+            messages.info(self.request, _("Nothing changed."))
+            return redirect(self.get_success_url())
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record(
+                request=self.request,
+                action=AuditAction.CLINIC_CHANGED,
+                clinic=self.object,
+                target=self.object,
+                detail={"fields": sorted(form.changed_data)},
+            )
+        messages.success(self.request, _("Clinic settings saved."))
+        return response
+
+
+# --- Members and invitations -----------------------------------------------------------------
+
+
+class MemberListView(ClinicAdminMixin, ListView):
+    template_name = "patients/clinic_members.html"
+    context_object_name = "memberships"
+
+    def get_queryset(self):
+        return (
+            _clinic_members(self.request.clinic)
+            .select_related("user")
+            .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        clinic = self.request.clinic
+        ctx["invite_form"] = InvitationForm(clinic=clinic)
+        ctx["invitations"] = Invitation.objects.pending().filter(clinic=clinic).select_related("invited_by")
+        ctx["locked"] = locked_out_usernames(self.request, clinic)
+        return ctx
+
+
+class MemberInviteView(ClinicAdminMixin, FormView):
+    form_class = InvitationForm
+    template_name = "patients/clinic_invite.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "clinic": self.request.clinic}
+
+    def form_valid(self, form):
+        invitation, _token = invitation_create(
+            clinic=self.request.clinic,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=self.request.user,
+            request=self.request,
+        )
+        messages.success(
+            self.request,
+            _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+            % {"email": invitation.email, "days": Invitation.VALID_FOR.days},
+        )
+        return redirect("patients:clinic-members")
+
+
+class MemberUpdateView(ClinicAdminMixin, FormView):
+    form_class = MembershipForm
+    template_name = "patients/clinic_member_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        _admin_membership(request)
+        self.membership = get_object_or_404(
+            _clinic_members(request.clinic).select_related("user", "clinic"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"role": self.membership.role, "is_active": self.membership.is_active}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["membership"] = self.membership
+        ctx["member"] = self.membership.user
+        ctx["is_self"] = self.membership.user_id == self.request.user.pk
+        ctx["is_locked"] = self.membership.user.get_username() in locked_out_usernames(
+            self.request, self.request.clinic
+        )
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            changed = membership_update(
+                membership=self.membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+                user=self.request.user,
+                request=self.request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        name = self.membership.user.get_full_name() or self.membership.user.get_username()
+        if not changed:
+            messages.info(self.request, _("Nothing changed."))
+        elif not self.membership.is_active:
+            messages.success(self.request, _("%(name)s no longer has access to this clinic.") % {"name": name})
+        else:
+            messages.success(self.request, _("%(name)s’s membership saved.") % {"name": name})
+        return redirect("patients:clinic-members")
+
+
+@require_POST
+def member_unlock_view(request, pk):
+    _admin_membership(request)
+    membership = get_object_or_404(_clinic_members(request.clinic).select_related("user", "clinic"), pk=pk)
+    member_unlock(membership=membership, user=request.user, request=request)
+    messages.success(
+        request,
+        _("%(name)s can sign in again.")
+        % {"name": membership.user.get_full_name() or membership.user.get_username()},
+    )
+    return redirect("patients:clinic-members")
+
+
+@require_POST
+def invitation_revoke_view(request):
+    _admin_membership(request)
+    invitation_id = request.POST.get("invitation", "")
+    if not invitation_id.isdigit():
+        raise Http404(_("No such invitation."))
+    invitation = get_object_or_404(
+        Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=int(invitation_id)
+    )
+    invitation_revoke(invitation=invitation, user=request.user, request=request)
+    messages.success(request, _("Invitation to %(email)s withdrawn; its link no longer works.") % {
+        "email": invitation.email
+    })
+    return redirect("patients:clinic-members")
+
+
+# --- Accepting an invitation (public: the link is the credential) ----------------------------
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request, token):
+    invitation = Invitation.objects.by_token(token[:100]).select_related("clinic").first()
+    if invitation is None or not invitation.is_usable:
+        return render(request, "registration/invitation_invalid.html", status=404)
+
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    ctx = {"invitation": invitation, "clinic": invitation.clinic}
+
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            ctx["wrong_account"] = True
+            return render(request, "registration/invitation_accept.html", ctx)
+        if request.method == "POST":
+            try:
+                membership = accept_invitation(invitation=invitation, user=request.user, request=request)
+            except ValidationError:
+                return render(request, "registration/invitation_invalid.html", status=404)
+            request.session[SESSION_KEY] = membership.clinic_id
+            messages.success(request, _("You have joined %(clinic)s.") % {"clinic": membership.clinic.name})
+            return redirect("patients:patient-list")
+        ctx["join_as"] = request.user
+        return render(request, "registration/invitation_accept.html", ctx)
+
+    if existing is not None:
+        ctx["sign_in_first"] = True
+        ctx["login_url"] = f"{reverse('login')}?{urlencode({'next': request.path})}"
+        return render(request, "registration/invitation_accept.html", ctx)
+
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+                accept_invitation(invitation=invitation, user=user, request=request)
+        except ValidationError:
+            return render(request, "registration/invitation_invalid.html", status=404)
+        messages.success(
+            request,
+            _("Your account is ready and you have joined %(clinic)s. Sign in with your new username and password.")
+            % {"clinic": invitation.clinic.name},
+        )
+        return redirect("login")
+    ctx["form"] = form
+    return render(request, "registration/invitation_accept.html", ctx)
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+def _filtered_log(request):
+    clinic = request.clinic
+    form = AuditFilterForm(request.GET or None, clinic=clinic)
+    entries = AuditEntry.objects.for_clinic(clinic).select_related("patient")
+    if form.is_bound:
+        entries = form.filter(entries)
+    return form, entries
+
+
+class AuditLogView(ClinicAdminMixin, ListView):
+    template_name = "patients/clinic_audit_log.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form, entries = _filtered_log(self.request)
+        return entries
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter_form"] = self.filter_form
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx["filter_query"] = params.urlencode()
+        return ctx
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """Neutralise values a spreadsheet would run as a formula (a username can be anything typed)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+CSV_COLUMNS = [
+    "time_utc", "user", "action", "action_label", "patient_id", "patient", "object_type", "object_id",
+    "ip_address", "detail",
+]  # fmt: skip
+
+
+def _csv_rows(entries):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for entry in entries.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                _cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+                _cell(entry.username),
+                _cell(entry.action),
+                _cell(entry.get_action_display()),
+                _cell(entry.patient_id),
+                _cell(entry.patient.full_name if entry.patient else ""),
+                _cell(entry.object_type),
+                _cell(entry.object_id),
+                _cell(entry.ip_address),
+                _cell(json.dumps(entry.detail, sort_keys=True, ensure_ascii=False) if entry.detail else ""),
+            ]
+        )
+
+
+@require_GET
+@never_cache
+def audit_export(request):
+    membership = _admin_membership(request)
+    form, entries = _filtered_log(request)
+    filters = {name: str(request.GET[name])[:40] for name in form.fields if request.GET.get(name)}
+    audit_record(request=request, action=AuditAction.AUDIT_EXPORTED, clinic=membership.clinic, detail=filters)
+    filename = f"homerx-audit-{membership.clinic_id}-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+clinic_settings = ClinicSettingsView.as_view()
+member_list = MemberListView.as_view()
+member_invite = MemberInviteView.as_view()
+member_update = MemberUpdateView.as_view()
+audit_log = AuditLogView.as_view()

@@ -1,0 +1,291 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.audit import audit_record
+from patients.models import AuditAction, AuditEntry, Membership, Role
+from patients.services import invitation_create
+from tests.factories import PASSWORD, MembershipFactory, PatientFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(client, clinic_admin):
+    client.force_login(clinic_admin)
+    return client
+
+
+def _only_entry(action):
+    entries = list(AuditEntry.objects.filter(action=action))
+    assert len(entries) == 1, [str(e) for e in AuditEntry.objects.all()]
+    return entries[0]
+
+
+# --- Each action leaves exactly one entry ------------------------------------------------------
+
+
+def test_patient_actions_each_leave_one_entry(clinician_client, clinician, patient):
+    clinician_client.get(reverse("patients:patient-detail", args=[patient.pk]))
+    clinician_client.post(
+        reverse("patients:patient-update", args=[patient.pk]),
+        {"first_name": "Maria", "last_name": "Jensen-Berg", "preferred_language": "English"},
+    )
+    clinician_client.post(reverse("patients:patient-archive", args=[patient.pk]))
+    clinician_client.post(reverse("patients:patient-archive", args=[patient.pk]), {"restore": "1"})
+    clinician_client.post(reverse("patients:patient-create"), {"first_name": "Ana", "last_name": "Souza"})
+    for action in (
+        AuditAction.PATIENT_VIEWED,
+        AuditAction.PATIENT_CHANGED,
+        AuditAction.PATIENT_ARCHIVED,
+        AuditAction.PATIENT_RESTORED,
+    ):
+        entry = _only_entry(action)
+        assert (entry.user, entry.patient, entry.clinic) == (clinician, patient, patient.clinic), action
+    created = _only_entry(AuditAction.PATIENT_CREATED)
+    assert created.user == clinician and created.patient.last_name == "Souza"
+
+
+def test_clinic_admin_actions_each_leave_one_entry(admin_client, clinic_admin, clinic, colleague, client,
+                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("patients:member-invite"), {"email": "eve@example.org", "role": "clinician"})
+    invited = _only_entry(AuditAction.MEMBER_INVITED)
+    assert (invited.user, invited.clinic, invited.patient) == (clinic_admin, clinic, None)
+    assert invited.detail == {"email": "eve@example.org", "role": "clinician"}
+
+    membership = Membership.objects.get(user=colleague)
+    admin_client.post(reverse("patients:member-update", args=[membership.pk]), {"role": "admin", "is_active": "on"})
+    changed = _only_entry(AuditAction.MEMBER_CHANGED)
+    assert (changed.user, changed.clinic, changed.object_type, changed.object_id) == (
+        clinic_admin, clinic, "membership", str(membership.pk)
+    )
+
+    admin_client.post(reverse("patients:member-unlock", args=[membership.pk]))
+    assert _only_entry(AuditAction.MEMBER_UNLOCKED).user == clinic_admin
+
+    admin_client.post(
+        reverse("patients:clinic-settings"),
+        {"name": "Riverside Physio Ltd", "paper_size": "A4", "phone": "", "email": clinic.email},
+    )
+    clinic_changed = _only_entry(AuditAction.CLINIC_CHANGED)
+    assert clinic_changed.detail == {"fields": ["name", "phone"]}
+
+    invitation, _token = invitation_create(clinic=clinic, email="z@example.org", role="clinician",
+                                           invited_by=clinic_admin)
+    admin_client.post(reverse("patients:invitation-revoke"), {"invitation": invitation.pk})
+    assert _only_entry(AuditAction.INVITATION_REVOKED).object_id == str(invitation.pk)
+
+    admin_client.get(reverse("patients:audit-export"))
+    assert _only_entry(AuditAction.AUDIT_EXPORTED).user == clinic_admin
+
+
+def test_sign_in_out_and_failures_each_leave_one_entry(client, clinician):
+    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-1"})
+    failed = _only_entry(AuditAction.SIGNIN_FAILED)
+    assert (failed.user, failed.username, failed.ip_address) == (None, "alice", "127.0.0.1")
+    assert "wrong-password" not in str(failed.detail)
+
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert _only_entry(AuditAction.SIGNIN_SUCCEEDED).user == clinician
+    client.post(reverse("logout"))
+    assert _only_entry(AuditAction.SIGNED_OUT).user == clinician
+
+
+def test_entries_hold_ids_not_clinical_text(clinician_client, patient):
+    clinician_client.post(
+        reverse("patients:patient-update", args=[patient.pk]),
+        {"first_name": "Maria", "last_name": "Jensen", "notes": "Post-op left knee, diabetic"},
+    )
+    entry = _only_entry(AuditAction.PATIENT_CHANGED)
+    assert "diabetic" not in str(entry.detail)
+    assert "notes" in entry.detail["fields"]
+
+
+# --- Append-only -----------------------------------------------------------------------------
+
+
+def test_entries_cannot_be_changed_or_deleted_in_code(clinician, clinic):
+    entry = audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED, clinic=clinic)
+    entry.action = AuditAction.SIGNED_OUT
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.filter(pk=entry.pk).update(action=AuditAction.SIGNED_OUT)
+    with pytest.raises(PermissionDenied):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).action == AuditAction.SIGNIN_SUCCEEDED
+
+
+def test_entries_cannot_be_changed_through_the_admin(client, clinician, clinic, settings):
+    entry = audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED, clinic=clinic)
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    change_url = reverse("admin:patients_auditentry_change", args=[entry.pk])
+    delete_url = reverse("admin:patients_auditentry_delete", args=[entry.pk])
+    changelist = reverse("admin:patients_auditentry_changelist")
+
+    assert client.get(change_url).status_code == 200  # read-only view
+    assert client.post(change_url, {"action": "auth.signout", "username": "x"}).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:patients_auditentry_add")).status_code == 403
+    bulk = client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    assert bulk.status_code in (200, 302)
+    model_admin = site._registry[AuditEntry]
+    assert "delete_selected" not in model_admin.get_actions(bulk.wsgi_request)
+    assert AuditEntry.objects.get(pk=entry.pk).action == AuditAction.SIGNIN_SUCCEEDED
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_no_view_changes_entries(admin_client, clinician, clinic):
+    entry = audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED, clinic=clinic)
+    before = list(AuditEntry.objects.values_list("pk", "action", "user_id", "created_at"))
+    for url in (reverse("patients:audit-log"), reverse("patients:audit-export")):
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(admin_client, method)(url, {"pk": entry.pk, "action": "auth.signout"})
+            assert response.status_code == 405, (url, method)
+    assert list(AuditEntry.objects.values_list("pk", "action", "user_id", "created_at")) == before
+
+
+# --- The clinic's audit log page -----------------------------------------------------------------
+
+
+def test_log_shows_the_clinics_entries_and_members_sign_ins_only(admin_client, clinician, outsider, patient,
+                                                                  other_clinic):
+    audit_record(user=clinician, action=AuditAction.PATIENT_VIEWED, patient=patient)
+    audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED)
+    audit_record(user=None, username="alice", action=AuditAction.SIGNIN_FAILED)
+    theirs = PatientFactory(clinic=other_clinic, first_name="Secret", last_name="Person")
+    audit_record(user=outsider, action=AuditAction.PATIENT_VIEWED, patient=theirs)
+    audit_record(user=outsider, action=AuditAction.SIGNIN_SUCCEEDED)
+    audit_record(user=None, username="charlie", action=AuditAction.SIGNIN_FAILED)
+
+    response = admin_client.get(reverse("patients:audit-log"))
+    rows = {(e.username, e.action) for e in response.context["entries"]}
+    assert rows == {
+        ("dana", AuditAction.SIGNIN_SUCCEEDED),  # the admin's own sign-in (force_login)
+        ("alice", AuditAction.PATIENT_VIEWED),
+        ("alice", AuditAction.SIGNIN_SUCCEEDED),
+        ("alice", AuditAction.SIGNIN_FAILED),
+    }
+    assert b"Maria Jensen" in response.content
+    assert b"Secret" not in response.content
+    assert b"charlie" not in response.content
+
+
+def test_log_filters_by_patient_user_action_and_dates(admin_client, clinician, colleague, clinic):
+    maria = PatientFactory(clinic=clinic, first_name="Maria")
+    ana = PatientFactory(clinic=clinic, first_name="Ana")
+    audit_record(user=clinician, action=AuditAction.PATIENT_VIEWED, patient=maria)
+    audit_record(user=colleague, action=AuditAction.PATIENT_VIEWED, patient=ana)
+    audit_record(user=colleague, action=AuditAction.PATIENT_CHANGED, patient=maria)
+    old = AuditEntry(user=clinician, username="alice", clinic=clinic, patient=ana, action=AuditAction.PATIENT_VIEWED,
+                     created_at=timezone.now() - timedelta(days=40))
+    old.save()
+    url = reverse("patients:audit-log")
+
+    def rows(**params):
+        response = admin_client.get(url, params)
+        assert response.status_code == 200
+        # Entries about patients (the admin's own sign-in is in the log too).
+        return sorted((e.username, e.patient.first_name, e.action) for e in response.context["entries"] if e.patient)
+
+    assert rows(patient=maria.pk) == [("alice", "Maria", "patient.viewed"), ("bob", "Maria", "patient.changed")]
+    assert rows(user=colleague.pk) == [("bob", "Ana", "patient.viewed"), ("bob", "Maria", "patient.changed")]
+    assert rows(action="patient.changed") == [("bob", "Maria", "patient.changed")]
+    today = timezone.localdate()
+    assert len(rows(date_from=today.isoformat())) == 3
+    assert rows(date_to=(today - timedelta(days=30)).isoformat()) == [("alice", "Ana", "patient.viewed")]
+    assert rows(user=clinician.pk, patient=ana.pk) == [("alice", "Ana", "patient.viewed")]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"date_from": "2026-05-02", "date_to": "2026-05-01"}, "date_to", "on or after the start date"),
+        ({"date_from": "yesterday"}, "date_from", "Enter a valid date."),
+        ({"date_to": "9999-12-31"}, "date_to", "Enter a date between 2000 and 2100."),
+        ({"patient": "abc"}, "patient", "Select a valid choice."),
+        ({"action": "patient.deleted"}, "action", "Select a valid choice."),
+    ],
+)
+def test_bad_filters_say_what_to_fix(admin_client, params, field, message):
+    response = admin_client.get(reverse("patients:audit-log"), params)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["filter_form"].errors[field])
+
+
+def test_another_clinics_patient_cannot_be_used_as_a_filter(admin_client, other_clinic, outsider):
+    theirs = PatientFactory(clinic=other_clinic)
+    audit_record(user=outsider, action=AuditAction.PATIENT_VIEWED, patient=theirs)
+    response = admin_client.get(reverse("patients:audit-log"), {"patient": theirs.pk})
+    assert "Select a valid choice." in " ".join(response.context["filter_form"].errors["patient"])
+    assert list(response.context["entries"]) == []  # an invalid filter shows nothing rather than everything
+    assert b"No entries match these filters." in response.content
+
+
+def test_log_page_query_count_does_not_grow(admin_client, clinic, clinician, django_assert_num_queries):
+    def add_entries(n):
+        for _ in range(n):
+            patient = PatientFactory(clinic=clinic)
+            audit_record(user=clinician, action=AuditAction.PATIENT_VIEWED, patient=patient)
+            audit_record(user=MembershipFactory(clinic=clinic).user, action=AuditAction.SIGNIN_SUCCEEDED)
+
+    add_entries(2)
+    url = reverse("patients:audit-log")
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    add_entries(20)
+    # session, user, memberships (middleware), count, page of entries with their patients,
+    # the filter's patient and user choices
+    with django_assert_num_queries(len(few)):
+        response = admin_client.get(url)
+    assert len(response.context["entries"]) == 45  # and the admin's own sign-in
+
+
+def test_log_is_paginated_newest_first(admin_client, clinic, clinician):
+    for _ in range(55):
+        audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED)
+    first = admin_client.get(reverse("patients:audit-log"), {"user": clinician.pk})
+    assert len(first.context["entries"]) == 50
+    assert f"user={clinician.pk}&amp;page=2".encode() in first.content
+    second = admin_client.get(reverse("patients:audit-log"), {"user": clinician.pk, "page": 2})
+    assert len(second.context["entries"]) == 5
+    assert first.context["entries"][0].created_at >= second.context["entries"][0].created_at
+
+
+# --- CSV export --------------------------------------------------------------------------------
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_csv_export_has_the_filtered_entries(admin_client, clinic, clinician, colleague, patient):
+    audit_record(user=clinician, action=AuditAction.PATIENT_VIEWED, patient=patient, target=patient)
+    audit_record(user=colleague, action=AuditAction.PATIENT_VIEWED, patient=patient, target=patient)
+    response = admin_client.get(reverse("patients:audit-export"), {"user": clinician.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="homerx-audit-')
+    rows = _csv(response)
+    assert [(r["user"], r["action"], r["action_label"], r["patient_id"], r["patient"]) for r in rows] == [
+        ("alice", "patient.viewed", "Viewed patient", str(patient.pk), "Maria Jensen")
+    ]
+    exported = _only_entry(AuditAction.AUDIT_EXPORTED)
+    assert exported.detail == {"user": str(clinician.pk)}
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(admin_client, clinic):
+    member = MembershipFactory(clinic=clinic, user__username="=HYPERLINK(1)", role=Role.CLINICIAN).user
+    audit_record(user=None, username=member.username, action=AuditAction.SIGNIN_FAILED)
+    rows = _csv(admin_client.get(reverse("patients:audit-export"), {"action": "auth.signin_failed"}))
+    assert [r["user"] for r in rows] == ["'=HYPERLINK(1)"]
