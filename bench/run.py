@@ -93,9 +93,8 @@ def measure_renders(programs) -> dict:
 
 
 def measure_pages(data, client) -> dict:
-    from django.urls import reverse
-
     from bench_render import download_url, public_page_url
+    from django.urls import reverse
 
     programs = data["programs"]
     pages = {

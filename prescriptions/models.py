@@ -208,11 +208,32 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.filter(token_hash=ShareLink.hash_token(token))
 
 
+class ShareLinkChannel(models.TextChoices):
+    PRINTED = "printed", _("Printed on the handout")
+    EMAIL = "email", _("Sent by email")
+    COPIED = "copied", _("Copied by the clinician")
+
+
 class ShareLink(models.Model):
-    """A patient's private link. Only a hash of the token is stored."""
+    """A patient's private link. Only a hash of the token is stored.
+
+    The raw token exists only where it was handed over (the printed QR code, an email,
+    the clinician's clipboard), so each hand-over is its own link: one can be revoked
+    without breaking the others, and every link opens the newest issued version.
+    """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(
+        _("handed over"), max_length=10, choices=ShareLinkChannel.choices, default=ShareLinkChannel.COPIED
+    )
+    # The handout whose PDF prints this link, or the email that carried it.
+    handout = models.ForeignKey(
+        "Handout", on_delete=models.SET_NULL, null=True, blank=True, related_name="printed_links"
+    )
+    delivery = models.OneToOneField(
+        "Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="share_link"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -223,7 +244,7 @@ class ShareLink(models.Model):
     objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"link #{self.pk} for program {self.program_id}"
@@ -266,7 +287,15 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A double click can never queue the same handout twice for one address.
+            models.UniqueConstraint(
+                fields=["handout", "to_email"],
+                condition=models.Q(status="queued"),
+                name="delivery_one_queued_per_address",
+            )
+        ]
         verbose_name_plural = _("deliveries")
 
     def __str__(self):

@@ -6,7 +6,7 @@ through ``Program.objects.for_user`` so another clinic's program is a 404.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,7 +55,7 @@ def _items(program):
 def _posted_id(request, name) -> int:
     value = request.POST.get(name, "").strip()
     if not value.isdigit() or len(value) > 18:
-        raise Http404
+        raise SuspiciousOperation(f"{name} must be an id")  # answered with 400 Bad Request
     return int(value)
 
 

@@ -1,0 +1,129 @@
+"""The patient's private link: the newest issued handout as a phone page and as its PDF.
+
+No account: the token is the key. It opens this page and the PDF, nothing else. An unknown,
+expired or revoked token gets one friendly page (404), whichever it is; an address that keeps
+trying bad tokens is throttled (429) through the shared cache. Nothing here writes the token
+or patient data to the logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import FileResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from patients.audit import audit_record, client_ip
+from patients.models import AuditAction
+from prescriptions.models import Handout, ShareLink
+from prescriptions.rendering import TEMPLATE, handout_context
+
+logger = logging.getLogger(__name__)
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+# Bad tokens allowed per address and window before the address is throttled.
+BAD_TOKEN_LIMIT = 20
+BAD_TOKEN_WINDOW = 15 * 60
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _throttle_key(request) -> str:
+    ip = client_ip(request) or "unknown"
+    return "public-link-bad:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
+
+
+def _is_throttled(request) -> bool:
+    return cache.get(_throttle_key(request), 0) >= BAD_TOKEN_LIMIT
+
+
+def _count_bad_token(request) -> None:
+    key = _throttle_key(request)
+    cache.add(key, 0, BAD_TOKEN_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, BAD_TOKEN_WINDOW)
+
+
+def _inactive(request, *, status=404):
+    response = render(request, "prescriptions/public_inactive.html", {"throttled": status == 429}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(BAD_TOKEN_WINDOW)
+    # Django logs 4xx responses with their path, which holds the token: log without it.
+    response._has_been_logged = True
+    logger.info("Patient link refused (%s)", status)
+    return _private(response)
+
+
+def _resolve(request, token):
+    """The usable link and the newest issued handout it opens, or None (and count a bad try)."""
+    link = None
+    if TOKEN_RE.match(token):
+        link = (
+            ShareLink.objects.usable()
+            .by_token(token)
+            .filter(program__archived_at__isnull=True, program__patient__archived_at__isnull=True)
+            .select_related("program__patient", "program__clinic")
+            .first()
+        )
+    handout = None
+    if link is not None:
+        handout = Handout.objects.filter(program_id=link.program_id).order_by("-version").first()
+    if handout is None:
+        _count_bad_token(request)
+        return None, None
+    return link, handout
+
+
+def _audit(action, link, handout):
+    # The patient has no account, and views are counted "when, not who": no user, no address.
+    audit_record(
+        action=action,
+        clinic=link.program.clinic,
+        patient=link.program.patient,
+        target=handout,
+        detail={"link": link.pk},
+    )
+
+
+@login_not_required
+@require_GET
+def handout_page(request, token):
+    if _is_throttled(request):
+        return _inactive(request, status=429)
+    link, handout = _resolve(request, token)
+    if link is None:
+        return _inactive(request)
+    link.record_view()
+    _audit(AuditAction.HANDOUT_VIEWED, link, handout)
+    context, _resources = handout_context(
+        handout.snapshot, pdf=False, download_url=reverse("public:handout-pdf", args=[token])
+    )
+    return _private(render(request, TEMPLATE, context))
+
+
+@login_not_required
+@require_GET
+def handout_pdf(request, token):
+    if _is_throttled(request):
+        return _inactive(request, status=429)
+    link, handout = _resolve(request, token)
+    if link is None:
+        return _inactive(request)
+    _audit(AuditAction.HANDOUT_DOWNLOADED, link, handout)
+    response = FileResponse(
+        handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
+    )
+    return _private(response)

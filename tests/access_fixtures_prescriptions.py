@@ -1,0 +1,76 @@
+"""Prescriptions objects for the URL walker (tests/access_fixtures.py) and handout tests.
+
+Every kind gets the primary keys the walker fills into ``<int:...>``: a patient program
+(``pks[0]``) and a clinic template (``pks[1]``), their items and clearance notes, two
+issued handouts with a small stored PDF, two patient links and two email deliveries.
+"""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from prescriptions.handouts import new_token
+from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
+from prescriptions.rendering import build_snapshot
+from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
+
+# The smallest file a PDF reader accepts; the walker only needs something to stream.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def make_prescription_objects(*, clinic, patient, owner, pks) -> list[str]:
+    """One object of every kind per primary key in ``pks`` (a template too when there are two)."""
+    program = ProgramFactory(pk=pks[0], clinic=clinic, patient=patient, created_by=owner)
+    exercise = ExerciseFactory(slug="access-walker-bridge", name="Bridge")
+    ProgramItemFactory(pk=pks[0], program=program, exercise=exercise)
+    note = ClearanceNoteFactory(pk=pks[0], program=program)
+    note.letter.save("letter.pdf", ContentFile(TINY_PDF))
+    if len(pks) > 1:
+        template = ProgramFactory(pk=pks[1], clinic=clinic, patient=None, title="Knee template", created_by=owner)
+        ProgramItemFactory(pk=pks[1], program=template, exercise=exercise)
+        ClearanceNoteFactory(pk=pks[1], program=template, valid_until=datetime.date(2020, 1, 1))
+    handouts = []
+    for version, pk in enumerate(pks, start=1):
+        handout = Handout(
+            pk=pk,
+            program=program,
+            version=version,
+            snapshot=build_snapshot(program, version=version, issued_by=owner),
+            pdf_sha256="0" * 64,
+            page_count=1,
+            issued_by=owner,
+        )
+        handout.pdf.save(f"v{version}.pdf", ContentFile(TINY_PDF), save=False)
+        handout.save()
+        handouts.append(handout)
+    tokens = []
+    expires = timezone.now() + datetime.timedelta(days=30)
+    channels = [ShareLinkChannel.PRINTED, ShareLinkChannel.COPIED]
+    for index, pk in enumerate(pks):
+        token = new_token()
+        ShareLink.objects.create(
+            pk=pk,
+            program=program,
+            token_hash=ShareLink.hash_token(token),
+            channel=channels[index % 2],
+            handout=handouts[0] if index == 0 else None,
+            created_by=owner,
+            expires_at=expires,
+        )
+        tokens.append(token)
+    statuses = [DeliveryStatus.FAILED, DeliveryStatus.SENT]
+    for index, pk in enumerate(pks):
+        Delivery.objects.create(
+            pk=pk,
+            handout=handouts[0],
+            to_email=f"patient{pk}@example.org",
+            status=statuses[index % 2],
+            error="SMTPRecipientsRefused" if index % 2 == 0 else "",
+            attempts=1,
+            requested_by=owner,
+        )
+    return tokens

@@ -1,0 +1,221 @@
+"""Issuing freezes a program; clinicians download, print and preview it; every step is audited."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from patients.models import AuditAction, AuditEntry
+from prescriptions import handouts
+from prescriptions.models import Handout, ShareLink
+from tests.factories import ClearanceNoteFactory
+from tests.prescriptions.test_handout_pdf import make_handout_program, pdf_text, stored_pdf
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def program(clinic, patient, clinician):
+    return make_handout_program(clinic=clinic, patient=patient, user=clinician)
+
+
+def issue_url(program):
+    return reverse("prescriptions:handout-issue", args=[program.pk])
+
+
+def test_issued_pdf_and_patient_page_stay_the_same_after_edits_until_reissue(program, clinician, client):
+    handout = handouts.handout_issue(program=program, user=clinician)
+    original = stored_pdf(handout)
+    assert hashlib.sha256(original).hexdigest() == handout.pdf_sha256
+    token = handouts.new_token()
+    handouts._create_link(program=program, user=clinician, token=token, channel="copied")
+    page_before = client.get(reverse("public:handout", args=[token])).content.decode()
+
+    item = program.items.select_related("exercise").first()
+    item.exercise.name = "Renamed in the catalogue"
+    item.exercise.save()
+    item.exercise.steps.update(text="A rewritten step")
+    item.sets, item.reps = 5, 20
+    item.save()
+
+    handout.refresh_from_db()
+    assert stored_pdf(handout) == original
+    page_after = client.get(reverse("public:handout", args=[token])).content.decode()
+    assert "Renamed in the catalogue" not in page_after and "5 sets of 20" not in page_after
+    assert page_after.count("Bridge") == page_before.count("Bridge") > 0
+
+    second = handouts.handout_issue(program=program, user=clinician)
+    assert second.version == 2
+    assert "Renamed in the catalogue" in pdf_text(stored_pdf(second))
+    assert "Renamed in the catalogue" in client.get(reverse("public:handout", args=[token])).content.decode()
+    assert stored_pdf(Handout.objects.get(pk=handout.pk)) == original
+
+
+def test_issue_records_version_snapshot_pdf_link_and_one_audit_entry(program, clinician, clinician_client):
+    response = clinician_client.post(issue_url(program), {"revision": program.revision, "confirm": "yes"})
+
+    handout = Handout.objects.get(program=program)
+    assert response.status_code == 302
+    assert (handout.version, handout.issued_by) == (1, clinician)
+    assert handout.page_count == len(PdfReader(io.BytesIO(stored_pdf(handout))).pages)
+    assert [item["name"] for item in handout.snapshot["items"]] == ["Bridge", "Clamshell", "Sit to stand"]
+    assert handout.snapshot["clearance_notes"][0]["cleared_by_name"] == "Dr A. Smith"
+    printed = ShareLink.objects.get(program=program)
+    assert (printed.channel, printed.handout) == ("printed", handout)
+    assert AuditEntry.objects.exclude(action=AuditAction.SIGNIN_SUCCEEDED).count() == 1
+    assert AuditEntry.objects.get(action=AuditAction.HANDOUT_ISSUED).object_id == str(handout.pk)
+
+
+def test_missing_clearance_asks_to_confirm_before_issuing(program, clinician_client):
+    program.clearance_notes.all().delete()
+
+    response = clinician_client.post(issue_url(program), {"revision": program.revision}, **HTMX)
+    assert response.status_code == 200
+    assert "This program has no clearance note." in response.content.decode()
+    assert "Issue anyway" in response.content.decode()
+    assert not Handout.objects.exists()
+
+    response = clinician_client.post(issue_url(program), {"revision": program.revision, "confirm": "yes"}, **HTMX)
+    assert "Version 1 issued" in response.content.decode()
+    assert Handout.objects.filter(program=program).count() == 1
+
+
+def test_expired_clearance_is_named_in_the_warning(program, clinician_client):
+    ClearanceNoteFactory(program=program, cleared_by_name="Dr Old", valid_until="2020-01-31")
+
+    response = clinician_client.get(issue_url(program))
+    assert "The clearance by Dr Old expired on 31 Jan 2020." in response.content.decode()
+    assert not Handout.objects.exists()
+
+
+def test_valid_clearance_issues_in_one_click(program, clinician_client):
+    response = clinician_client.post(issue_url(program), {"revision": program.revision}, **HTMX)
+    assert "Version 1 issued" in response.content.decode()
+
+
+def test_issuing_from_a_stale_page_is_refused(program, clinician_client):
+    program.bump_revision()
+    response = clinician_client.post(issue_url(program), {"revision": program.revision - 1, "confirm": "yes"}, **HTMX)
+    assert response.status_code == 409
+    assert not Handout.objects.exists()
+
+
+def test_templates_and_empty_programs_cannot_be_issued(program, clinician, clinician_client):
+    program.items.all().delete()
+    response = clinician_client.post(issue_url(program), {"confirm": "yes"}, **HTMX)
+    assert response.status_code == 400
+    assert "Add at least one exercise" in response.content.decode()
+    assert not Handout.objects.exists()
+
+
+def test_a_version_clash_is_retried_and_leaves_no_orphan_pdf(program, clinician, monkeypatch):
+    """Where row locks do not serialise two issues (SQLite), the unique constraint and a retry do."""
+    real_save = Handout.save
+    attempts = []
+
+    def clash_once(self, *args, **kwargs):
+        attempts.append(self.version)
+        if len(attempts) == 1:  # Another request took this version number first.
+            raise IntegrityError("UNIQUE constraint failed: handout_unique_version")
+        return real_save(self, *args, **kwargs)
+
+    storage = Handout._meta.get_field("pdf").storage
+    before = set(storage.listdir("handouts")[1]) if storage.exists("handouts") else set()
+    monkeypatch.setattr(Handout, "save", clash_once)
+    handout = handouts.handout_issue(program=program, user=clinician)
+
+    assert len(attempts) == 2
+    assert Handout.objects.get().pk == handout.pk
+    assert set(storage.listdir("handouts")[1]) - before == {handout.pdf.name.removeprefix("handouts/")}
+
+
+def test_download_any_version_with_a_file_name_and_private_caching(program, clinician, clinician_client):
+    first = handouts.handout_issue(program=program, user=clinician)
+    handouts.handout_issue(program=program, user=clinician)
+
+    response = clinician_client.get(reverse("prescriptions:handout-download", args=[program.pk, first.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == stored_pdf(first)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{first.filename}"'
+    assert "Maria" not in response["Content-Disposition"]
+    assert "private" in response["Cache-Control"]
+    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_DOWNLOADED, object_id=str(first.pk)).count() == 1
+
+
+def test_print_opens_the_current_version_inline(program, clinician, clinician_client):
+    handouts.handout_issue(program=program, user=clinician)
+    current = handouts.handout_issue(program=program, user=clinician)
+
+    response = clinician_client.get(reverse("prescriptions:handout-print", args=[program.pk]))
+    assert b"".join(response.streaming_content) == stored_pdf(current)
+    assert response["Content-Disposition"].startswith("inline;")
+    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED, object_id=str(current.pk)).count() == 1
+
+
+def test_preview_is_a_draft_pdf_and_stores_nothing(program, clinician_client):
+    response = clinician_client.get(reverse("prescriptions:handout-preview", args=[program.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "DRAFT" in pdf_text(response.content)
+    assert not Handout.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED).count() == 1
+
+
+def test_colleague_sees_the_panel_and_outsider_gets_404(program, clinician, colleague, client, outsider):
+    handout = handouts.handout_issue(program=program, user=clinician)
+    client.force_login(colleague)
+    assert client.get(reverse("prescriptions:handout-panel", args=[program.pk])).status_code == 200
+    client.force_login(outsider)
+    for url in (
+        reverse("prescriptions:handout-panel", args=[program.pk]),
+        reverse("prescriptions:handout-download", args=[program.pk, handout.pk]),
+        reverse("prescriptions:handout-print", args=[program.pk]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("versions", [1, 3])
+def test_panel_query_count_does_not_grow_with_history(program, clinician, clinician_client, versions):
+    for _ in range(versions):
+        handout = handouts.handout_issue(program=program, user=clinician)
+        handouts.delivery_request(handout=handout, to_email=f"v{handout.version}@example.org", user=clinician)
+    url = reverse("prescriptions:handout-panel", args=[program.pk])
+    clinician_client.get(url)  # Warm the session.
+    with CaptureQueriesContext(connection) as queries:
+        response = clinician_client.get(url, **HTMX)
+    assert response.status_code == 200
+    # 1 session, 2 user, 3 program (scoped to the user's clinics), 4 handouts (with issuer),
+    # 5 clearance notes, 6 links (with handout and delivery), 7 deliveries (with handout),
+    # 8-10 the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint.
+    assert len(queries) == 10, "\n".join(q["sql"][:150] for q in queries)
+    assert response.content.decode().count("Download version") == versions
+
+
+def test_panel_shows_issue_button_versions_links_and_deliveries(program, clinician, clinician_client):
+    handout = handouts.handout_issue(program=program, user=clinician)
+    html = clinician_client.get(reverse("prescriptions:handout-panel", args=[program.pk])).content.decode()
+    assert "Issue version 2" in html
+    assert "Download version 1" in html
+    assert "Print version 1" in html
+    assert "Printed on version 1" in html
+    assert 'value="maria@example.org"' in html or patient_email(program) in html
+    assert reverse("prescriptions:handout-download", args=[program.pk, handout.pk]) in html
+
+
+def patient_email(program):
+    return program.patient.email
+
+
+def test_render_handout_command_writes_the_stored_pdf_or_a_draft(program, clinician, tmp_path):
+    handout = handouts.handout_issue(program=program, user=clinician)
+    target = tmp_path / "out.pdf"
+    call_command("render_handout", str(program.pk), "-o", str(target))
+    assert target.read_bytes() == stored_pdf(handout)
+
+    call_command("render_handout", str(program.pk), "-o", str(target), "--draft")
+    assert "DRAFT" in pdf_text(target.read_bytes())
