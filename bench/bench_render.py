@@ -58,7 +58,7 @@ def naive_render(program):
 
     snapshot = _snapshot(program.pk)
     context, resources = rendering.handout_context(snapshot, pdf=True, link_url=link_for(program.pk))
-    for key, (_content, content_type) in list(resources.items()):
+    for key, (_content, _content_type) in list(resources.items()):
         if "picture-" in key:
             resources[key] = (photo_png(), "image/png")
     html = render_to_string(rendering.TEMPLATE, context)
@@ -66,8 +66,12 @@ def naive_render(program):
     fetcher = rendering.make_url_fetcher(resources)
     css_path = finders.find(rendering.STYLESHEET) or str(Path(settings.STATIC_ROOT) / rendering.STYLESHEET)
     stylesheets = [
-        weasyprint.CSS(string=Path(css_path).read_text(encoding="utf-8"), base_url=rendering.STATIC_SCHEME + "css/",
-                       url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(
+            string=Path(css_path).read_text(encoding="utf-8"),
+            base_url=rendering.STATIC_SCHEME + "css/",
+            url_fetcher=fetcher,
+            font_config=fonts,
+        ),
         weasyprint.CSS(string=FLEX_LAYOUT, url_fetcher=fetcher, font_config=fonts),
     ]
     document = weasyprint.HTML(string=html, base_url=rendering.STATIC_SCHEME, url_fetcher=fetcher).render(

@@ -48,8 +48,9 @@ def build() -> dict:
     for variant, source in variants:
         steps += [ExerciseStep(exercise=variant, order=s.order, text=s.text) for s in source.steps.all()]
         pictures += [
-            ExercisePicture(exercise=variant, order=p.order, caption=p.caption, alt_text=p.alt_text, pose=p.pose,
-                            svg=p.svg)
+            ExercisePicture(
+                exercise=variant, order=p.order, caption=p.caption, alt_text=p.alt_text, pose=p.pose, svg=p.svg
+            )
             for p in source.pictures.all()
         ]
         regions += [Region(exercise_id=variant.pk, bodyregion_id=r.pk) for r in source.body_regions.all()]
@@ -66,8 +67,13 @@ def build() -> dict:
     last = ["Jensen", "García", "Papadopoulou", "Petrov", "Haddad", "Zhang", "Murphy", "Mensah", "Rossi", "Berg"]
     Patient.objects.bulk_create(
         [
-            Patient(clinic=clinic, first_name=first[i % 10], last_name=f"{last[(i // 10) % 10]}-{i}",
-                    date_of_birth=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28), email=f"p{i}@example.org")
+            Patient(
+                clinic=clinic,
+                first_name=first[i % 10],
+                last_name=f"{last[(i // 10) % 10]}-{i}",
+                date_of_birth=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+                email=f"p{i}@example.org",
+            )
             for i in range(PATIENTS)
         ],
         batch_size=1000,
@@ -77,20 +83,34 @@ def build() -> dict:
     programs = {}
     for size in PROGRAM_SIZES:
         program = Program.objects.create(
-            clinic=clinic, patient=patient, title=f"Program of {size}", start_date=datetime.date(2026, 11, 2),
-            duration_weeks=6, general_instructions="Warm up with a 5-minute walk. Stop if pain is sharp.",
-            goal="Low back pain", created_by=user,
+            clinic=clinic,
+            patient=patient,
+            title=f"Program of {size}",
+            start_date=datetime.date(2026, 11, 2),
+            duration_weeks=6,
+            general_instructions="Warm up with a 5-minute walk. Stop if pain is sharp.",
+            goal="Low back pain",
+            created_by=user,
         )
         ProgramItem.objects.bulk_create(
             [
-                ProgramItem(program=program, exercise=with_pictures[i % len(with_pictures)], order=i,
-                            patient_note="Breathe out as you lift.", **with_pictures[i % len(with_pictures)].dose_values())
+                ProgramItem(
+                    program=program,
+                    exercise=with_pictures[i % len(with_pictures)],
+                    order=i,
+                    patient_note="Breathe out as you lift.",
+                    **with_pictures[i % len(with_pictures)].dose_values(),
+                )
                 for i in range(size)
             ]
         )
         ClearanceNote.objects.create(
-            program=program, cleared_by_name="Dr A. Smith", cleared_by_role="Orthopaedic surgeon",
-            cleared_on=datetime.date(2026, 10, 30), scope="Graded exercise", restrictions="No lifting over 5 kg",
+            program=program,
+            cleared_by_name="Dr A. Smith",
+            cleared_by_role="Orthopaedic surgeon",
+            cleared_on=datetime.date(2026, 10, 30),
+            scope="Graded exercise",
+            restrictions="No lifting over 5 kg",
             valid_until=datetime.date(2027, 3, 1),
         )
         programs[size] = program

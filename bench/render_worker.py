@@ -1,7 +1,7 @@
 """Renders in a fresh process so first-render time and memory are measured cleanly.
 
-    render_worker.py first PROGRAM_ID        time from process start to the first PDF, peak RSS
-    render_worker.py growth PROGRAM_ID N     RSS after warm-up and after N renders
+render_worker.py first PROGRAM_ID        time from process start to the first PDF, peak RSS
+render_worker.py growth PROGRAM_ID N     RSS after warm-up and after N renders
 """
 
 import json
@@ -51,8 +51,16 @@ def main():
         for _ in range(renders):
             project_render(program)
         after = rss_mb()
-        print(json.dumps({"renders": renders, "rss_after_warmup_mb": round(before, 1),
-                          "rss_after_mb": round(after, 1), "growth_mb": round(after - before, 1)}))
+        print(
+            json.dumps(
+                {
+                    "renders": renders,
+                    "rss_after_warmup_mb": round(before, 1),
+                    "rss_after_mb": round(after, 1),
+                    "growth_mb": round(after - before, 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

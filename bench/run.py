@@ -64,7 +64,11 @@ def timed(fn, runs):
 def worker(*args) -> dict:
     output = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "render_worker.py"), *map(str, args)],
-        check=True, capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=ROOT,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -83,8 +87,13 @@ def measure_renders(programs) -> dict:
 
         stats = summary_ms(timed(once, WARM_RENDERS))
         first = worker("first", program.pk)
-        results[size] = {**stats, "first_render_ms": first["ms"], "pages": rendered["pdf"].page_count,
-                         "bytes": len(rendered["pdf"].content), "peak_rss_mb": first["peak_rss_mb"]}
+        results[size] = {
+            **stats,
+            "first_render_ms": first["ms"],
+            "pages": rendered["pdf"].page_count,
+            "bytes": len(rendered["pdf"].content),
+            "peak_rss_mb": first["peak_rss_mb"],
+        }
         naive_render(program)
         naive = summary_ms(timed(lambda program=program: naive_render(program), WARM_RENDERS if size <= 10 else 3))
         results[size]["naive_median_ms"] = naive["median_ms"]
@@ -119,8 +128,11 @@ def measure_pages(data, client) -> dict:
             if response.streaming:
                 b"".join(response.streaming_content)
 
-        results[name] = {**summary_ms(timed(fetch, PAGE_RUNS)), "queries": len(queries.captured_queries),
-                         "url": re.sub(r"/p/[^/]+/", "/p/<token>/", url)}
+        results[name] = {
+            **summary_ms(timed(fetch, PAGE_RUNS)),
+            "queries": len(queries.captured_queries),
+            "url": re.sub(r"/p/[^/]+/", "/p/<token>/", url),
+        }
     return results
 
 
@@ -133,7 +145,9 @@ def free_port() -> int:
 def wrk(url: str, seconds: int = 10, connections: int = 16) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
     def latency(label):
@@ -146,8 +160,11 @@ def wrk(url: str, seconds: int = 10, connections: int = 16) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": latency(50), "p99_ms": latency(99), "requests": requests,
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0), "seconds": seconds,
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "requests": requests,
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+        "seconds": seconds,
     }
 
 
@@ -159,9 +176,19 @@ def measure_load(data) -> dict:
     connection.close()
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(), start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -196,8 +223,13 @@ TARGETS = [
     ("builder with 30 items", lambda r: r["pages"]["builder_30_items"]["median_ms"], "<=", 40, "ms"),
     ("patient list, 1,000 patients", lambda r: r["pages"]["patient_list"]["median_ms"], "<=", 30, "ms"),
     ("patient link page", lambda r: r["pages"]["patient_link_page"]["median_ms"], "<=", 20, "ms"),
-    ("patient link page under load", lambda r: r["load"]["patient_link_page"]["requests_per_second"], ">=", 300,
-     "req/s"),
+    (
+        "patient link page under load",
+        lambda r: r["load"]["patient_link_page"]["requests_per_second"],
+        ">=",
+        300,
+        "req/s",
+    ),
     ("errors under load", lambda r: sum(v["errors"] for v in r["load"].values()), "<=", 0, ""),
 ]
 
@@ -216,8 +248,7 @@ def main():
     client = Client()
     client.force_login(data["user"])
 
-    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0],
-                           "database": connection.vendor}}
+    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "database": connection.vendor}}
     print("Rendering handouts ...", flush=True)
     results["render"] = {str(k): v for k, v in measure_renders(data["programs"]).items()}
     growth = worker("growth", data["programs"][10].pk, 200)
@@ -246,16 +277,20 @@ def main():
         print(f"{row['target']:<{width}}  {row['value']:>10}  {row['goal']:>12}  {'yes' if row['met'] else 'NO'}")
     print("\nRender detail (ms):")
     for size, figures in results["render"].items():
-        print(f"  {size:>2} exercises: median {figures['median_ms']}, p95 {figures['p95_ms']}, first "
-              f"{figures['first_render_ms']}, naive {figures['naive_median_ms']}, {figures['pages']} pages, "
-              f"{figures['bytes']} bytes, peak RSS {figures['peak_rss_mb']} MB")
+        print(
+            f"  {size:>2} exercises: median {figures['median_ms']}, p95 {figures['p95_ms']}, first "
+            f"{figures['first_render_ms']}, naive {figures['naive_median_ms']}, {figures['pages']} pages, "
+            f"{figures['bytes']} bytes, peak RSS {figures['peak_rss_mb']} MB"
+        )
     print("Pages (ms, queries):")
     for name, figures in results["pages"].items():
         print(f"  {name}: median {figures['median_ms']}, p95 {figures['p95_ms']}, {figures['queries']} queries")
     print("Load:")
     for name, figures in results["load"].items():
-        print(f"  {name}: {figures['requests_per_second']} req/s, p50 {figures['p50_ms']} ms, "
-              f"p99 {figures['p99_ms']} ms, {figures['errors']} errors, {figures['requests']} requests")
+        print(
+            f"  {name}: {figures['requests_per_second']} req/s, p50 {figures['p50_ms']} ms, "
+            f"p99 {figures['p99_ms']} ms, {figures['errors']} errors, {figures['requests']} requests"
+        )
     print(f"\nWrote {RESULTS.relative_to(ROOT)} in {results['seconds']} s")
 
 

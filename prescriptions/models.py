@@ -6,8 +6,11 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from exercises.dose import Dose, estimate_seconds
@@ -16,8 +19,25 @@ from patients.models import Clinic, Patient
 from patients.validators import validate_file_size
 
 
+class PrivateStorage(LazyObject):
+    """The "private" storage of settings.STORAGES, resolved on first use (like default_storage),
+    and again after STORAGES changes, so tests and deployments can point it elsewhere."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
 def private_storage():
-    return storages["private"]
+    return _private_storage
 
 
 class ProgramQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from prescriptions import views
+from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
 app_name = "prescriptions"
 
@@ -25,8 +26,5 @@ urlpatterns = [
     path("<int:pk>/clearance/<int:note_pk>/letter/", views.clearance_letter, name="clearance-letter"),
 ]
 
-try:  # Handout issuing, downloads, patient links and email (prescriptions/handout_urls.py).
-    from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
-except ImportError:  # pragma: no cover - only while the handout module is being written
-    handout_urlpatterns = []
+# Handout issuing, downloads, patient links and email.
 urlpatterns += handout_urlpatterns
