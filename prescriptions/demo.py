@@ -50,7 +50,8 @@ def _fill(program, items):
         item.save()
 
 
-def seed_demo_programs(*, clinic, clinician, patient, stdout):
+def seed_demo_programs(*, clinic, clinician, patient) -> str:
+    """Create the demo template and program, issue it, and return the demo patient link."""
     if not Program.objects.filter(clinic=clinic, patient__isnull=True, title=DEMO_TEMPLATE_TITLE).exists():
         template = Program.objects.create(
             clinic=clinic,
@@ -86,7 +87,7 @@ def seed_demo_programs(*, clinic, clinician, patient, stdout):
             valid_until=today + datetime.timedelta(weeks=12),
         )
     if not program.items.exists():
-        return program  # the catalogue is not loaded: nothing to issue
+        return ""  # the catalogue is not loaded: nothing to issue
     if not program.handouts.exists():
         handout_issue(program=program, user=clinician)
     # A fixed demo token (derived from SECRET_KEY), so every run prints the same working link.
@@ -102,8 +103,7 @@ def seed_demo_programs(*, clinic, clinician, patient, stdout):
             created_by=clinician,
             expires_at=default_link_expiry(program),
         )
-    stdout.write(f"  Demo patient link: {public_link_url(token)}")
-    return program
+    return public_link_url(token)
 
 
 def demo_link_token() -> str:

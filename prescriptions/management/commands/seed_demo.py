@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from patients.models import Clinic, Membership, Patient, Role
+from prescriptions.demo import seed_demo_programs
 
 DEMO_PASSWORD = "homerx-demo-2026"
 DEMO_CLINICIAN = "demo"
@@ -72,15 +73,11 @@ class Command(BaseCommand):
             )
             patients.append(patient)
 
-        self.seed_programs(clinic=clinic, clinician=clinician, patient=patients[0])
+        link = seed_demo_programs(clinic=clinic, clinician=clinician, patient=patients[0])
 
         self.stdout.write(self.style.SUCCESS("Demo clinic ready."))
         self.stdout.write(f"  Clinician:       {DEMO_CLINICIAN} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Clinic admin:    {DEMO_CLINIC_ADMIN} / {DEMO_PASSWORD}")
         self.stdout.write(f"  Catalogue admin: {DEMO_CATALOGUE_ADMIN} / {DEMO_PASSWORD} (Django admin at /admin/)")
-
-    def seed_programs(self, *, clinic, clinician, patient):
-        """The demo program and template; filled in by the program builder's demo."""
-        from prescriptions.demo import seed_demo_programs
-
-        seed_demo_programs(clinic=clinic, clinician=clinician, patient=patient, stdout=self.stdout)
+        if link:
+            self.stdout.write(f"  Patient link:    {link} (the demo patient's handout, no sign-in)")
