@@ -49,7 +49,13 @@ def build() -> dict:
         steps += [ExerciseStep(exercise=variant, order=s.order, text=s.text) for s in source.steps.all()]
         pictures += [
             ExercisePicture(
-                exercise=variant, order=p.order, caption=p.caption, alt_text=p.alt_text, pose=p.pose, svg=p.svg
+                exercise=variant,
+                order=p.order,
+                caption=p.caption,
+                alt_text=p.alt_text,
+                pose=p.pose,
+                svg=p.svg,
+                svg_version=p.svg_version,
             )
             for p in source.pictures.all()
         ]

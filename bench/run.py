@@ -34,7 +34,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 WARM_RENDERS = 9
@@ -236,7 +236,7 @@ TARGETS = [
 
 def main():
     started = time.monotonic()
-    setup_test_environment()
+
     print("Preparing a throw-away database in", BENCH_DIR, "...", flush=True)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)

@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -88,9 +89,7 @@ class ExerciseQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a result card shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            models.Prefetch("pictures", queryset=ExercisePicture.objects.order_by("order", "pk"))
-        )
+        return self.prefetch_related(models.Prefetch("pictures", queryset=ExercisePicture.objects.for_listing()))
 
 
 class Exercise(Dose):
@@ -123,6 +122,8 @@ class Exercise(Dose):
 
     class Meta(Dose.Meta):
         ordering = ["name"]
+        # Catalogue pages list published exercises by name: an index serves the order and the limit.
+        indexes = [models.Index(fields=["status", "name", "id"], name="exercise_status_name_idx")]
         verbose_name = _("exercise")
         verbose_name_plural = _("exercises")
 
@@ -196,6 +197,16 @@ def validate_picture_upload(upload):
         validate_image_upload(upload)
 
 
+def svg_digest(svg: str) -> str:
+    return hashlib.sha256(svg.encode()).hexdigest()[:12] if svg else ""
+
+
+class ExercisePictureQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Pictures for <img> tags: their URL and alt text, without the drawing itself."""
+        return self.defer("svg", "pose").order_by("order", "pk")
+
+
 class ExercisePicture(models.Model):
     """A picture of one moment of the exercise: drawn from a pose, or uploaded.
 
@@ -213,6 +224,10 @@ class ExercisePicture(models.Model):
     )
     # The pose drawn as SVG, kept so pages and PDFs never re-render it.
     svg = models.TextField(editable=False, blank=True)
+    # Short hash of the drawing: versions its URL (cached forever) without loading the SVG.
+    svg_version = models.CharField(max_length=12, editable=False, blank=True)
+
+    objects = ExercisePictureQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -225,6 +240,7 @@ class ExercisePicture(models.Model):
         from exercises.pictures import render_pose_svg
 
         self.svg = render_pose_svg(self.pose, mirror=self.mirror) if self.pose else ""
+        self.svg_version = svg_digest(self.svg)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -243,9 +259,3 @@ class ExercisePicture(models.Model):
         if self.image:
             return self.image.url
         return reverse("exercises:picture-svg", args=[self.pk, self.svg_version])
-
-    @property
-    def svg_version(self) -> str:
-        import hashlib
-
-        return hashlib.sha256(self.svg.encode()).hexdigest()[:12]

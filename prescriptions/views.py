@@ -47,7 +47,7 @@ def _get_item(request, pk, item_pk) -> ProgramItem:
 def _items(program):
     return (
         program.items.select_related("exercise")
-        .prefetch_related(Prefetch("exercise__pictures", queryset=ExercisePicture.objects.order_by("order", "pk")))
+        .prefetch_related(Prefetch("exercise__pictures", queryset=ExercisePicture.objects.for_listing()))
         .order_by("order", "pk")
     )
 
@@ -66,14 +66,8 @@ def _revision(request):
 def _items_context(program, items=None, forms=None, undo=None):
     items = list(_items(program)) if items is None else items
     forms = forms or {}
-    rows = [
-        (
-            item,
-            forms.get(item.pk)
-            or ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": program.revision}),
-        )
-        for item in items
-    ]
+    # Dose forms are rendered only where given (a refused dose); the others load when opened.
+    rows = [(item, forms.get(item.pk)) for item in items]
     minutes = program.estimated_minutes(items)
     return {
         "program": program,
@@ -164,17 +158,18 @@ def program_builder(request, pk):
     context = {
         **_items_context(program),
         **search_context,
-        "program_form": ProgramForm(instance=program, initial={"revision": program.revision}),
         "clearance_notes": list(program.clearance_notes.all()),
-        "clearance_form": ClearanceNoteForm(initial={"revision": program.revision}),
         "template_form": TemplateForm(initial={"title": program.title}),
     }
     return _with_revision(render(request, "prescriptions/builder.html", context), program)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def program_update(request, pk):
     program = _get_program(request, pk)
+    if request.method == "GET":
+        form = ProgramForm(instance=program, initial={"revision": program.revision})
+        return render(request, "prescriptions/program_form.html", {"program": program, "form": form})
     form = ProgramForm(request.POST, instance=Program.objects.get(pk=program.pk))
     if form.is_valid():
         try:
@@ -218,10 +213,15 @@ def item_add(request, pk):
     return _done(request, program, _("%(name)s added.") % {"name": exercise.name})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_update(request, pk, item_pk):
+    """GET: the dose form (a partial for HTMX, a page without JavaScript). POST: save the dose."""
     item = _get_item(request, pk, item_pk)
     program = item.program
+    if request.method == "GET":
+        form = ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": program.revision})
+        template = "prescriptions/_dose_form.html" if request.htmx else "prescriptions/item_form.html"
+        return _with_revision(render(request, template, {"program": program, "item": item, "form": form}), program)
     form = ItemDoseForm(request.POST, instance=ProgramItem.objects.get(pk=item.pk), prefix=f"item-{item.pk}")
     if form.is_valid():
         try:
@@ -257,9 +257,7 @@ def item_update(request, pk, item_pk):
         **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
         "add_url": True,
-        "program_form": ProgramForm(instance=program, initial={"revision": program.revision}),
         "clearance_notes": list(program.clearance_notes.all()),
-        "clearance_form": ClearanceNoteForm(initial={"revision": program.revision}),
         "template_form": TemplateForm(initial={"title": program.title}),
     }
     return _with_revision(render(request, "prescriptions/builder.html", context, status=422), program)

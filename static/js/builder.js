@@ -31,8 +31,10 @@
 
   var focusKey = null;
   document.body.addEventListener("htmx:beforeRequest", function (event) {
-    var button = event.detail.elt.querySelector && event.detail.elt.querySelector("[data-focus-key]");
-    focusKey = button ? button.dataset.focusKey : null;
+    // The button that was pressed (keyboard or mouse) is the focused one.
+    var button = document.activeElement;
+    var pressed = button && button.dataset && button.dataset.focusKey && event.detail.elt.contains(button);
+    focusKey = pressed ? button.dataset.focusKey : null;
   });
 
   document.body.addEventListener("htmx:afterSwap", function () {
