@@ -14,9 +14,10 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from patients.audit import audit_record, client_ip
@@ -30,6 +31,9 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Bad tokens allowed per address and window before the address is throttled.
 BAD_TOKEN_LIMIT = 20
 BAD_TOKEN_WINDOW = 15 * 60
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+# The PDF's URL relative to the patient page (see public_urls.py).
+PDF_NAME = "handout.pdf"
 
 
 def _private(response):
@@ -80,7 +84,8 @@ def _resolve(request, token):
         )
     handout = None
     if link is not None:
-        handout = Handout.objects.filter(program_id=link.program_id).order_by("-version").first()
+        # The snapshot (every word of the handout) is only needed to render the page the first time.
+        handout = Handout.objects.filter(program_id=link.program_id).defer("snapshot").order_by("-version").first()
     if handout is None:
         _count_bad_token(request)
         return None, None
@@ -108,10 +113,26 @@ def handout_page(request, token):
         return _inactive(request)
     link.record_view()
     _audit(AuditAction.HANDOUT_VIEWED, link, handout)
-    context, _resources = handout_context(
-        handout.snapshot, pdf=False, download_url=reverse("public:handout-pdf", args=[token])
-    )
-    return _private(render(request, TEMPLATE, context))
+    return _private(HttpResponse(_handout_page_html(handout)))
+
+
+def _handout_page_html(handout) -> str:
+    """The patient page of an issued handout, rendered once and cached.
+
+    An issued handout never changes and the page holds nothing of the request or the token
+    (the download link is relative), so every link and view of that version shares it.
+    """
+    key = f"handout-page:{handout.pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        context, _resources = handout_context(
+            Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk),
+            pdf=False,
+            download_url=PDF_NAME,
+        )
+        html = render_to_string(TEMPLATE, context)
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return html
 
 
 @login_not_required

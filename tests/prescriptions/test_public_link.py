@@ -56,7 +56,9 @@ def test_patient_page_shows_the_newest_version_with_a_download_button(client, to
     for name in ("Bridge", "Clamshell", "Sit to stand"):
         assert name in html
     assert "3 sets of 10 · hold 5 seconds · each side · twice a day · 5 days a week" in html
-    assert "Download PDF" in html and reverse("public:handout-pdf", args=[token]) in html
+    # The button's link is relative to the page, so it opens this token's PDF.
+    assert 'href="handout.pdf" download>Download PDF</a>' in html
+    assert page_url(token) + "handout.pdf" == reverse("public:handout-pdf", args=[token])
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert "style=" not in html  # CSP: no inline styles on the patient's page.
     assert_private_headers(response)
@@ -92,8 +94,12 @@ def test_patient_page_query_count_does_not_grow_with_items(client, clinic, patie
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page_url(token))
     assert response.status_code == 200
-    # 1 the usable link (with program, patient, clinic), 2 the newest handout,
-    # 3 the view count, 4 the audit entry.
+    # 1 the usable link (with program, patient, clinic), 2 the newest handout, 3 its snapshot
+    # (first view only: the page is then cached), 4 the view count, 5 the audit entry.
+    assert len(queries) == 5, [q["sql"][:120] for q in queries]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(page_url(token))
+    assert again.content == response.content
     assert len(queries) == 4, [q["sql"][:120] for q in queries]
 
 
