@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE := config.settings
+# Links printed by seed_demo (and put in QR codes) point at the server `make run` starts.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help setup run serve test lint system-deps python-deps node-deps migrate seed bench pictures clean
 
