@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from exercises.dose import BOUNDS, WEEKDAYS, Side
+from exercises.dose import BOUNDS, WEEKDAYS, Dose, Side
 from patients.validators import validate_file_size, validate_image_upload
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
@@ -111,19 +111,7 @@ class ItemDoseForm(forms.ModelForm):
 
     class Meta:
         model = ProgramItem
-        fields = [
-            "sets",
-            "reps",
-            "duration_seconds",
-            "hold_seconds",
-            "rest_seconds",
-            "side",
-            "times_per_day",
-            "days_per_week",
-            "weekdays",
-            "load",
-            "patient_note",
-        ]
+        fields = [*Dose.DOSE_FIELDS, "patient_note"]
         widgets = {"patient_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -131,7 +119,7 @@ class ItemDoseForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["weekdays"] = self.instance.weekday_list
         self.fields["side"].widget.attrs["class"] = "form-select form-select-sm"
-        for name in ("load", "patient_note"):
+        for name in ("load", "progression_note", "patient_note"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
     def clean_hold_seconds(self):
