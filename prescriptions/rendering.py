@@ -15,9 +15,14 @@ no ``data:``, no redirects.
 from __future__ import annotations
 
 import base64
+import gc
+import hashlib
+import io
 import logging
 import posixpath
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -44,6 +49,7 @@ PICTURES_PER_EXERCISE = 2
 # Folders of the media storage the PDF may show (uploaded exercise pictures, clinic logos).
 MEDIA_PREFIXES = ("exercise-pictures/", "clinic-logos/")
 RESOURCE_SCHEME = "homerx-resource:"
+PICTURE_PREFIX = RESOURCE_SCHEME + "picture-"
 MEDIA_SCHEME = "homerx-media:"
 STATIC_SCHEME = "homerx-static:"
 PAPER_SIZES = {"A4": "A4", "letter": "letter"}
@@ -199,6 +205,51 @@ def _tracker_weeks(snapshot: dict) -> list[dict]:
     return weeks
 
 
+# The tracker grid, in millimetres; static/css/handout.css places the text on it (.tracker-*).
+TRACKER_WIDTH, TRACKER_NAME_WIDTH, TRACKER_DAY_WIDTH = 180, 75, 15
+TRACKER_HEAD_HEIGHT, TRACKER_ROW_HEIGHT = 11, 8
+# A grid never breaks across pages: longer weeks are printed in parts of at most this many
+# rows, each with the day headings (24 rows fit a Letter page in large print).
+TRACKER_MAX_ROWS = 24
+TRACKER_NAME_CHARS = 44
+TRACKER_PREFIX = RESOURCE_SCHEME + "tracker-"
+
+
+def tracker_grid_svg(rows: int) -> bytes:
+    """The lines of one week's grid: a header, ``rows`` rows, a name column and seven day columns."""
+    width, height = TRACKER_WIDTH, TRACKER_HEAD_HEIGHT + rows * TRACKER_ROW_HEIGHT
+    lines = [f"M0 0H{width}V{height}H0Z"]
+    lines += [f"M0 {TRACKER_HEAD_HEIGHT + row * TRACKER_ROW_HEIGHT}H{width}" for row in range(rows)]
+    lines += [f"M{TRACKER_NAME_WIDTH + day * TRACKER_DAY_WIDTH} 0V{height}" for day in range(7)]
+    pad = 0.2  # half the stroke: the outer lines are not clipped
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2 * pad}mm" height="{height + 2 * pad}mm" '
+        f'viewBox="{-pad} {-pad} {width + 2 * pad} {height + 2 * pad}">'
+        f'<path d="{" ".join(lines)}" fill="none" stroke="#555" stroke-width="{2 * pad}"/></svg>'
+    ).encode()
+
+
+def _tracker_parts(items: list[dict], resources: dict) -> list[dict]:
+    """The grids every week prints: its rows (the exercises, then pain) in parts that fit a page."""
+    # One line per row (the rows are preformatted text): no line breaks or tabs from names. The
+    # print CSS ends a name too wide for its column with "…"; names are first cut to what could
+    # fit, as WeasyPrint copies the cut-off text into the PDF (a long one made an invalid entry).
+    names = [" ".join(f"{item['number']}. {item['name']}".split()) for item in items]
+    names = [name if len(name) <= TRACKER_NAME_CHARS else name[: TRACKER_NAME_CHARS - 1] + "…" for name in names]
+    rows = len(names) + 1
+    count = -(-rows // TRACKER_MAX_ROWS)
+    size = -(-rows // count)
+    parts = []
+    for index in range(count):
+        chunk = names[index * size : (index + 1) * size]
+        last = index == count - 1
+        grid = tracker_grid_svg(len(chunk) + last)
+        key = f"{TRACKER_PREFIX}{hashlib.sha256(grid).hexdigest()[:32]}.svg"
+        resources[key] = (grid, "image/svg+xml")
+        parts.append({"grid": key, "names": "\n".join(chunk), "continued": index > 0, "last": last})
+    return parts
+
+
 def _svg_data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
@@ -213,11 +264,14 @@ def handout_context(snapshot: dict, *, pdf: bool, draft: bool = False, link_url:
     items = []
     for item in snapshot["items"]:
         pictures = []
-        for index, picture in enumerate(item["pictures"]):
+        for picture in item["pictures"]:
             if picture["kind"] == "svg":
                 if pdf:
-                    key = f"{RESOURCE_SCHEME}picture-{item['number']}-{index}.svg"
-                    resources[key] = (picture["svg"].encode(), "image/svg+xml")
+                    # Named by content: the same drawing has the same URL in every handout, which
+                    # lets ``render_handout_pdf`` reuse its drawing operators across renders.
+                    body = picture["svg"].encode()
+                    key = f"{PICTURE_PREFIX}{hashlib.sha256(body).hexdigest()[:32]}.svg"
+                    resources[key] = (body, "image/svg+xml")
                     src = key
                 else:
                     src = _svg_data_url(picture["svg"])
@@ -231,9 +285,10 @@ def handout_context(snapshot: dict, *, pdf: bool, draft: bool = False, link_url:
         logo_src = f"{MEDIA_SCHEME}{logo}" if pdf else default_storage.url(logo)
     qr_src = ""
     if pdf and link_url:
-        resources[f"{RESOURCE_SCHEME}qr.svg"] = (qr_svg(link_url), "image/svg+xml")
-        qr_src = f"{RESOURCE_SCHEME}qr.svg"
+        resources[f"{RESOURCE_SCHEME}qr.png"] = (qr_png(link_url), "image/png")
+        qr_src = f"{RESOURCE_SCHEME}qr.png"
     program = snapshot["program"]
+    tracker_weeks = _tracker_weeks(snapshot) if pdf else []
     context = {
         "s": snapshot,
         "pdf": pdf,
@@ -247,7 +302,8 @@ def handout_context(snapshot: dict, *, pdf: bool, draft: bool = False, link_url:
             {**note, "cleared_on": _date(note["cleared_on"]), "valid_until": _date(note["valid_until"])}
             for note in snapshot["clearance_notes"]
         ],
-        "tracker_weeks": _tracker_weeks(snapshot) if pdf else [],
+        "tracker_weeks": tracker_weeks,
+        "tracker_parts": _tracker_parts(items, resources) if tracker_weeks else [],
         "logo_src": logo_src,
         "qr_src": qr_src,
         "link_url": link_url,
@@ -256,11 +312,16 @@ def handout_context(snapshot: dict, *, pdf: bool, draft: bool = False, link_url:
     return context, resources
 
 
-def qr_svg(url: str) -> bytes:
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url``, one pixel per module: the print CSS scales it up without smoothing.
+
+    (As an SVG path of ~500 squares it cost WeasyPrint ~6 ms to draw; a 300-byte PNG costs nothing.)
+    """
     import segno
 
-    qr = segno.make(url, error="m", micro=False)
-    return qr.svg_inline(scale=4, border=2, dark="#000").encode()
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=1, border=2)
+    return buffer.getvalue()
 
 
 # ----------------------------------------------------------------------------- fetcher
@@ -423,6 +484,116 @@ def handout_filename(snapshot: dict, *, draft: bool = False) -> str:
     return f"home-exercises-v{snapshot['version']}-{snapshot['issued_on']}.pdf"
 
 
+# Pose drawings are the same in every handout that shows the exercise. Drawing an SVG costs
+# WeasyPrint ~5 ms (pure Python, per element, per render); each drawing is drawn once per
+# process instead, its PDF operators kept, and later renders replay them as a form XObject.
+PICTURE_CACHE_SIZE = 512
+_pictures: OrderedDict[str, object] = OrderedDict()
+
+
+@cache
+def _replayed_svg_class():
+    import pydyf
+    from weasyprint.images import SVGImage
+
+    class ReplayedSVG:
+        """A WeasyPrint image for one pose drawing: drawn once, then replayed from its operators."""
+
+        def __init__(self, image: SVGImage):
+            self._image = image
+            self._lock = threading.Lock()
+            self._recorded: dict[tuple, tuple[bytes, dict]] = {}
+
+        def get_intrinsic_size(self, resolution, font_size):
+            return self._image.get_intrinsic_size(resolution, font_size)
+
+        def draw(self, stream, width, height, style):
+            key = (round(width, 3), round(height, 3))
+            group = stream.add_group(0, 0, width, height)
+            recorded = self._recorded.get(key)
+            if recorded is None:
+                with self._lock:
+                    self._image.draw(group, width, height, style)
+                recorded = self._record(group)
+                if recorded is not None:
+                    self._recorded[key] = recorded
+            else:
+                operators, states = recorded
+                group.stream = [operators]
+                for name, state in states.items():
+                    group._resources["ExtGState"][name] = pydyf.Dictionary(state)
+            stream.draw_x_object(group.id)
+
+        @staticmethod
+        def _record(group):
+            """The group's operators and resources, or None when it uses more than opacity states."""
+            resources = group._resources
+            if any(resources[name] for name in ("XObject", "Pattern", "Shading")) or resources.get("Font"):
+                return None
+            states = {}
+            for name, state in resources["ExtGState"].items():
+                if not isinstance(state, dict) or not set(state) <= {"ca", "CA"}:
+                    return None
+                states[name] = dict(state)
+            return b"\n".join(pydyf._to_bytes(item) for item in group.stream), states
+
+    return ReplayedSVG
+
+
+def _picture_images(resources: dict) -> dict:
+    """WeasyPrint's image cache for one render, holding the replayable pose drawings it shows."""
+    from xml.etree import ElementTree
+
+    from weasyprint.images import SVGImage
+
+    images = {}
+    for url, (body, content_type) in resources.items():
+        if not url.startswith((PICTURE_PREFIX, TRACKER_PREFIX)) or content_type != "image/svg+xml":
+            continue
+        with _lock:
+            image = _pictures.get(url)
+            if image is not None:
+                _pictures.move_to_end(url)
+        if image is None:
+            try:
+                # Anything the drawing refers to goes through the safe fetcher, as for the page.
+                image = _replayed_svg_class()(SVGImage(ElementTree.fromstring(body), url, make_url_fetcher(), None))
+            except Exception:  # noqa: BLE001 - WeasyPrint fetches it and reports it as any broken picture
+                continue
+            with _lock:
+                _pictures[url] = image
+                while len(_pictures) > PICTURE_CACHE_SIZE:
+                    _pictures.popitem(last=False)
+        images[url] = image
+    return images
+
+
+_gc_lock = threading.Lock()
+_gc_state = {"renders": 0, "was_enabled": False}
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while WeasyPrint works.
+
+    A render allocates millions of short-lived objects; the collector ran dozens of times per
+    render, scanning the whole heap, for ~25 % of the render time. Its garbage is collected
+    once, after the render. Renders running at the same time share one pause.
+    """
+    with _gc_lock:
+        if _gc_state["renders"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["renders"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["renders"] -= 1
+            if _gc_state["renders"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
 def render_handout_pdf(
     snapshot: dict, *, draft: bool = False, link_url: str = "", base_url: str | None = None, fetcher=None
 ) -> RenderedPdf:
@@ -437,10 +608,13 @@ def render_handout_pdf(
         fetcher = make_url_fetcher(resources)
     else:
         fetcher.resources.update(resources)
-    document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
-        stylesheets=_stylesheet_list(snapshot["clinic"]["paper_size"], draft), font_config=font_config()
-    )
-    content = document.write_pdf()
-    return RenderedPdf(
-        content=content, page_count=len(document.pages), filename=handout_filename(snapshot, draft=draft)
-    )
+    with _gc_paused():
+        document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
+            stylesheets=_stylesheet_list(snapshot["clinic"]["paper_size"], draft),
+            font_config=font_config(),
+            cache=_picture_images(resources),
+        )
+        content = document.write_pdf()
+        page_count = len(document.pages)
+        del document  # garbage before the collector runs again: it need not scan the pages
+    return RenderedPdf(content=content, page_count=page_count, filename=handout_filename(snapshot, draft=draft))

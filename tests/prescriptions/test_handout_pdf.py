@@ -303,3 +303,23 @@ def test_demo_program_handout_reads_right_and_its_qr_code_opens_it(db, client, t
     [png] = tmp_path.glob("page*.png")
     [code] = zxingcpp.read_barcodes(Image.open(png))
     assert client.get(code.text.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_pose_drawings_replayed_from_the_picture_cache_look_the_same(clinic, patient, clinician, tmp_path):
+    """The renderer draws each pose once per process and replays it later: pixels must not change."""
+    from prescriptions import rendering
+
+    snapshot = build_snapshot(make_handout_program(clinic=clinic, patient=patient, user=clinician))
+    rendering._pictures.clear()
+    drawn = render_handout_pdf(snapshot).content
+    assert rendering._pictures, "the pose drawings were not cached"
+    replayed = render_handout_pdf(snapshot).content
+
+    def page_pixels(content, name):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(content)
+        subprocess.run(["pdftoppm", "-r", "60", "-f", "2", "-l", "2", "-png", str(path), str(tmp_path / name)],
+                       check=True)
+        return Image.open(next(tmp_path.glob(f"{name}*.png"))).tobytes()
+
+    assert page_pixels(drawn, "drawn") == page_pixels(replayed, "replayed")
