@@ -40,6 +40,25 @@ def project_render(program):
     return rendering.render_handout_pdf(_snapshot(program.pk), link_url=link_for(program.pk))
 
 
+def project_render_with_photos(program):
+    """The project's renderer with every pose drawing swapped for a 300×200 PNG photo,
+    to compare what the pictures themselves cost."""
+    original = rendering.handout_context
+
+    def with_photos(*args, **kwargs):
+        context, resources = original(*args, **kwargs)
+        for key in list(resources):
+            if key.startswith(rendering.PICTURE_PREFIX):
+                resources[key] = (photo_png(), "image/png")
+        return context, resources
+
+    rendering.handout_context = with_photos
+    try:
+        return project_render(program)
+    finally:
+        rendering.handout_context = original
+
+
 @cache
 def photo_png() -> bytes:
     """A 300×200 photo-like PNG (gradients and detail, like a real picture)."""

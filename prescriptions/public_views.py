@@ -14,6 +14,7 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -111,8 +112,9 @@ def handout_page(request, token):
     link, handout = _resolve(request, token)
     if link is None:
         return _inactive(request)
-    link.record_view()
-    _audit(AuditAction.HANDOUT_VIEWED, link, handout)
+    with transaction.atomic():  # one commit for the count and the audit entry
+        link.record_view()
+        _audit(AuditAction.HANDOUT_VIEWED, link, handout)
     return _private(HttpResponse(_handout_page_html(handout)))
 
 
