@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -47,6 +49,8 @@ class PatientListView(ClinicMemberMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["query"] = self.request.GET.get("q", "").strip()[:100]
         ctx["show"] = self.request.GET.get("show", "")
+        filters = {"q": ctx["query"], "show": ctx["show"]}
+        ctx["query_string"] = urlencode({key: value for key, value in filters.items() if value})
         return ctx
 
 

@@ -108,6 +108,19 @@ def issued(clinic, patient, clinician):
     return handout_issue(program=program, user=clinician)
 
 
+def page_image(content: bytes, page_number: int, folder, *, dpi: int = 150) -> Image.Image:
+    """One page of a PDF as a picture (poppler's pdftoppm), to decode or compare."""
+    pdf = folder / f"render-{id(content)}.pdf"
+    pdf.write_bytes(content)
+    prefix = folder / f"page-{id(content)}"
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page_number), "-l", str(page_number), str(pdf), str(prefix)],
+        check=True,
+    )
+    [png] = folder.glob(f"{prefix.name}*.png")
+    return Image.open(png)
+
+
 def stored_pdf(handout) -> bytes:
     with handout.pdf.open("rb") as handle:
         return handle.read()
@@ -166,24 +179,7 @@ def test_qr_code_decodes_to_the_printed_patient_link(issued, client, tmp_path):
     printed = re.search(r"(http://[^/]+/p/[A-Za-z0-9_-]{43}/)", page_text)
     assert printed, "the link is printed under the QR code"
 
-    (tmp_path / "handout.pdf").write_bytes(content)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            str(page_number),
-            "-l",
-            str(page_number),
-            str(tmp_path / "handout.pdf"),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    [png] = tmp_path.glob("page*.png")
-    codes = zxingcpp.read_barcodes(Image.open(png))
+    codes = zxingcpp.read_barcodes(page_image(content, page_number, tmp_path))
     assert [code.text for code in codes] == [printed.group(1)]
 
     response = client.get(printed.group(1).removeprefix(settings.SITE_URL))
@@ -284,25 +280,8 @@ def test_demo_program_handout_reads_right_and_its_qr_code_opens_it(db, client, t
     reader = PdfReader(io.BytesIO(content))
     assert (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))) == (595, 842)
 
-    (tmp_path / "demo.pdf").write_bytes(content)
     page_number = next(i for i, page in enumerate(reader.pages, start=1) if "private link" in page.extract_text())
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            str(page_number),
-            "-l",
-            str(page_number),
-            str(tmp_path / "demo.pdf"),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    [png] = tmp_path.glob("page*.png")
-    [code] = zxingcpp.read_barcodes(Image.open(png))
+    [code] = zxingcpp.read_barcodes(page_image(content, page_number, tmp_path))
     assert client.get(code.text.removeprefix(settings.SITE_URL)).status_code == 200
 
 
@@ -316,11 +295,5 @@ def test_pose_drawings_replayed_from_the_picture_cache_look_the_same(clinic, pat
     assert rendering._pictures, "the pose drawings were not cached"
     replayed = render_handout_pdf(snapshot).content
 
-    def page_pixels(content, name):
-        path = tmp_path / f"{name}.pdf"
-        path.write_bytes(content)
-        subprocess.run(["pdftoppm", "-r", "60", "-f", "2", "-l", "2", "-png", str(path), str(tmp_path / name)],
-                       check=True)
-        return Image.open(next(tmp_path.glob(f"{name}*.png"))).tobytes()
-
-    assert page_pixels(drawn, "drawn") == page_pixels(replayed, "replayed")
+    first, again = (page_image(content, 2, tmp_path, dpi=60) for content in (drawn, replayed))
+    assert first.tobytes() == again.tobytes()
