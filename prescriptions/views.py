@@ -143,25 +143,32 @@ def program_create(request, patient_pk):
     )
 
 
-@require_GET
-def program_builder(request, pk):
-    program = _get_program(request, pk)
-    search = catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE)
-    search_context = {
-        **search,
+def _search_context(request, program) -> dict:
+    """The catalogue search beside the program, with "Add to program" on each result."""
+    return {
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
         "program": program,
         "add_url": True,
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
     }
-    if request.htmx and request.htmx.target == "builder-results":
-        return render(request, "exercises/_catalogue_results.html", search_context)
+
+
+def _builder_page(request, program, *, forms=None, status=200):
     context = {
-        **_items_context(program),
-        **search_context,
+        **_items_context(program, forms=forms),
+        **_search_context(request, program),
         "clearance_notes": list(program.clearance_notes.all()),
         "template_form": TemplateForm(initial={"title": program.title}),
     }
-    return _with_revision(render(request, "prescriptions/builder.html", context), program)
+    return _with_revision(render(request, "prescriptions/builder.html", context, status=status), program)
+
+
+@require_GET
+def program_builder(request, pk):
+    program = _get_program(request, pk)
+    if request.htmx and request.htmx.target == "builder-results":
+        return render(request, "exercises/_catalogue_results.html", _search_context(request, program))
+    return _builder_page(request, program)
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,22 +252,10 @@ def item_update(request, pk, item_pk):
             messages.success(request, _("Dose saved."))
             return redirect(program)
     # Refused: show the errors at the fields; the saved dose (and its plain-language line) is unchanged.
-    saved = _items(program).get(pk=item.pk)
     if request.htmx:
-        response = render(
-            request, "prescriptions/_dose_form.html", {"program": program, "item": saved, "form": form}, status=422
-        )
-        return _with_revision(response, program)
-    items = list(_items(program))
-    context = {
-        **_items_context(program, items=items, forms={item.pk: form}),
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
-        "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
-        "add_url": True,
-        "clearance_notes": list(program.clearance_notes.all()),
-        "template_form": TemplateForm(initial={"title": program.title}),
-    }
-    return _with_revision(render(request, "prescriptions/builder.html", context, status=422), program)
+        context = {"program": program, "item": _items(program).get(pk=item.pk), "form": form}
+        return _with_revision(render(request, "prescriptions/_dose_form.html", context, status=422), program)
+    return _builder_page(request, program, forms={item.pk: form}, status=422)
 
 
 @require_POST
