@@ -8,6 +8,7 @@ or patient data to the logs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -118,13 +119,20 @@ def handout_page(request, token):
     return _private(HttpResponse(_handout_page_html(handout)))
 
 
+@functools.cache
+def _template_version() -> str:
+    """Changes when the page's template does, so a deploy never serves a page cached from the old one."""
+    source = get_template(TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
 def _handout_page_html(handout) -> str:
     """The patient page of an issued handout, rendered once and cached.
 
     An issued handout never changes and the page holds nothing of the request or the token
     (the download link is relative), so every link and view of that version shares it.
     """
-    key = f"handout-page:{handout.pk}:{get_language()}"
+    key = f"handout-page:{handout.pk}:{get_language()}:{_template_version()}"
     html = cache.get(key)
     if html is None:
         context, _resources = handout_context(
