@@ -94,6 +94,16 @@ def _resolve(request, token):
     return link, handout
 
 
+def _open(request, token):
+    """The gate of every patient-link view: (link, handout, None), or a refusal response."""
+    if _is_throttled(request):
+        return None, None, _inactive(request, status=429)
+    link, handout = _resolve(request, token)
+    if link is None:
+        return None, None, _inactive(request)
+    return link, handout, None
+
+
 def _audit(action, link, handout):
     # The patient has no account, and views are counted "when, not who": no user, no address.
     audit_record(
@@ -108,11 +118,9 @@ def _audit(action, link, handout):
 @login_not_required
 @require_GET
 def handout_page(request, token):
-    if _is_throttled(request):
-        return _inactive(request, status=429)
-    link, handout = _resolve(request, token)
-    if link is None:
-        return _inactive(request)
+    link, handout, refusal = _open(request, token)
+    if refusal:
+        return refusal
     with transaction.atomic():  # one commit for the count and the audit entry
         link.record_view()
         _audit(AuditAction.HANDOUT_VIEWED, link, handout)
@@ -148,11 +156,9 @@ def _handout_page_html(handout) -> str:
 @login_not_required
 @require_GET
 def handout_pdf(request, token):
-    if _is_throttled(request):
-        return _inactive(request, status=429)
-    link, handout = _resolve(request, token)
-    if link is None:
-        return _inactive(request)
+    link, handout, refusal = _open(request, token)
+    if refusal:
+        return refusal
     _audit(AuditAction.HANDOUT_DOWNLOADED, link, handout)
     response = FileResponse(
         handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
