@@ -3,8 +3,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_file_size
 from exercises.models import BodyRegion, Equipment, Exercise, Kind, Position
-from patients.validators import validate_file_size
 
 
 class CatalogueSearchForm(forms.Form):

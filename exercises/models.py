@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from core.validators import validate_file_size
 from exercises.dose import Dose, describe_dose
-from patients.validators import validate_file_size
 
 
 def normalize_search_text(text: str) -> str:
@@ -185,8 +185,8 @@ class ExerciseStep(models.Model):
 
 def validate_picture_upload(upload):
     """PNG/JPEG/WebP must decode; SVG is parsed and rejected if it holds anything active."""
+    from core.validators import validate_image_upload
     from exercises.pictures import sanitize_svg_upload
-    from patients.validators import validate_image_upload
 
     if not upload:
         return

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from patients.models import AuditEntry, Clinic, Invitation, Membership, Patient
+from patients.models import Clinic, Invitation, Membership, Patient
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,22 +25,6 @@ class PatientAdmin(admin.ModelAdmin):
     readonly_fields = ["clinic", "archived_at"]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "username", "clinic", "patient_id", "action", "object_type", "object_id"]
-    list_filter = ["action", "clinic"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

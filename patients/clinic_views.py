@@ -25,10 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView, UpdateView
 
-from patients.audit import audit_record
+from core.audit import audit_record
+from core.models import AuditAction, AuditEntry
 from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
 from patients.middleware import SESSION_KEY
-from patients.models import AuditAction, AuditEntry, Clinic, Invitation, Membership
+from patients.models import Clinic, Invitation, Membership
 from patients.services import (
     invitation_accept as accept_invitation,
 )

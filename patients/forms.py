@@ -9,7 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import AuditAction, Clinic, Membership, Patient, Role
+from core.models import AuditAction
+from patients.models import Clinic, Membership, Patient, Role
 
 
 class PatientForm(forms.ModelForm):

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patients.audit import audit_record
-from patients.models import AuditAction, Invitation, Membership
+from core.audit import audit_record
+from core.models import AuditAction
+from patients.models import Invitation, Membership
 
 
 def invitation_accept_url(token: str) -> str:

@@ -1,8 +1,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from patients.audit import audit_record
-from patients.models import AuditAction
+from core.audit import audit_record
+from core.models import AuditAction
 
 
 @receiver(user_logged_in)

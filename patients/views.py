@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from patients.audit import audit_record
+from core.audit import audit_record
+from core.models import AuditAction
 from patients.forms import PatientForm
 from patients.middleware import SESSION_KEY
-from patients.models import AuditAction, Membership, Patient
+from patients.models import Membership, Patient
 
 
 class ClinicMemberMixin:

@@ -8,8 +8,10 @@ import hmac
 from django.conf import settings
 from django.utils import timezone
 
+from core.tokens import hash_token
 from exercises.models import Exercise
-from prescriptions.handouts import default_link_expiry, handout_issue, public_link_url
+from prescriptions.handout.issue import handout_issue
+from prescriptions.handout.links import default_link_expiry, public_link_url
 from prescriptions.models import ClearanceNote, Program, ProgramItem, ShareLink, ShareLinkChannel
 
 DEMO_PROGRAM_TITLE = "Low back: early strengthening"
@@ -92,13 +94,13 @@ def seed_demo_programs(*, clinic, clinician, patient) -> str:
         handout_issue(program=program, user=clinician)
     # A fixed demo token (derived from SECRET_KEY), so every run prints the same working link.
     token = demo_link_token()
-    link = ShareLink.objects.filter(token_hash=ShareLink.hash_token(token)).first()
+    link = ShareLink.objects.filter(token_hash=hash_token(token)).first()
     if link is None or not link.is_usable:
         if link is not None:
             link.delete()
         ShareLink.objects.create(
             program=program,
-            token_hash=ShareLink.hash_token(token),
+            token_hash=hash_token(token),
             channel=ShareLinkChannel.COPIED,
             created_by=clinician,
             expires_at=default_link_expiry(program),

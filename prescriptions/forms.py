@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import BOUNDS, WEEKDAYS, Dose, Side
-from patients.validators import validate_file_size, validate_image_upload
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
 

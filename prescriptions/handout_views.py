@@ -8,7 +8,7 @@ from ``handout_panel_context`` in a fixed number of queries.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -20,16 +20,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from patients.audit import audit_record
-from patients.models import AuditAction
-from prescriptions import handouts
+from core.audit import audit_record
+from core.models import AuditAction
+from core.storage import StorageUnavailable
+from prescriptions.handout import delivery as handout_delivery
+from prescriptions.handout import links as handout_links
+from prescriptions.handout.issue import IssueInProgress, issue_warnings
+from prescriptions.handout.issue import handout_issue as issue_service
+from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, ShareLink
-from prescriptions.rendering import build_snapshot, render_handout_pdf
 from prescriptions.services import StaleProgramError
 
 PANEL_TEMPLATE = "prescriptions/_handout_panel.html"
 CONFIRM_TEMPLATE = "prescriptions/handout_confirm.html"
 PAGE_TEMPLATE = "prescriptions/handout_page.html"
+STORAGE_FAILED = gettext_lazy(
+    "The handout could not be stored: the file storage is full or unavailable. "
+    "Nothing was issued; try again in a minute."
+)
+ISSUE_IN_PROGRESS = gettext_lazy(
+    "This program is still being issued from another window. Reload in a minute to see it."
+)
 # The panel lists this many links and deliveries, newest first.
 PANEL_LIST_LIMIT = 20
 # The raw token of a link made without HTMX waits here for the next page, which shows it once.
@@ -58,7 +70,7 @@ class LinkExtendForm(forms.Form):
         return day
 
     def expires_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.cleaned_data["expires_on"], time(23, 59, 59)))
+        return handout_links.end_of_day(self.cleaned_data["expires_on"])
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -121,7 +133,7 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
         "handout_panel": {
             "handouts": handout_list,
             "latest": handout_list[0] if handout_list else None,
-            "warnings": handouts.issue_warnings(program, clearance_notes),
+            "warnings": issue_warnings(program, clearance_notes),
             "links": links,
             "active_links": [link for link in links if link.is_usable],
             "deliveries": deliveries,
@@ -166,23 +178,44 @@ def handout_panel(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def handout_issue(request, pk):
-    """POST issues; with a clearance warning, it first asks to confirm (as GET does)."""
+    """POST issues; with a clearance warning, it first asks to confirm (as GET does).
+
+    Issuing is idempotent: when nothing changed since the newest version, that version is
+    the answer ("already current"). ``reissue_of`` (a separate button) issues unchanged
+    content again, for a fresh printed link.
+    """
     program = _program(request, pk)
-    warnings = handouts.issue_warnings(program)
+    warnings = issue_warnings(program)
+    reissue_of = request.POST.get("reissue_of") or None
+    if reissue_of is not None and not reissue_of.isdigit():
+        return _done(request, program, level=messages.ERROR, text=_("Choose a version to re-issue."), status=400)
     if request.method == "POST" and (not warnings or request.POST.get("confirm") == "yes"):
         try:
-            handout = handouts.handout_issue(
-                program=program, user=request.user, revision=request.POST.get("revision"), request=request
+            result = issue_service(
+                program=program,
+                user=request.user,
+                revision=request.POST.get("revision"),
+                reissue_of=reissue_of,
+                request=request,
             )
         except StaleProgramError:
             program.refresh_from_db()
             return _done(request, program, level=messages.WARNING, text=str(StaleProgramError.message), status=409)
         except ValidationError as exc:
             return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
+        except (StorageUnavailable, IssueInProgress) as exc:
+            text = STORAGE_FAILED if isinstance(exc, StorageUnavailable) else ISSUE_IN_PROGRESS
+            response = _done(request, program, level=messages.ERROR, text=text, status=503)
+            response["Retry-After"] = "60"
+            return response
+        version = result.handout.version
+        if not result.created:
+            text = _("Version %(version)d is already current: nothing changed since it was issued.")
+            return _done(request, program, level=messages.INFO, text=text % {"version": version})
         return _done(
             request,
             program,
-            text=_("Version %(version)d issued. Download, print or email it below.") % {"version": handout.version},
+            text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
         )
     context = {"program": program, "warnings": warnings}
     if request.htmx:
@@ -237,7 +270,7 @@ def handout_download(request, pk, handout_pk):
 def handout_print(request, pk):
     """The current version, opened in the browser's PDF viewer to print."""
     program = _program(request, pk)
-    handout = program.handouts.order_by("-version").first()
+    handout = program.handouts.newest()
     if handout is None:
         raise Http404
     audit_record(
@@ -255,7 +288,7 @@ def handout_print(request, pk):
 
 
 def _link_created(request, program, link, token, text):
-    new_link = {"program": program.pk, "id": link.pk, "url": handouts.public_link_url(token)}
+    new_link = {"program": program.pk, "id": link.pk, "url": handout_links.public_link_url(token)}
     if request.htmx:
         return _done(request, program, text=text, new_link=new_link)
     # Shown once on the next page, then gone: only its hash is kept.
@@ -267,7 +300,7 @@ def _link_created(request, program, link, token, text):
 def link_create(request, pk):
     program = _program(request, pk)
     try:
-        link, token = handouts.share_link_create(program=program, user=request.user, request=request)
+        link, token = handout_links.share_link_create(program=program, user=request.user, request=request)
     except ValidationError as exc:
         return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     return _link_created(request, program, link, token, _("New patient link created. Copy it now: it is shown once."))
@@ -287,7 +320,7 @@ def link_extend(request, pk, link_pk):
             status=400,
         )
     try:
-        handouts.share_link_extend(link=link, user=request.user, expires_at=form.expires_at(), request=request)
+        handout_links.share_link_extend(link=link, user=request.user, expires_at=form.expires_at(), request=request)
     except ValidationError as exc:
         return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     day = form.cleaned_data["expires_on"]
@@ -297,7 +330,7 @@ def link_extend(request, pk, link_pk):
 @require_POST
 def link_revoke(request, pk, link_pk):
     link = _link(request, pk, link_pk)
-    handouts.share_link_revoke(link=link, user=request.user, request=request)
+    handout_links.share_link_revoke(link=link, user=request.user, request=request)
     return _done(
         request, link.program, text=_("The link was revoked. Whoever opens it now is told to contact the clinic.")
     )
@@ -306,7 +339,7 @@ def link_revoke(request, pk, link_pk):
 @require_POST
 def link_replace(request, pk, link_pk):
     link = _link(request, pk, link_pk)
-    new, token = handouts.share_link_replace(link=link, user=request.user, request=request)
+    new, token = handout_links.share_link_replace(link=link, user=request.user, request=request)
     return _link_created(
         request,
         link.program,
@@ -322,7 +355,7 @@ def link_replace(request, pk, link_pk):
 @require_POST
 def delivery_create(request, pk):
     program = _program(request, pk)
-    handout = program.handouts.order_by("-version").first()
+    handout = program.handouts.newest()
     if handout is None:
         return _done(
             request, program, level=messages.ERROR, text=_("Issue the handout before emailing it."), status=400
@@ -338,10 +371,10 @@ def delivery_create(request, pk):
             email_form=form,
         )
     try:
-        delivery = handouts.delivery_request(
+        delivery = handout_delivery.delivery_request(
             handout=handout, to_email=form.cleaned_data["to_email"], user=request.user, request=request
         )
-    except handouts.DuplicateDeliveryError as exc:
+    except handout_delivery.DuplicateDeliveryError as exc:
         return _done(
             request,
             program,
@@ -359,8 +392,8 @@ def delivery_retry(request, pk, delivery_pk):
     delivery = _delivery(request, pk, delivery_pk)
     program = _program(request, pk)
     try:
-        delivery = handouts.delivery_retry(delivery=delivery, user=request.user, request=request)
-    except handouts.DuplicateDeliveryError:
+        delivery = handout_delivery.delivery_retry(delivery=delivery, user=request.user, request=request)
+    except handout_delivery.DuplicateDeliveryError:
         return _done(request, program, level=messages.INFO, text=_("This email is already being sent again."))
     return _done(request, program, **_delivery_outcome(delivery))
 

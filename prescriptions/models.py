@@ -1,5 +1,4 @@
-import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -13,10 +12,11 @@ from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
+from core.tokens import hash_token
+from core.validators import validate_file_size
 from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
 from patients.models import Clinic, Patient
-from patients.validators import validate_file_size
 
 
 class PrivateStorage(LazyObject):
@@ -188,14 +188,34 @@ class ClearanceNote(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
+def handout_filename(*, version: int | None, issued_on: date | str) -> str:
+    """The PDF's file name: its version and the clinic's local date of issue (or "draft")."""
+    day = issued_on if isinstance(issued_on, str) else issued_on.isoformat()
+    if not version:
+        return f"home-exercises-draft-{day}.pdf"
+    return f"home-exercises-v{version}-{day}.pdf"
+
+
 def handout_path(instance, filename):
     import uuid
 
     return f"handouts/{uuid.uuid4().hex}.pdf"
 
 
+class HandoutQuerySet(models.QuerySet):
+    def newest(self) -> "Handout | None":
+        """The newest version among these: the one every patient link of its program opens."""
+        try:
+            return self.latest()
+        except self.model.DoesNotExist:
+            return None
+
+
 class Handout(models.Model):
-    """An issued, frozen version of a program: the snapshot and its PDF, rendered once."""
+    """An issued, frozen version of a program: the snapshot and its PDF, rendered once.
+
+    A row exists only once its PDF is stored: an issue in progress is a ``HandoutClaim``.
+    """
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="handouts")
     version = models.PositiveIntegerField()
@@ -205,6 +225,11 @@ class Handout(models.Model):
     page_count = models.PositiveSmallIntegerField(default=0)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+    # What the version says, without who issued it when (``snapshot.content_digest``): issuing
+    # a program whose content has not changed returns this version instead of a new one.
+    content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = HandoutQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "-version"]
@@ -216,7 +241,26 @@ class Handout(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"home-exercises-v{self.version}-{self.issued_at:%Y-%m-%d}.pdf"
+        return handout_filename(version=self.version, issued_on=timezone.localdate(self.issued_at))
+
+
+class HandoutClaim(models.Model):
+    """An issue in progress: the next version number, taken while its PDF renders.
+
+    One per program (a double click or a second tab waits for it instead of rendering again).
+    The render runs with no transaction or lock held; the claim is removed when the version
+    is stored or the render fails. A claim older than ``handout.issue.CLAIM_TIMEOUT`` was left
+    by a process that died and is taken over.
+    """
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="handout_claim")
+    version = models.PositiveIntegerField()
+    content_sha256 = models.CharField(max_length=64)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.program} v{self.version} (issuing)"
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -225,7 +269,7 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now)
 
     def by_token(self, token: str):
-        return self.filter(token_hash=ShareLink.hash_token(token))
+        return self.filter(token_hash=hash_token(token))
 
 
 class ShareLinkChannel(models.TextChoices):
@@ -268,10 +312,6 @@ class ShareLink(models.Model):
 
     def __str__(self):
         return f"link #{self.pk} for program {self.program_id}"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
 
     @property
     def is_usable(self) -> bool:

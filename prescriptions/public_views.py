@@ -22,10 +22,11 @@ from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from patients.audit import audit_record, client_ip
-from patients.models import AuditAction
+from core.audit import audit_record
+from core.client import client_ip
+from core.models import AuditAction
+from prescriptions.handout.context import TEMPLATE, handout_context
 from prescriptions.models import Handout, ShareLink
-from prescriptions.rendering import TEMPLATE, handout_context
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _resolve(request, token):
     handout = None
     if link is not None:
         # The snapshot (every word of the handout) is only needed to render the page the first time.
-        handout = Handout.objects.filter(program_id=link.program_id).defer("snapshot").order_by("-version").first()
+        handout = Handout.objects.filter(program_id=link.program_id).defer("snapshot").newest()
     if handout is None:
         _count_bad_token(request)
         return None, None

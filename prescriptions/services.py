@@ -2,17 +2,15 @@
 
 Every function here is atomic, checks the program's revision where a clinician
 could be working from a stale page, validates with ``full_clean()`` and leaves
-one audit entry. Handout issuing, patient links and email live in ``handouts.py``.
+one audit entry. Handout issuing, patient links and email live in the ``handout`` package.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patients.audit import audit_record
-from patients.models import AuditAction
+from core.audit import audit_record
+from core.models import AuditAction
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
 
@@ -37,8 +35,7 @@ def _changed(
     *, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED, target=None, **detail
 ):
     """Bump the revision (so other open pages know they are stale) and audit the change."""
-    Program.objects.filter(pk=program.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
-    program.refresh_from_db(fields=["revision", "updated_at"])
+    program.bump_revision()
     audit_record(
         request=request,
         user=user,

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_record
+from core.models import AuditAction
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
-from patients.audit import audit_record
-from patients.models import AuditAction, Patient
+from patients.models import Patient
 from prescriptions import services
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, Program, ProgramItem

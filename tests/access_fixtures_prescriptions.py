@@ -9,10 +9,11 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-
 from prescriptions.handouts import new_token
+
+from core.tokens import hash_token
+from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
-from prescriptions.rendering import build_snapshot
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
 
 # The smallest file a PDF reader accepts; the walker only needs something to stream.
@@ -55,7 +56,7 @@ def make_prescription_objects(*, clinic, patient, owner, pks) -> list[str]:
         ShareLink.objects.create(
             pk=pk,
             program=program,
-            token_hash=ShareLink.hash_token(token),
+            token_hash=hash_token(token),
             channel=channels[index % 2],
             handout=handouts[0] if index == 0 else None,
             created_by=owner,

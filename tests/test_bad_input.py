@@ -24,7 +24,8 @@ from django.db import connection
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 
-from patients.models import AuditEntry, Role
+from core.models import AuditEntry
+from patients.models import Role
 from tests.access_fixtures import make_clinic_objects
 from tests.factories import (
     ClearanceNoteFactory,

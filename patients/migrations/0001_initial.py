@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import patients.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('address', models.TextField(blank=True, max_length=500, verbose_name='address')),
                 ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^[0-9+()./\\- ]{5,30}$', 'Enter a phone number using digits, spaces and + ( ) - . only.')], verbose_name='phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('logo', models.ImageField(blank=True, upload_to='clinic-logos/', validators=[patients.validators.validate_image_upload], verbose_name='logo')),
+                ('logo', models.ImageField(blank=True, upload_to='clinic-logos/', validators=[core.validators.validate_image_upload], verbose_name='logo')),
                 ('paper_size', models.CharField(choices=[('A4', 'A4'), ('letter', 'US Letter')], default='A4', max_length=10, verbose_name='paper size')),
                 ('handout_footer', models.CharField(blank=True, max_length=200, verbose_name='handout footer')),
                 ('safety_text', models.TextField(blank=True, help_text='Printed on every handout. Leave empty for the standard wording.', max_length=1000, verbose_name='safety text')),
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('first_name', models.CharField(max_length=100, verbose_name='first name')),
                 ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('date_of_birth', models.DateField(blank=True, null=True, validators=[patients.validators.validate_not_future], verbose_name='date of birth')),
+                ('date_of_birth', models.DateField(blank=True, null=True, validators=[core.validators.validate_not_future], verbose_name='date of birth')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('phone', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^[0-9+()./\\- ]{5,30}$', 'Enter a phone number using digits, spaces and + ( ) - . only.')], verbose_name='phone')),
                 ('preferred_language', models.CharField(blank=True, default='English', max_length=50, verbose_name='preferred language')),

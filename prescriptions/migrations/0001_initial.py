@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import patients.validators
+import core.validators
 import prescriptions.models
 from django.conf import settings
 from django.db import migrations, models
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('scope', models.CharField(max_length=500, verbose_name='cleared for')),
                 ('restrictions', models.TextField(blank=True, max_length=2000, verbose_name='restrictions and precautions')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('letter', models.FileField(blank=True, storage=prescriptions.models.private_storage, upload_to=prescriptions.models.clearance_letter_path, validators=[patients.validators.validate_file_size], verbose_name='clearance letter')),
+                ('letter', models.FileField(blank=True, storage=prescriptions.models.private_storage, upload_to=prescriptions.models.clearance_letter_path, validators=[core.validators.validate_file_size], verbose_name='clearance letter')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clearance_notes', to='prescriptions.program')),
             ],

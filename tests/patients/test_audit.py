@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.audit import audit_record
-from patients.models import AuditAction, AuditEntry, Membership, Role
+from core.audit import audit_record
+from core.models import AuditAction, AuditEntry
+from patients.models import Membership, Role
 from patients.services import invitation_create
 from tests.factories import PASSWORD, MembershipFactory, PatientFactory, UserFactory
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from patients.models import AuditAction, AuditEntry, Clinic, Invitation, Membership, Role
+from core.models import AuditAction, AuditEntry
+from patients.models import Clinic, Invitation, Membership, Role
 from patients.services import invitation_create
 from tests.factories import PASSWORD, MembershipFactory, ProgramFactory, UserFactory
 

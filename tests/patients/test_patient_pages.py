@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from patients.models import AuditAction, AuditEntry, Patient
+from core.models import AuditAction, AuditEntry
+from patients.models import Patient
 from tests.factories import PatientFactory
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from patients.models import AuditAction, AuditEntry
+from core.models import AuditAction, AuditEntry
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
 

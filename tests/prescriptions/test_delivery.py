@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from patients.models import AuditAction, AuditEntry
-from prescriptions import handouts
+from core.models import AuditAction, AuditEntry
+from prescriptions.handout import delivery as handout_delivery
 from prescriptions.models import Delivery, DeliveryStatus, ShareLink
-from tests.prescriptions.test_handout_pdf import make_handout_program, stored_pdf
+from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SEND_ATTEMPTS = []
@@ -38,7 +38,7 @@ def program(clinic, patient, clinician):
 
 @pytest.fixture
 def handout(program, clinician):
-    return handouts.handout_issue(program=program, user=clinician)
+    return issue(program, clinician)
 
 
 def email_url(program):
@@ -88,10 +88,10 @@ def test_a_double_click_sends_once(clinician_client, program, handout):
 
 def test_a_queued_delivery_blocks_a_second_one_for_the_same_address(program, handout, clinician, monkeypatch):
     # As with the database backend before the worker picks the task up.
-    monkeypatch.setattr(handouts, "_enqueue", lambda delivery: None)
-    queued = handouts.delivery_request(handout=handout, to_email="maria@example.org", user=clinician)
-    with pytest.raises(handouts.DuplicateDeliveryError):
-        handouts.delivery_request(handout=handout, to_email="maria@example.org", user=clinician)
+    monkeypatch.setattr(handout_delivery, "_enqueue", lambda delivery: None)
+    queued = handout_delivery.delivery_request(handout=handout, to_email="maria@example.org", user=clinician)
+    with pytest.raises(handout_delivery.DuplicateDeliveryError):
+        handout_delivery.delivery_request(handout=handout, to_email="maria@example.org", user=clinician)
 
     assert queued.status == DeliveryStatus.QUEUED
     assert Delivery.objects.count() == 1 and not mail.outbox

@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from patients.models import AuditAction, AuditEntry
-from prescriptions import handouts
-from prescriptions.models import Handout, ShareLink
+from core.models import AuditAction, AuditEntry
+from prescriptions.handout.delivery import delivery_request
+from prescriptions.handout.issue import handout_issue
+from prescriptions.handout.links import create_link
+from prescriptions.models import Handout, HandoutClaim, ShareLink
 from tests.factories import ClearanceNoteFactory
-from tests.prescriptions.test_handout_pdf import make_handout_program, pdf_text, stored_pdf
+from tests.prescriptions.test_handout_pdf import issue, make_handout_program, pdf_text, stored_pdf
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -29,11 +31,10 @@ def issue_url(program):
 
 
 def test_issued_pdf_and_patient_page_stay_the_same_after_edits_until_reissue(program, clinician, client):
-    handout = handouts.handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     original = stored_pdf(handout)
     assert hashlib.sha256(original).hexdigest() == handout.pdf_sha256
-    token = handouts.new_token()
-    handouts._create_link(program=program, user=clinician, token=token, channel="copied")
+    _link, token = create_link(program=program, user=clinician, channel="copied")
     page_before = client.get(reverse("public:handout", args=[token])).content.decode()
 
     item = program.items.select_related("exercise").first()
@@ -49,7 +50,7 @@ def test_issued_pdf_and_patient_page_stay_the_same_after_edits_until_reissue(pro
     assert "Renamed in the catalogue" not in page_after and "5 sets of 20" not in page_after
     assert page_after.count("Bridge") == page_before.count("Bridge") > 0
 
-    second = handouts.handout_issue(program=program, user=clinician)
+    second = issue(program, clinician)
     assert second.version == 2
     assert "Renamed in the catalogue" in pdf_text(stored_pdf(second))
     assert "Renamed in the catalogue" in client.get(reverse("public:handout", args=[token])).content.decode()
@@ -113,30 +114,26 @@ def test_templates_and_empty_programs_cannot_be_issued(program, clinician, clini
     assert not Handout.objects.exists()
 
 
-def test_a_version_clash_is_retried_and_leaves_no_orphan_pdf(program, clinician, monkeypatch):
-    """Where row locks do not serialise two issues (SQLite), the unique constraint and a retry do."""
-    real_save = Handout.save
-    attempts = []
+def test_a_failed_save_of_the_version_leaves_no_orphan_pdf_and_no_claim(program, clinician, monkeypatch):
+    """The PDF is stored before the version's row: if the row cannot be saved, the file goes too."""
 
-    def clash_once(self, *args, **kwargs):
-        attempts.append(self.version)
-        if len(attempts) == 1:  # Another request took this version number first.
-            raise IntegrityError("UNIQUE constraint failed: handout_unique_version")
-        return real_save(self, *args, **kwargs)
+    def refuse(self, *args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: handout_unique_version")
 
     storage = Handout._meta.get_field("pdf").storage
     before = set(storage.listdir("handouts")[1]) if storage.exists("handouts") else set()
-    monkeypatch.setattr(Handout, "save", clash_once)
-    handout = handouts.handout_issue(program=program, user=clinician)
+    monkeypatch.setattr(Handout, "save", refuse)
+    with pytest.raises(IntegrityError):
+        handout_issue(program=program, user=clinician)
 
-    assert len(attempts) == 2
-    assert Handout.objects.get().pk == handout.pk
-    assert set(storage.listdir("handouts")[1]) - before == {handout.pdf.name.removeprefix("handouts/")}
+    after = set(storage.listdir("handouts")[1]) if storage.exists("handouts") else set()
+    assert after == before
+    assert not HandoutClaim.objects.exists()
 
 
 def test_download_any_version_with_a_file_name_and_private_caching(program, clinician, clinician_client):
-    first = handouts.handout_issue(program=program, user=clinician)
-    handouts.handout_issue(program=program, user=clinician)
+    first = issue(program, clinician)
+    issue(program, clinician)
 
     response = clinician_client.get(reverse("prescriptions:handout-download", args=[program.pk, first.pk]))
     assert response.status_code == 200
@@ -149,8 +146,8 @@ def test_download_any_version_with_a_file_name_and_private_caching(program, clin
 
 
 def test_print_opens_the_current_version_inline(program, clinician, clinician_client):
-    handouts.handout_issue(program=program, user=clinician)
-    current = handouts.handout_issue(program=program, user=clinician)
+    issue(program, clinician)
+    current = issue(program, clinician)
 
     response = clinician_client.get(reverse("prescriptions:handout-print", args=[program.pk]))
     assert b"".join(response.streaming_content) == stored_pdf(current)
@@ -167,7 +164,7 @@ def test_preview_is_a_draft_pdf_and_stores_nothing(program, clinician_client):
 
 
 def test_colleague_sees_the_panel_and_outsider_gets_404(program, clinician, colleague, client, outsider):
-    handout = handouts.handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     client.force_login(colleague)
     assert client.get(reverse("prescriptions:handout-panel", args=[program.pk])).status_code == 200
     client.force_login(outsider)
@@ -182,8 +179,8 @@ def test_colleague_sees_the_panel_and_outsider_gets_404(program, clinician, coll
 @pytest.mark.parametrize("versions", [1, 3])
 def test_panel_query_count_does_not_grow_with_history(program, clinician, clinician_client, versions):
     for _ in range(versions):
-        handout = handouts.handout_issue(program=program, user=clinician)
-        handouts.delivery_request(handout=handout, to_email=f"v{handout.version}@example.org", user=clinician)
+        handout = issue(program, clinician)
+        delivery_request(handout=handout, to_email=f"v{handout.version}@example.org", user=clinician)
     url = reverse("prescriptions:handout-panel", args=[program.pk])
     clinician_client.get(url)  # Warm the session.
     with CaptureQueriesContext(connection) as queries:
@@ -197,7 +194,7 @@ def test_panel_query_count_does_not_grow_with_history(program, clinician, clinic
 
 
 def test_panel_shows_issue_button_versions_links_and_deliveries(program, clinician, clinician_client):
-    handout = handouts.handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     html = clinician_client.get(reverse("prescriptions:handout-panel", args=[program.pk])).content.decode()
     assert "Issue version 2" in html
     assert "Download version 1" in html
@@ -212,7 +209,7 @@ def patient_email(program):
 
 
 def test_render_handout_command_writes_the_stored_pdf_or_a_draft(program, clinician, tmp_path):
-    handout = handouts.handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     target = tmp_path / "out.pdf"
     call_command("render_handout", str(program.pk), "-o", str(target))
     assert target.read_bytes() == stored_pdf(handout)

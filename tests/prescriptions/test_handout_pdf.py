@@ -12,8 +12,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exercises.dose import describe_dose
-from prescriptions.handouts import handout_issue
-from prescriptions.rendering import build_snapshot, render_handout_pdf
+from prescriptions.handout import weasyprint_replay
+from prescriptions.handout.issue import handout_issue
+from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.snapshot import build_snapshot
 from tests.factories import (
     ClearanceNoteFactory,
     ExerciseFactory,
@@ -92,6 +94,12 @@ def make_handout_program(*, clinic, patient, user, items=3):
     return program
 
 
+def issue(program, user):
+    """Issue the program's next version (re-issuing explicitly when its content is unchanged)."""
+    newest = program.handouts.newest()
+    return handout_issue(program=program, user=user, reissue_of=newest.version if newest else None).handout
+
+
 def pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
@@ -105,7 +113,7 @@ def flat(text: str) -> str:
 @pytest.fixture
 def issued(clinic, patient, clinician):
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician)
-    return handout_issue(program=program, user=clinician)
+    return issue(program, clinician)
 
 
 def page_image(content: bytes, page_number: int, folder, *, dpi: int = 150) -> Image.Image:
@@ -165,7 +173,7 @@ def test_page_size_follows_the_clinic(clinic, patient, clinician, paper_size, po
     clinic.paper_size = paper_size
     clinic.save()
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=1)
-    handout = handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     for page in PdfReader(io.BytesIO(stored_pdf(handout))).pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == points
 
@@ -215,7 +223,7 @@ def test_body_text_is_at_least_12pt_or_16pt_in_large_print(clinic, patient, clin
     patient.large_print = large_print
     patient.save()
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=1)
-    content = stored_pdf(handout_issue(program=program, user=clinician))
+    content = stored_pdf(issue(program, clinician))
     sizes = _font_sizes(content, "Hold still.")
     assert sizes and min(sizes) >= minimum
 
@@ -233,7 +241,7 @@ def test_names_in_other_scripts_come_out_as_the_same_characters(clinic, patient,
     patient.first_name, patient.last_name = NAMES[script]
     patient.save()
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=1)
-    text = pdf_text(stored_pdf(handout_issue(program=program, user=clinician)))
+    text = pdf_text(stored_pdf(issue(program, clinician)))
     assert patient.full_name in text
 
 
@@ -244,7 +252,7 @@ def test_arabic_and_chinese_names_are_drawn_with_fonts_that_have_the_glyphs(clin
     patient.save()
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=1)
     program.items.update(patient_note="每天两次 — مرتين يوميا")
-    reader = PdfReader(io.BytesIO(stored_pdf(handout_issue(program=program, user=clinician))))
+    reader = PdfReader(io.BytesIO(stored_pdf(issue(program, clinician))))
     fonts = set()
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
@@ -287,13 +295,28 @@ def test_demo_program_handout_reads_right_and_its_qr_code_opens_it(db, client, t
 
 def test_pose_drawings_replayed_from_the_picture_cache_look_the_same(clinic, patient, clinician, tmp_path):
     """The renderer draws each pose once per process and replays it later: pixels must not change."""
-    from prescriptions import rendering
-
     snapshot = build_snapshot(make_handout_program(clinic=clinic, patient=patient, user=clinician))
-    rendering._pictures.clear()
+    weasyprint_replay._pictures.clear()
     drawn = render_handout_pdf(snapshot).content
-    assert rendering._pictures, "the pose drawings were not cached"
+    assert weasyprint_replay._pictures, "the pose drawings were not cached"
     replayed = render_handout_pdf(snapshot).content
 
     first, again = (page_image(content, 2, tmp_path, dpi=60) for content in (drawn, replayed))
     assert first.tobytes() == again.tobytes()
+
+
+def test_an_untested_weasyprint_falls_back_to_plain_drawing(clinic, patient, clinician, monkeypatch, caplog):
+    """The replay relies on WeasyPrint internals: on another version it is off, and the text is the same."""
+    snapshot = build_snapshot(make_handout_program(clinic=clinic, patient=patient, user=clinician))
+    replayed = render_handout_pdf(snapshot)
+    monkeypatch.setattr(weasyprint_replay, "TESTED_VERSIONS", frozenset({"0.0"}))
+    monkeypatch.setattr(weasyprint_replay, "_warned", False)
+    weasyprint_replay._pictures.clear()
+    with caplog.at_level("WARNING", logger="prescriptions.handout.weasyprint_replay"):
+        plain = render_handout_pdf(snapshot)
+        render_handout_pdf(snapshot)
+    assert not weasyprint_replay._pictures, "the replay cache was used on an untested version"
+    assert pdf_text(plain.content) == pdf_text(replayed.content)
+    assert plain.page_count == replayed.page_count
+    assert [r.message for r in caplog.records].count(caplog.records[0].message) == 1, "logged more than once"
+    assert "not among the versions" in caplog.records[0].message

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
-from prescriptions import rendering
-from prescriptions.handouts import handout_issue
+from core.tokens import hash_token
+from prescriptions.handout import fetcher as handout_fetcher
+from prescriptions.handout.pdf import make_url_fetcher
 from prescriptions.models import ShareLink
 from tests.factories import ExercisePictureFactory
-from tests.prescriptions.test_handout_pdf import PNG, make_handout_program, pdf_text, stored_pdf
+from tests.prescriptions.test_handout_pdf import PNG, issue, make_handout_program, pdf_text, stored_pdf
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -26,7 +27,7 @@ TEXT = " ".join(HOSTILE)
 def fetch_log(monkeypatch):
     """Every URL the renderer asks for, whatever the answer."""
     log = []
-    cls = rendering.fetcher_class()
+    cls = type(make_url_fetcher())
     real_fetch = cls.fetch
 
     def recording_fetch(self, url, headers=None):
@@ -58,10 +59,10 @@ def test_hostile_text_in_every_free_text_field_prints_as_text_and_fetches_nothin
         exercise.steps.update(text=TEXT)
         ExercisePictureFactory(exercise=exercise, alt_text=TEXT, caption=TEXT[:60])
 
-    handout = handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     content = stored_pdf(handout)
 
-    allowed = (rendering.RESOURCE_SCHEME, rendering.MEDIA_SCHEME + "exercise-pictures/")
+    allowed = (handout_fetcher.RESOURCE_SCHEME, handout_fetcher.MEDIA_SCHEME + "exercise-pictures/")
     assert fetch_log, "the pictures and QR code were fetched through the safe fetcher"
     assert [url for url in fetch_log if not url.startswith(allowed)] == []
     text = pdf_text(content).replace("\n", " ")
@@ -90,8 +91,8 @@ def test_hostile_text_in_every_free_text_field_prints_as_text_and_fetches_nothin
     ],
 )
 def test_fetcher_refuses_everything_outside_pictures_logos_and_static(url):
-    fetcher = rendering.make_url_fetcher({"homerx-resource:qr.svg": (b"<svg/>", "image/svg+xml")})
-    with pytest.raises(rendering.RefusedURL):
+    fetcher = make_url_fetcher({"homerx-resource:qr.svg": (b"<svg/>", "image/svg+xml")})
+    with pytest.raises(handout_fetcher.RefusedURL):
         fetcher.fetch(url)
     assert fetcher.refused == [url] and fetcher.fetched == []
 
@@ -102,18 +103,18 @@ def test_fetcher_serves_generated_resources_pictures_logos_and_static_files(db):
     picture = ExercisePictureFactory(pose=None)
     picture.image.save("band.png", ContentFile(PNG))
     logo = default_storage.save("clinic-logos/logo.png", ContentFile(PNG))
-    fetcher = rendering.make_url_fetcher({"homerx-resource:qr.svg": (b"<svg/>", "image/svg+xml")})
+    fetcher = make_url_fetcher({"homerx-resource:qr.svg": (b"<svg/>", "image/svg+xml")})
 
     assert fetcher.fetch("homerx-resource:qr.svg").read() == b"<svg/>"
-    assert fetcher.fetch(rendering.MEDIA_SCHEME + picture.image.name).read() == PNG
-    assert fetcher.fetch(rendering.MEDIA_SCHEME + logo).content_type == "image/png"
+    assert fetcher.fetch(handout_fetcher.MEDIA_SCHEME + picture.image.name).read() == PNG
+    assert fetcher.fetch(handout_fetcher.MEDIA_SCHEME + logo).content_type == "image/png"
     assert b".handout" in fetcher.fetch("homerx-static:css/handout.css").read()
     assert fetcher.refused == []
 
 
 def test_the_only_link_in_the_pdf_is_the_patients_own(clinic, patient, clinician):
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=1)
-    handout = handout_issue(program=program, user=clinician)
+    handout = issue(program, clinician)
     uris = []
     for page in PdfReader(io.BytesIO(stored_pdf(handout))).pages:
         for annotation in page.get("/Annots") or []:
@@ -123,4 +124,4 @@ def test_the_only_link_in_the_pdf_is_the_patients_own(clinic, patient, clinician
     assert len(uris) == 1
     assert uris[0].startswith(settings.SITE_URL + "/p/")
     link = ShareLink.objects.get(handout=handout)
-    assert ShareLink.hash_token(uris[0].rstrip("/").rsplit("/", 1)[1]) == link.token_hash
+    assert hash_token(uris[0].rstrip("/").rsplit("/", 1)[1]) == link.token_hash

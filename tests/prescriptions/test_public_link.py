@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import AuditAction, AuditEntry
-from prescriptions import handouts
+from core.models import AuditAction, AuditEntry
+from core.tokens import hash_token, new_token
+from prescriptions.handout.links import share_link_create
 from prescriptions.models import Handout, ShareLink
 from prescriptions.public_views import BAD_TOKEN_LIMIT
-from tests.prescriptions.test_handout_pdf import make_handout_program, stored_pdf
+from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 INACTIVE = "This link is no longer active — contact your clinic"
@@ -26,12 +27,12 @@ def program(clinic, patient, clinician):
 
 @pytest.fixture
 def handout(program, clinician):
-    return handouts.handout_issue(program=program, user=clinician)
+    return issue(program, clinician)
 
 
 @pytest.fixture
 def token(program, clinician, handout):
-    _link, token = handouts.share_link_create(program=program, user=clinician)
+    _link, token = share_link_create(program=program, user=clinician)
     return token
 
 
@@ -46,7 +47,7 @@ def assert_private_headers(response):
 
 
 def test_patient_page_shows_the_newest_version_with_a_download_button(client, token, program, clinician):
-    handouts.handout_issue(program=program, user=clinician)
+    issue(program, clinician)
     response = client.get(page_url(token))
 
     html = response.content.decode()
@@ -65,7 +66,7 @@ def test_patient_page_shows_the_newest_version_with_a_download_button(client, to
 
 
 def test_patient_downloads_the_newest_stored_pdf(client, token, program, clinician):
-    newest = handouts.handout_issue(program=program, user=clinician)
+    newest = issue(program, clinician)
     response = client.get(reverse("public:handout-pdf", args=[token]))
 
     assert b"".join(response.streaming_content) == stored_pdf(newest)
@@ -79,7 +80,7 @@ def test_views_are_counted_and_audited_without_who(client, token, handout):
     client.get(page_url(token))
     client.get(page_url(token))
 
-    link = ShareLink.objects.get(token_hash=ShareLink.hash_token(token))
+    link = ShareLink.objects.get(token_hash=hash_token(token))
     assert link.view_count == 2 and link.last_viewed_at is not None
     entries = AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED)
     assert entries.count() == 2
@@ -89,8 +90,8 @@ def test_views_are_counted_and_audited_without_who(client, token, handout):
 @pytest.mark.parametrize("items", [1, 8])
 def test_patient_page_query_count_does_not_grow_with_items(client, clinic, patient, clinician, items):
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician, items=items)
-    handouts.handout_issue(program=program, user=clinician)
-    _link, token = handouts.share_link_create(program=program, user=clinician)
+    issue(program, clinician)
+    _link, token = share_link_create(program=program, user=clinician)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page_url(token))
     assert response.status_code == 200
@@ -111,10 +112,10 @@ def _expire(link):
 
 @pytest.mark.parametrize("state", ["unknown", "expired", "revoked", "archived program", "malformed"])
 def test_inactive_links_get_the_same_friendly_404(client, token, program, state):
-    link = ShareLink.objects.get(token_hash=ShareLink.hash_token(token))
+    link = ShareLink.objects.get(token_hash=hash_token(token))
     url = page_url(token)
     if state == "unknown":
-        url = page_url(handouts.new_token())
+        url = page_url(new_token())
     elif state == "expired":
         _expire(link)
     elif state == "revoked":
@@ -133,7 +134,7 @@ def test_inactive_links_get_the_same_friendly_404(client, token, program, state)
 
 
 def test_refused_links_are_not_logged_with_their_token(client, db, caplog):
-    token = handouts.new_token()
+    token = new_token()
     with caplog.at_level(logging.INFO):
         client.get(page_url(token))
     assert token not in caplog.text
@@ -141,7 +142,7 @@ def test_refused_links_are_not_logged_with_their_token(client, db, caplog):
 
 def test_repeated_bad_tokens_from_one_address_are_throttled(client, token):
     for _ in range(BAD_TOKEN_LIMIT):
-        assert client.get(page_url(handouts.new_token())).status_code == 404
+        assert client.get(page_url(new_token())).status_code == 404
     response = client.get(page_url(token))
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
@@ -150,15 +151,15 @@ def test_repeated_bad_tokens_from_one_address_are_throttled(client, token):
 
 
 def test_tokens_have_256_bits_and_only_their_hash_is_stored(program, clinician, handout):
-    link, token = handouts.share_link_create(program=program, user=clinician)
+    link, token = share_link_create(program=program, user=clinician)
     assert len(token) >= 43
-    assert link.token_hash == ShareLink.hash_token(token) != token
+    assert link.token_hash == hash_token(token) != token
     stored = str(list(ShareLink.objects.values())) + str(list(Handout.objects.values("snapshot")))
     assert token not in stored
 
 
 def test_link_expires_90_days_after_the_program_ends(program, clinician, handout):
-    link, _token = handouts.share_link_create(program=program, user=clinician)
+    link, _token = share_link_create(program=program, user=clinician)
     assert timezone.localdate(link.expires_at) == program.end_date + datetime.timedelta(days=90)
 
 
@@ -171,7 +172,7 @@ def test_created_link_is_shown_once_then_only_listed(clinician_client, program, 
     link = ShareLink.objects.filter(channel="copied").get()
     assert "copy it now" in html
     shown = html.split('id="new-patient-link" type="text" readonly value="')[1].split('"')[0]
-    assert ShareLink.hash_token(shown.rstrip("/").rsplit("/", 1)[1]) == link.token_hash
+    assert hash_token(shown.rstrip("/").rsplit("/", 1)[1]) == link.token_hash
 
     again = clinician_client.get(reverse("prescriptions:handout-panel", args=[program.pk])).content.decode()
     assert shown not in again and "Copied link" in again
@@ -188,7 +189,7 @@ def test_without_javascript_the_new_link_waits_for_the_next_page_once(clinician_
 
 
 def test_clinician_extends_revokes_and_replaces_a_link(clinician_client, client, program, handout, token):
-    link = ShareLink.objects.get(token_hash=ShareLink.hash_token(token))
+    link = ShareLink.objects.get(token_hash=hash_token(token))
     new_day = timezone.localdate() + datetime.timedelta(days=400)
     clinician_client.post(
         reverse("prescriptions:link-extend", args=[program.pk, link.pk]), {"expires_on": new_day.isoformat()}, **HTMX
@@ -218,7 +219,7 @@ def test_clinician_extends_revokes_and_replaces_a_link(clinician_client, client,
 
 @pytest.mark.parametrize("day", ["2001-01-01", "2999-01-01", "soon"])
 def test_extending_to_the_past_or_far_future_is_refused(clinician_client, program, handout, token, day):
-    link = ShareLink.objects.get(token_hash=ShareLink.hash_token(token))
+    link = ShareLink.objects.get(token_hash=hash_token(token))
     before = link.expires_at
     response = clinician_client.post(
         reverse("prescriptions:link-extend", args=[program.pk, link.pk]), {"expires_on": day}, **HTMX
@@ -229,7 +230,7 @@ def test_extending_to_the_past_or_far_future_is_refused(clinician_client, progra
 
 
 def test_outsider_cannot_touch_another_clinics_links(client, outsider, program, token):
-    link = ShareLink.objects.get(token_hash=ShareLink.hash_token(token))
+    link = ShareLink.objects.get(token_hash=hash_token(token))
     client.force_login(outsider)
     for name in ("link-revoke", "link-replace", "link-extend"):
         assert client.post(reverse(f"prescriptions:{name}", args=[program.pk, link.pk])).status_code == 404

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Program
 
 
@@ -16,8 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="render the program as it is now, marked DRAFT")
 
     def handle(self, *args, program_id, output, draft, **options):
-        from prescriptions.rendering import build_snapshot, render_handout_pdf
-
         program = Program.objects.filter(pk=program_id).first()
         if program is None:
             raise CommandError(f"No program with id {program_id}.")
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             content, pages = rendered.content, rendered.page_count
             what = "DRAFT preview"
         else:
-            handout = program.handouts.order_by("-version").first()
+            handout = program.handouts.newest()
             if handout is None:
                 raise CommandError(f"Program {program_id} has no issued handout; use --draft for a preview.")
             # The stored file, byte for byte: an issued handout is never re-rendered.

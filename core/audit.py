@@ -1,22 +1,20 @@
 """One way to write an audit entry, so every view records the same facts."""
 
-from patients.models import AuditAction, AuditEntry
+from django.db import models
+from django.http import HttpRequest
 
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy
-    # rewrites it, which a deployment configures at the proxy.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+from core.client import client_ip
+from core.models import AuditAction, AuditEntry
 
 
 def audit_record(
     *,
-    request=None,
+    request: HttpRequest | None = None,
     user=None,
     action: AuditAction,
     clinic=None,
     patient=None,
-    target=None,
+    target: models.Model | None = None,
     detail: dict | None = None,
     username: str = "",
 ) -> AuditEntry:

@@ -1,0 +1,178 @@
+"""How a snapshot becomes PDF bytes: the only module that imports WeasyPrint.
+
+WeasyPrint only ever sees ``SafeURLFetcher``, which serves what ``fetcher.resolve`` allows and
+refuses everything else. One font configuration and the parsed stylesheets are kept per
+process; the garbage collector pauses during a render; pose drawings are replayed
+(``weasyprint_replay``).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+from prescriptions.handout.context import PICTURE_PREFIX, TEMPLATE, TRACKER_PREFIX, handout_context
+from prescriptions.handout.fetcher import STATIC_SCHEME, RefusedURL, Resources, resolve, static_file
+from prescriptions.handout.snapshot import Snapshot
+from prescriptions.models import handout_filename
+
+logger = logging.getLogger(__name__)
+
+STYLESHEET = "css/handout.css"
+PAPER_SIZES = {"A4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    page_count: int
+    filename: str
+
+
+@cache
+def _fetcher_class():
+    # WeasyPrint is imported on first render, not at start-up: the import costs ~0.4 s, and
+    # most processes (the patient page, the catalogue) never render.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeURLFetcher(URLFetcher):
+        """Serves only what a handout may show; every other URL is refused and logged."""
+
+        def __init__(self, resources: Resources | None = None, **kwargs):
+            super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1, **kwargs)
+            self.resources = dict(resources or {})
+            self.fetched: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            try:
+                body, content_type = resolve(url, self.resources)
+            except RefusedURL:
+                self.refused.append(url)
+                # Only the scheme: a refused URL may carry text a user typed.
+                logger.warning("Handout renderer refused a %s URL", url.split(":", 1)[0][:20])
+                raise
+            self.fetched.append(url)
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+    return SafeURLFetcher
+
+
+def make_url_fetcher(resources: Resources | None = None):
+    """A new fetcher for one render, serving ``resources`` plus pictures, logos and static files."""
+    return _fetcher_class()(resources=resources)
+
+
+_lock = threading.RLock()
+_font_config = None
+_stylesheets: dict = {}
+
+
+def font_config():
+    """One FontConfiguration for the process: a new one per render leaks memory and time."""
+    global _font_config
+    if _font_config is None:
+        with _lock:
+            if _font_config is None:
+                from weasyprint.text.fonts import FontConfiguration  # see _fetcher_class
+
+                _font_config = FontConfiguration()
+    return _font_config
+
+
+def _stylesheet_list(paper_size: str, draft: bool) -> list:
+    """The print stylesheet, parsed once per process (and again when the file changes)."""
+    import weasyprint  # see _fetcher_class
+
+    path = static_file(STYLESHEET)
+    key = (path, Path(path).stat().st_mtime)
+    with _lock:
+        if _stylesheets.get("key") != key:
+            fetcher = make_url_fetcher()
+            css = Path(path).read_text(encoding="utf-8")
+            _stylesheets.clear()
+            _stylesheets["key"] = key
+            _stylesheets["main"] = weasyprint.CSS(
+                string=css, base_url=STATIC_SCHEME + "css/", url_fetcher=fetcher, font_config=font_config()
+            )
+            for name, size in PAPER_SIZES.items():
+                _stylesheets[name] = weasyprint.CSS(
+                    string=f"@page {{ size: {size}; }}", url_fetcher=fetcher, font_config=font_config()
+                )
+            _stylesheets["draft"] = weasyprint.CSS(
+                string='@page { @top-center { content: "DRAFT – not issued"; } }',
+                url_fetcher=fetcher,
+                font_config=font_config(),
+            )
+        sheets = [_stylesheets["main"], _stylesheets[paper_size if paper_size in PAPER_SIZES else "A4"]]
+        if draft:
+            sheets.append(_stylesheets["draft"])
+        return sheets
+
+
+_gc_lock = threading.Lock()
+_gc_state = {"renders": 0, "was_enabled": False}
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while WeasyPrint works.
+
+    A render allocates millions of short-lived objects; the collector ran dozens of times per
+    render, scanning the whole heap, for ~25 % of the render time. Its garbage is collected
+    once, after the render. Renders running at the same time share one pause.
+    """
+    with _gc_lock:
+        if _gc_state["renders"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["renders"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["renders"] -= 1
+            if _gc_state["renders"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
+def render_handout_pdf(
+    snapshot: Snapshot, *, draft: bool = False, link_url: str = "", base_url: str | None = None, fetcher=None
+) -> RenderedPdf:
+    """The handout as PDF bytes. ``link_url`` (the patient's private link) becomes the QR code.
+
+    ``base_url`` only anchors relative URLs for WeasyPrint; nothing is ever fetched from it.
+    """
+    import weasyprint  # see _fetcher_class
+
+    from prescriptions.handout.weasyprint_replay import picture_cache  # imports WeasyPrint too
+
+    context, resources = handout_context(snapshot, pdf=True, draft=draft, link_url=link_url)
+    html = render_to_string(TEMPLATE, context)
+    if fetcher is None:
+        fetcher = make_url_fetcher(resources)
+    else:
+        fetcher.resources.update(resources)
+    drawings = [
+        (url, body)
+        for url, (body, content_type) in resources.items()
+        if url.startswith((PICTURE_PREFIX, TRACKER_PREFIX)) and content_type == "image/svg+xml"
+    ]
+    with _gc_paused():
+        document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
+            stylesheets=_stylesheet_list(snapshot["clinic"]["paper_size"], draft),
+            font_config=font_config(),
+            cache=picture_cache(drawings, make_url_fetcher),
+        )
+        content = document.write_pdf()
+        page_count = len(document.pages)
+        del document  # garbage before the collector runs again: it need not scan the pages
+    filename = handout_filename(version=None if draft else snapshot.get("version"), issued_on=snapshot["issued_on"])
+    return RenderedPdf(content=content, page_count=page_count, filename=filename)

@@ -1,0 +1,188 @@
+"""What exactly the patient reads: a program taken down as plain, JSON-able data.
+
+``build_snapshot(program)`` is the only step of the pipeline that reads the database. An
+issued handout stores its snapshot, so it never changes when the catalogue or the program
+does; the patient's phone page and a re-download show the same words as the paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import TypedDict
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exercises.dose import describe_dose
+from exercises.models import ExercisePicture, ExerciseStep
+from prescriptions.models import Program
+
+SNAPSHOT_SCHEMA = 1
+# Pictures printed per exercise: the start and end positions are what a patient needs.
+PICTURES_PER_EXERCISE = 2
+# Keys that say when and by whom a version was issued, not what it says.
+ISSUE_KEYS = ("version", "issued_at", "issued_on", "clinician")
+
+
+class PictureData(TypedDict, total=False):
+    kind: str  # "image" (an uploaded file in the media storage) or "svg" (a pose drawing)
+    path: str
+    svg: str
+    alt: str
+    caption: str
+
+
+class ItemData(TypedDict):
+    number: int
+    exercise_id: int
+    name: str
+    steps: list[str]
+    cautions: list[str]
+    dose: dict
+    dose_line: str
+    patient_note: str
+    progression_note: str
+    pictures: list[PictureData]
+
+
+class Snapshot(TypedDict):
+    schema: int
+    version: int | None
+    issued_at: str
+    issued_on: str
+    clinician: str
+    clinic: dict
+    patient: dict
+    program: dict
+    clearance_notes: list[dict]
+    items: list[ItemData]
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
+def default_safety_text(phone: str) -> str:
+    if phone:
+        return _(
+            "Stop the exercise and call the clinic on %(phone)s if you feel sharp pain, tingling, "
+            "numbness, or pain that gets worse."
+        ) % {"phone": phone}
+    return _(
+        "Stop the exercise and call the clinic if you feel sharp pain, tingling, numbness, or pain that gets worse."
+    )
+
+
+def _picture(picture: ExercisePicture) -> PictureData | None:
+    if picture.image:
+        return {"kind": "image", "path": picture.image.name, "alt": picture.alt_text, "caption": picture.caption}
+    if picture.svg:
+        return {"kind": "svg", "svg": picture.svg, "alt": picture.alt_text, "caption": picture.caption}
+    return None
+
+
+def build_snapshot(
+    program: Program, *, version: int | None = None, issued_by=None, issued_at: datetime | None = None
+) -> Snapshot:
+    """Every word and number the handout prints.
+
+    Reads the program, its items (with their exercises, steps and pictures) and its clearance
+    notes in a fixed number of queries. ``version`` is ``None`` for a draft preview.
+    """
+    program = (
+        Program.objects.select_related("clinic", "patient", "created_by")
+        .prefetch_related(
+            "clearance_notes",
+            Prefetch(
+                "items__exercise__steps", queryset=ExerciseStep.objects.order_by("order", "pk"), to_attr="step_list"
+            ),
+            Prefetch(
+                "items__exercise__pictures",
+                queryset=ExercisePicture.objects.order_by("order", "pk"),
+                to_attr="picture_list",
+            ),
+        )
+        .get(pk=program.pk)
+    )
+    clinic, patient = program.clinic, program.patient
+    items = sorted(program.items.all(), key=lambda item: (item.order, item.pk))
+    issued_at = issued_at or timezone.now()
+    clinician = issued_by or program.created_by
+    snapshot_items: list[ItemData] = []
+    for number, item in enumerate(items, start=1):
+        exercise = item.exercise
+        pictures = [p for p in (_picture(picture) for picture in exercise.picture_list) if p]
+        snapshot_items.append(
+            {
+                "number": number,
+                "exercise_id": exercise.pk,
+                "name": exercise.name,
+                "steps": [step.text for step in exercise.step_list],
+                "cautions": exercise.caution_list,
+                "dose": item.dose_values(),
+                "dose_line": describe_dose(item),
+                "patient_note": item.patient_note,
+                "progression_note": item.progression_note,
+                "pictures": pictures[:PICTURES_PER_EXERCISE],
+            }
+        )
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "version": version,
+        "issued_at": issued_at.isoformat(),
+        "issued_on": timezone.localdate(issued_at).isoformat(),
+        "clinician": _person_name(clinician),
+        "clinic": {
+            "name": clinic.name,
+            "phone": clinic.phone,
+            "logo": clinic.logo.name if clinic.logo else "",
+            "paper_size": clinic.paper_size,
+            "footer": clinic.handout_footer,
+            "safety_text": clinic.safety_text.strip() or default_safety_text(clinic.phone),
+        },
+        "patient": {
+            "name": patient.full_name if patient else "",
+            "large_print": bool(patient and patient.large_print),
+        },
+        "program": {
+            "id": program.pk,
+            "title": program.title,
+            "goal": program.goal,
+            "start_date": _iso(program.start_date),
+            "end_date": _iso(program.end_date),
+            "duration_weeks": program.duration_weeks,
+            "review_date": _iso(program.review_date),
+            "general_instructions": program.general_instructions,
+        },
+        "clearance_notes": [
+            {
+                "cleared_by_name": note.cleared_by_name,
+                "cleared_by_role": note.cleared_by_role,
+                "cleared_on": _iso(note.cleared_on),
+                "scope": note.scope,
+                "restrictions": note.restrictions,
+                "valid_until": _iso(note.valid_until),
+            }
+            for note in program.clearance_notes.all()
+        ],
+        "items": snapshot_items,
+    }
+
+
+def content_digest(snapshot: Snapshot) -> str:
+    """A hash of what the handout says, leaving out when and by whom it was issued.
+
+    Two snapshots with the same digest print the same words: issuing the second would only
+    repeat the first (a double click, a retried request).
+    """
+    content = {key: value for key, value in snapshot.items() if key not in ISSUE_KEYS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
