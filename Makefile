@@ -56,6 +56,7 @@ serve: system-deps python-deps node-deps
 
 test: system-deps python-deps node-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -15,43 +15,31 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import FormView, ListView, UpdateView
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
 from core.models import AuditAction, AuditEntry
+from core.pagination import page_of
+from patients import services
 from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
 from patients.middleware import SESSION_KEY
 from patients.models import Clinic, Invitation, Membership
-from patients.services import (
-    invitation_accept as accept_invitation,
-)
-from patients.services import (
-    invitation_create,
-    invitation_revoke,
-    member_unlock,
-    membership_update,
-)
+
+AUDIT_ENTRIES_PER_PAGE = 50
 
 
-def _admin_membership(request) -> Membership:
+def _admin_membership(request: HttpRequest) -> Membership:
     membership = request.membership
     if not membership or not membership.is_admin:
         raise Http404(_("Only clinic admins can open this page."))
     return membership
-
-
-class ClinicAdminMixin:
-    def dispatch(self, request, *args, **kwargs):
-        _admin_membership(request)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _clinic_members(clinic):
@@ -75,140 +63,120 @@ def locked_out_usernames(request, clinic) -> set[str]:
 # --- Clinic settings -------------------------------------------------------------------------
 
 
-class ClinicSettingsView(ClinicAdminMixin, UpdateView):
-    form_class = ClinicForm
-    template_name = "patients/clinic_settings.html"
-
-    def get_object(self, queryset=None):
-        return Clinic.objects.get(pk=self.request.clinic.pk)
-
-    def get_success_url(self):
-        return reverse("patients:clinic-settings")
-
-    def form_valid(self, form):
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    _admin_membership(request)
+    clinic = Clinic.objects.get(pk=request.clinic.pk)
+    form = ClinicForm(request.POST or None, request.FILES or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
         if not form.has_changed():
-            messages.info(self.request, _("Nothing changed."))
-            return redirect(self.get_success_url())
+            messages.info(request, _("Nothing changed."))
+            return redirect("patients:clinic-settings")
         with transaction.atomic():
-            response = super().form_valid(form)
+            form.save()
             audit_record(
-                request=self.request,
+                request=request,
                 action=AuditAction.CLINIC_CHANGED,
-                clinic=self.object,
-                target=self.object,
+                clinic=clinic,
+                target=clinic,
                 detail={"fields": sorted(form.changed_data)},
             )
-        messages.success(self.request, _("Clinic settings saved."))
-        return response
+        messages.success(request, _("Clinic settings saved."))
+        return redirect("patients:clinic-settings")
+    return render(request, "patients/clinic_settings.html", {"form": form, "object": clinic, "clinic": clinic})
 
 
 # --- Members and invitations -----------------------------------------------------------------
 
 
-class MemberListView(ClinicAdminMixin, ListView):
-    template_name = "patients/clinic_members.html"
-    context_object_name = "memberships"
-
-    def get_queryset(self):
-        return (
-            _clinic_members(self.request.clinic)
-            .select_related("user")
-            .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
-        )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        clinic = self.request.clinic
-        ctx["invite_form"] = InvitationForm(clinic=clinic)
-        ctx["invitations"] = Invitation.objects.pending().filter(clinic=clinic).select_related("invited_by")
-        ctx["locked"] = locked_out_usernames(self.request, clinic)
-        return ctx
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    _admin_membership(request)
+    clinic = request.clinic
+    memberships = (
+        _clinic_members(clinic)
+        .select_related("user")
+        .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
+    )
+    context = {
+        "memberships": memberships,
+        "invite_form": InvitationForm(clinic=clinic),
+        "invitations": Invitation.objects.pending().filter(clinic=clinic).select_related("invited_by"),
+        "locked": locked_out_usernames(request, clinic),
+    }
+    return render(request, "patients/clinic_members.html", context)
 
 
-class MemberInviteView(ClinicAdminMixin, FormView):
-    form_class = InvitationForm
-    template_name = "patients/clinic_invite.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "clinic": self.request.clinic}
-
-    def form_valid(self, form):
-        invitation, _token = invitation_create(
-            clinic=self.request.clinic,
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest) -> HttpResponse:
+    _admin_membership(request)
+    form = InvitationForm(request.POST or None, clinic=request.clinic)
+    if request.method == "POST" and form.is_valid():
+        invitation, _token = services.invitation_create(
+            clinic=request.clinic,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            invited_by=self.request.user,
-            request=self.request,
+            invited_by=request.user,
+            request=request,
         )
         messages.success(
-            self.request,
+            request,
             _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
             % {"email": invitation.email, "days": Invitation.VALID_FOR.days},
         )
         return redirect("patients:clinic-members")
+    return render(request, "patients/clinic_invite.html", {"form": form})
 
 
-class MemberUpdateView(ClinicAdminMixin, FormView):
-    form_class = MembershipForm
-    template_name = "patients/clinic_member_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        _admin_membership(request)
-        self.membership = get_object_or_404(
-            _clinic_members(request.clinic).select_related("user", "clinic"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return {"role": self.membership.role, "is_active": self.membership.is_active}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["membership"] = self.membership
-        ctx["member"] = self.membership.user
-        ctx["is_self"] = self.membership.user_id == self.request.user.pk
-        ctx["is_locked"] = self.membership.user.get_username() in locked_out_usernames(
-            self.request, self.request.clinic
-        )
-        return ctx
-
-    def form_valid(self, form):
+@require_http_methods(["GET", "POST"])
+def member_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_membership(request)
+    membership = get_object_or_404(_clinic_members(request.clinic).select_related("user", "clinic"), pk=pk)
+    form = MembershipForm(request.POST or None, initial={"role": membership.role, "is_active": membership.is_active})
+    if request.method == "POST" and form.is_valid():
         try:
-            changed = membership_update(
-                membership=self.membership,
+            changed = services.membership_update(
+                membership=membership,
                 role=form.cleaned_data["role"],
                 is_active=form.cleaned_data["is_active"],
-                user=self.request.user,
-                request=self.request,
+                user=request.user,
+                request=request,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-            return self.form_invalid(form)
-        name = self.membership.user.get_full_name() or self.membership.user.get_username()
-        if not changed:
-            messages.info(self.request, _("Nothing changed."))
-        elif not self.membership.is_active:
-            messages.success(self.request, _("%(name)s no longer has access to this clinic.") % {"name": name})
         else:
-            messages.success(self.request, _("%(name)s’s membership saved.") % {"name": name})
-        return redirect("patients:clinic-members")
+            name = membership.user.get_full_name() or membership.user.get_username()
+            if not changed:
+                messages.info(request, _("Nothing changed."))
+            elif not membership.is_active:
+                messages.success(request, _("%(name)s no longer has access to this clinic.") % {"name": name})
+            else:
+                messages.success(request, _("%(name)s’s membership saved.") % {"name": name})
+            return redirect("patients:clinic-members")
+    context = {
+        "form": form,
+        "membership": membership,
+        "member": membership.user,
+        "is_self": membership.user_id == request.user.pk,
+        "is_locked": membership.user.get_username() in locked_out_usernames(request, request.clinic),
+    }
+    return render(request, "patients/clinic_member_form.html", context)
 
 
 @require_POST
-def member_unlock_view(request, pk):
+def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_membership(request)
     membership = get_object_or_404(_clinic_members(request.clinic).select_related("user", "clinic"), pk=pk)
-    member_unlock(membership=membership, user=request.user, request=request)
+    services.member_unlock(membership=membership, user=request.user, request=request)
     messages.success(
         request,
-        _("%(name)s can sign in again.")
-        % {"name": membership.user.get_full_name() or membership.user.get_username()},
+        _("%(name)s can sign in again.") % {"name": membership.user.get_full_name() or membership.user.get_username()},
     )
     return redirect("patients:clinic-members")
 
 
 @require_POST
-def invitation_revoke_view(request):
+def invitation_revoke(request: HttpRequest) -> HttpResponse:
     _admin_membership(request)
     invitation_id = request.POST.get("invitation", "")
     if not invitation_id.isdigit():
@@ -216,10 +184,10 @@ def invitation_revoke_view(request):
     invitation = get_object_or_404(
         Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=int(invitation_id)
     )
-    invitation_revoke(invitation=invitation, user=request.user, request=request)
-    messages.success(request, _("Invitation to %(email)s withdrawn; its link no longer works.") % {
-        "email": invitation.email
-    })
+    services.invitation_revoke(invitation=invitation, user=request.user, request=request)
+    messages.success(
+        request, _("Invitation to %(email)s withdrawn; its link no longer works.") % {"email": invitation.email}
+    )
     return redirect("patients:clinic-members")
 
 
@@ -229,7 +197,7 @@ def invitation_revoke_view(request):
 @login_not_required
 @never_cache
 @sensitive_post_parameters("password1", "password2")
-def invitation_accept(request, token):
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.by_token(token[:100]).select_related("clinic").first()
     if invitation is None or not invitation.is_usable:
         return render(request, "registration/invitation_invalid.html", status=404)
@@ -243,7 +211,7 @@ def invitation_accept(request, token):
             return render(request, "registration/invitation_accept.html", ctx)
         if request.method == "POST":
             try:
-                membership = accept_invitation(invitation=invitation, user=request.user, request=request)
+                membership = services.invitation_accept(invitation=invitation, user=request.user, request=request)
             except ValidationError:
                 return render(request, "registration/invitation_invalid.html", status=404)
             request.session[SESSION_KEY] = membership.clinic_id
@@ -262,7 +230,7 @@ def invitation_accept(request, token):
         try:
             with transaction.atomic():
                 user = form.save()
-                accept_invitation(invitation=invitation, user=user, request=request)
+                services.invitation_accept(invitation=invitation, user=user, request=request)
         except ValidationError:
             return render(request, "registration/invitation_invalid.html", status=404)
         messages.success(
@@ -287,22 +255,21 @@ def _filtered_log(request):
     return form, entries
 
 
-class AuditLogView(ClinicAdminMixin, ListView):
-    template_name = "patients/clinic_audit_log.html"
-    context_object_name = "entries"
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.filter_form, entries = _filtered_log(self.request)
-        return entries
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["filter_form"] = self.filter_form
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        ctx["filter_query"] = params.urlencode()
-        return ctx
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _admin_membership(request)
+    filter_form, entries = _filtered_log(request)
+    page = page_of(request, entries, AUDIT_ENTRIES_PER_PAGE)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "entries": page.object_list,
+        "page_obj": page,
+        "is_paginated": page.has_other_pages(),
+        "filter_form": filter_form,
+        "filter_query": params.urlencode(),
+    }
+    return render(request, "patients/clinic_audit_log.html", context)
 
 
 class _Echo:
@@ -346,7 +313,7 @@ def _csv_rows(entries):
 
 @require_GET
 @never_cache
-def audit_export(request):
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     membership = _admin_membership(request)
     form, entries = _filtered_log(request)
     filters = {name: str(request.GET[name])[:40] for name in form.fields if request.GET.get(name)}
@@ -355,10 +322,3 @@ def audit_export(request):
     response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-clinic_settings = ClinicSettingsView.as_view()
-member_list = MemberListView.as_view()
-member_invite = MemberInviteView.as_view()
-member_update = MemberUpdateView.as_view()
-audit_log = AuditLogView.as_view()

@@ -1,113 +1,110 @@
+"""Patient pages: list and search, create, edit, view, archive; the clinic switcher.
+
+Views are functions (the project's one convention, see README "Layout"): each looks its
+objects up through ``Patient.objects.for_user`` so another clinic's patient is a 404.
+"""
+
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
 from core.models import AuditAction
+from core.pagination import page_of
 from patients.forms import PatientForm
 from patients.middleware import SESSION_KEY
 from patients.models import Membership, Patient
 
+PATIENTS_PER_PAGE = 25
+QUERY_MAX_LENGTH = 100
 
-class ClinicMemberMixin:
+
+def clinic_member_required(view):
     """Views for members of a clinic; anyone else gets a 404, never a hint."""
 
-    def dispatch(self, request, *args, **kwargs):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.membership:
             raise Http404(_("You are not a member of any clinic."))
-        return super().dispatch(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-class PatientQuerysetMixin(ClinicMemberMixin):
-    def get_queryset(self):
-        return Patient.objects.for_user(self.request.user)
+def _patient(request: HttpRequest, pk: int) -> Patient:
+    return get_object_or_404(Patient.objects.for_user(request.user).select_related("clinic"), pk=pk)
 
 
-class PatientListView(ClinicMemberMixin, ListView):
-    template_name = "patients/patient_list.html"
-    context_object_name = "patients"
-    paginate_by = 25
-
-    def get_queryset(self):
-        qs = Patient.objects.for_user(self.request.user).filter(clinic=self.request.clinic)
-        qs = qs.archived() if self.request.GET.get("show") == "archived" else qs.active()
-        query = self.request.GET.get("q", "").strip()[:100]
-        if query:
-            qs = qs.search(query)
-        return qs
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "patient-results":
-            return ["patients/_patient_results.html"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["query"] = self.request.GET.get("q", "").strip()[:100]
-        ctx["show"] = self.request.GET.get("show", "")
-        filters = {"q": ctx["query"], "show": ctx["show"]}
-        ctx["query_string"] = urlencode({key: value for key, value in filters.items() if value})
-        return ctx
+@require_GET
+@clinic_member_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    show = request.GET.get("show", "")
+    patients = Patient.objects.for_user(request.user).filter(clinic=request.clinic)
+    patients = patients.archived() if show == "archived" else patients.active()
+    if query:
+        patients = patients.search(query)
+    page = page_of(request, patients, PATIENTS_PER_PAGE)
+    filters = {"q": query, "show": show}
+    context = {
+        "patients": page.object_list,
+        "page_obj": page,
+        "is_paginated": page.has_other_pages(),
+        "query": query,
+        "show": show,
+        "query_string": urlencode({key: value for key, value in filters.items() if value}),
+    }
+    partial = request.htmx and request.htmx.target == "patient-results"
+    return render(request, "patients/_patient_results.html" if partial else "patients/patient_list.html", context)
 
 
-class PatientCreateView(ClinicMemberMixin, CreateView):
-    model = Patient
-    form_class = PatientForm
-    template_name = "patients/patient_form.html"
+@require_http_methods(["GET", "POST"])
+@clinic_member_required
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.clinic = request.clinic
+        patient = form.save()
+        audit_record(request=request, action=AuditAction.PATIENT_CREATED, patient=patient, target=patient)
+        messages.success(request, _("Patient added."))
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form})
 
-    def form_valid(self, form):
-        form.instance.clinic = self.request.clinic
-        response = super().form_valid(form)
-        audit_record(request=self.request, action=AuditAction.PATIENT_CREATED, patient=self.object, target=self.object)
-        messages.success(self.request, _("Patient added."))
-        return response
 
-
-class PatientUpdateView(PatientQuerysetMixin, UpdateView):
-    form_class = PatientForm
-    template_name = "patients/patient_form.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
+@require_http_methods(["GET", "POST"])
+@clinic_member_required
+def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
         audit_record(
-            request=self.request,
+            request=request,
             action=AuditAction.PATIENT_CHANGED,
-            patient=self.object,
-            target=self.object,
+            patient=patient,
+            target=patient,
             detail={"fields": sorted(form.changed_data)},
         )
-        messages.success(self.request, _("Patient saved."))
-        return response
+        messages.success(request, _("Patient saved."))
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "object": patient, "patient": patient})
 
 
-class PatientDetailView(PatientQuerysetMixin, DetailView):
-    template_name = "patients/patient_detail.html"
-    context_object_name = "patient"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("clinic")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        from prescriptions.models import Program
-
-        ctx["programs"] = (
-            Program.objects.for_user(self.request.user)
-            .filter(patient=self.object)
-            .with_latest_handout()
-            .order_by("archived_at", "-updated_at")
-        )
-        audit_record(request=self.request, action=AuditAction.PATIENT_VIEWED, patient=self.object, target=self.object)
-        return ctx
+@require_GET
+@clinic_member_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    audit_record(request=request, action=AuditAction.PATIENT_VIEWED, patient=patient, target=patient)
+    return render(request, "patients/patient_detail.html", {"patient": patient, "object": patient})
 
 
 @require_POST
-def patient_archive(request, pk):
+def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
     if request.POST.get("restore"):
         patient.restore()
@@ -121,7 +118,7 @@ def patient_archive(request, pk):
 
 
 @require_POST
-def clinic_switch(request):
+def clinic_switch(request: HttpRequest) -> HttpResponse:
     membership = get_object_or_404(
         Membership.objects.active().filter(user=request.user), clinic_id=request.POST.get("clinic")
     )

@@ -149,7 +149,7 @@ def _panel(request, program, *, status=200, **extra):
     return render(request, PANEL_TEMPLATE, handout_panel_context(request, program, **extra), status=status)
 
 
-def _done(request, program, *, level=messages.SUCCESS, text="", status=200, **extra):
+def _answer_with_panel(request, program, *, level=messages.SUCCESS, text="", status=200, **extra):
     """HTMX: the re-rendered panel (with the notice). Plain POST: a message and the handout page."""
     if request.htmx:
         notice = {"level": "danger" if level == messages.ERROR else messages.DEFAULT_TAGS[level], "text": text}
@@ -188,7 +188,9 @@ def handout_issue(request, pk):
     warnings = issue_warnings(program)
     reissue_of = request.POST.get("reissue_of") or None
     if reissue_of is not None and not reissue_of.isdigit():
-        return _done(request, program, level=messages.ERROR, text=_("Choose a version to re-issue."), status=400)
+        return _answer_with_panel(
+            request, program, level=messages.ERROR, text=_("Choose a version to re-issue."), status=400
+        )
     if request.method == "POST" and (not warnings or request.POST.get("confirm") == "yes"):
         try:
             result = issue_service(
@@ -200,19 +202,21 @@ def handout_issue(request, pk):
             )
         except StaleProgramError:
             program.refresh_from_db()
-            return _done(request, program, level=messages.WARNING, text=str(StaleProgramError.message), status=409)
+            return _answer_with_panel(
+                request, program, level=messages.WARNING, text=str(StaleProgramError.message), status=409
+            )
         except ValidationError as exc:
-            return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
+            return _answer_with_panel(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
         except (StorageUnavailable, IssueInProgress) as exc:
             text = STORAGE_FAILED if isinstance(exc, StorageUnavailable) else ISSUE_IN_PROGRESS
-            response = _done(request, program, level=messages.ERROR, text=text, status=503)
+            response = _answer_with_panel(request, program, level=messages.ERROR, text=text, status=503)
             response["Retry-After"] = "60"
             return response
         version = result.handout.version
         if not result.created:
             text = _("Version %(version)d is already current: nothing changed since it was issued.")
-            return _done(request, program, level=messages.INFO, text=text % {"version": version})
-        return _done(
+            return _answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
+        return _answer_with_panel(
             request,
             program,
             text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
@@ -290,10 +294,10 @@ def handout_print(request, pk):
 def _link_created(request, program, link, token, text):
     new_link = {"program": program.pk, "id": link.pk, "url": handout_links.public_link_url(token)}
     if request.htmx:
-        return _done(request, program, text=text, new_link=new_link)
+        return _answer_with_panel(request, program, text=text, new_link=new_link)
     # Shown once on the next page, then gone: only its hash is kept.
     request.session[NEW_LINK_SESSION_KEY] = new_link
-    return _done(request, program, text=text)
+    return _answer_with_panel(request, program, text=text)
 
 
 @require_POST
@@ -302,7 +306,7 @@ def link_create(request, pk):
     try:
         link, token = handout_links.share_link_create(program=program, user=request.user, request=request)
     except ValidationError as exc:
-        return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
+        return _answer_with_panel(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     return _link_created(request, program, link, token, _("New patient link created. Copy it now: it is shown once."))
 
 
@@ -312,7 +316,7 @@ def link_extend(request, pk, link_pk):
     program = _program(request, pk)
     form = LinkExtendForm(request.POST)
     if not form.is_valid():
-        return _done(
+        return _answer_with_panel(
             request,
             program,
             level=messages.ERROR,
@@ -322,16 +326,18 @@ def link_extend(request, pk, link_pk):
     try:
         handout_links.share_link_extend(link=link, user=request.user, expires_at=form.expires_at(), request=request)
     except ValidationError as exc:
-        return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
+        return _answer_with_panel(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     day = form.cleaned_data["expires_on"]
-    return _done(request, program, text=_("The link now works until %(date)s.") % {"date": f"{day:%-d %b %Y}"})
+    return _answer_with_panel(
+        request, program, text=_("The link now works until %(date)s.") % {"date": f"{day:%-d %b %Y}"}
+    )
 
 
 @require_POST
 def link_revoke(request, pk, link_pk):
     link = _link(request, pk, link_pk)
     handout_links.share_link_revoke(link=link, user=request.user, request=request)
-    return _done(
+    return _answer_with_panel(
         request, link.program, text=_("The link was revoked. Whoever opens it now is told to contact the clinic.")
     )
 
@@ -357,12 +363,12 @@ def delivery_create(request, pk):
     program = _program(request, pk)
     handout = program.handouts.newest()
     if handout is None:
-        return _done(
+        return _answer_with_panel(
             request, program, level=messages.ERROR, text=_("Issue the handout before emailing it."), status=400
         )
     form = DeliveryForm(request.POST)
     if not form.is_valid():
-        return _done(
+        return _answer_with_panel(
             request,
             program,
             level=messages.ERROR,
@@ -375,7 +381,7 @@ def delivery_create(request, pk):
             handout=handout, to_email=form.cleaned_data["to_email"], user=request.user, request=request
         )
     except handout_delivery.DuplicateDeliveryError as exc:
-        return _done(
+        return _answer_with_panel(
             request,
             program,
             level=messages.INFO,
@@ -383,8 +389,10 @@ def delivery_create(request, pk):
             % {"version": handout.version, "email": exc.delivery.to_email},
         )
     except ValidationError as exc:
-        return _done(request, program, level=messages.ERROR, text=_error_text(exc), status=400, email_form=form)
-    return _done(request, program, **_delivery_outcome(delivery))
+        return _answer_with_panel(
+            request, program, level=messages.ERROR, text=_error_text(exc), status=400, email_form=form
+        )
+    return _answer_with_panel(request, program, **_delivery_outcome(delivery))
 
 
 @require_POST
@@ -394,8 +402,10 @@ def delivery_retry(request, pk, delivery_pk):
     try:
         delivery = handout_delivery.delivery_retry(delivery=delivery, user=request.user, request=request)
     except handout_delivery.DuplicateDeliveryError:
-        return _done(request, program, level=messages.INFO, text=_("This email is already being sent again."))
-    return _done(request, program, **_delivery_outcome(delivery))
+        return _answer_with_panel(
+            request, program, level=messages.INFO, text=_("This email is already being sent again.")
+        )
+    return _answer_with_panel(request, program, **_delivery_outcome(delivery))
 
 
 def _delivery_outcome(delivery) -> dict:

@@ -260,3 +260,51 @@ def clearance_remove(*, note: ClearanceNote, user, revision, request=None):
         target=note,
     )
     note.delete()
+
+
+@transaction.atomic
+def program_archive(*, program: Program, user, request=None) -> Program:
+    """Archive a program (or template): it leaves the lists, its handouts and links stay."""
+    program.archive()
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.PROGRAM_ARCHIVED,
+        clinic=program.clinic,
+        patient=program.patient,
+        target=program,
+    )
+    return program
+
+
+@transaction.atomic
+def template_rename(*, template: Program, user, title: str, request=None) -> Program:
+    previous = template.title
+    template.title = title
+    template.full_clean()
+    template.save(update_fields=["title", "updated_at"])
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.TEMPLATE_RENAMED,
+        clinic=template.clinic,
+        target=template,
+        detail={"from": previous, "to": title},
+    )
+    return template
+
+
+@transaction.atomic
+def template_delete(*, template: Program, user, request=None) -> None:
+    """Delete a clinic template. It has no patient and no handouts, so no clinical history is lost."""
+    if not template.is_template:
+        raise ValidationError(_("Only a template can be deleted; archive a patient's program instead."))
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.TEMPLATE_DELETED,
+        clinic=template.clinic,
+        target=template,
+        detail={"title": template.title},
+    )
+    template.delete()

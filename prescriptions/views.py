@@ -195,15 +195,7 @@ def program_update(request, pk):
 
 @require_POST
 def program_archive(request, pk):
-    program = _get_program(request, pk)
-    program.archive()
-    audit_record(
-        request=request,
-        action=AuditAction.PROGRAM_ARCHIVED,
-        clinic=program.clinic,
-        patient=program.patient,
-        target=program,
-    )
+    program = services.program_archive(program=_get_program(request, pk), user=request.user, request=request)
     messages.success(request, _("Program archived."))
     return redirect(program.patient or reverse("prescriptions:template-list"))
 
@@ -416,14 +408,8 @@ def template_rename(request, pk):
     template = get_object_or_404(_programs(request).templates(), pk=pk)
     form = TemplateForm(request.POST or None, initial={"title": template.title})
     if request.method == "POST" and form.is_valid():
-        template.title = form.cleaned_data["title"]
-        template.save(update_fields=["title", "updated_at"])
-        audit_record(
-            request=request,
-            action=AuditAction.PROGRAM_CHANGED,
-            clinic=template.clinic,
-            target=template,
-            detail={"change": "renamed"},
+        services.template_rename(
+            template=template, user=request.user, title=form.cleaned_data["title"], request=request
         )
         messages.success(request, _("Template renamed."))
         return redirect("prescriptions:template-list")
@@ -438,14 +424,6 @@ def template_rename(request, pk):
 @require_POST
 def template_delete(request, pk):
     template = get_object_or_404(_programs(request).templates(), pk=pk)
-    audit_record(
-        request=request,
-        action=AuditAction.PROGRAM_ARCHIVED,
-        clinic=template.clinic,
-        target=template,
-        detail={"change": "template_deleted"},
-    )
-    # A template has no handouts or patient; deleting it loses no clinical history.
-    template.delete()
+    services.template_delete(template=template, user=request.user, request=request)
     messages.success(request, _("Template “%(title)s” deleted.") % {"title": template.title})
     return redirect("prescriptions:template-list")

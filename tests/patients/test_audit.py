@@ -130,14 +130,14 @@ def test_entries_cannot_be_changed_through_the_admin(client, clinician, clinic, 
     entry = audit_record(user=clinician, action=AuditAction.SIGNIN_SUCCEEDED, clinic=clinic)
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    change_url = reverse("admin:patients_auditentry_change", args=[entry.pk])
-    delete_url = reverse("admin:patients_auditentry_delete", args=[entry.pk])
-    changelist = reverse("admin:patients_auditentry_changelist")
+    change_url = reverse("admin:core_auditentry_change", args=[entry.pk])
+    delete_url = reverse("admin:core_auditentry_delete", args=[entry.pk])
+    changelist = reverse("admin:core_auditentry_changelist")
 
     assert client.get(change_url).status_code == 200  # read-only view
     assert client.post(change_url, {"action": "auth.signout", "username": "x"}).status_code == 403
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
-    assert client.get(reverse("admin:patients_auditentry_add")).status_code == 403
+    assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
     bulk = client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
     assert bulk.status_code in (200, 302)
     model_admin = site._registry[AuditEntry]

@@ -1,0 +1,22 @@
+"""The programs section of a patient's page.
+
+The patients app knows nothing of programs (DESIGN.md layers); its page template asks this
+tag for the section instead.
+"""
+
+from django import template
+
+from prescriptions.models import Program
+
+register = template.Library()
+
+
+@register.inclusion_tag("prescriptions/_patient_programs.html", takes_context=True)
+def patient_programs(context, patient) -> dict:
+    programs = (
+        Program.objects.for_user(context["request"].user)
+        .filter(patient=patient)
+        .with_latest_handout()
+        .order_by("archived_at", "-updated_at")
+    )
+    return {"patient": patient, "programs": programs}
