@@ -333,9 +333,9 @@ def test_no_bad_input_causes_a_server_error_or_half_saved_data(db, kind, capsys)
 
     routes = _routes()
     owner_paths = sorted({p for route in routes for p in _fill(route, {**values, "int": values["int"][:1]})})
-    admin_client = Client()
-    admin_client.force_login(users["clinic_admin"])
-    forms, vocabulary, file_vocabulary = _discover(admin_client, owner_paths)
+    clinic_admin_client = Client()
+    clinic_admin_client.force_login(users["clinic_admin"])
+    forms, vocabulary, file_vocabulary = _discover(clinic_admin_client, owner_paths)
     assert "first_name" in vocabulary, "the walker found no forms; is the discovery broken?"
 
     client = Client(raise_request_exception=False)

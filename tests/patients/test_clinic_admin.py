@@ -20,12 +20,6 @@ from tests.factories import PASSWORD, MembershipFactory, ProgramFactory, UserFac
 User = get_user_model()
 
 
-@pytest.fixture
-def admin_client(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
-
-
 def _admin_urls(membership_pk):
     return [
         ("get", reverse("patients:clinic-settings")),
@@ -78,17 +72,19 @@ def test_clinic_nav_link_shows_for_admins_only(client, clinician, clinic_admin):
 # --- Invitations -------------------------------------------------------------------------------
 
 
-def _invite(admin_client, django_capture_on_commit_callbacks, email="new.physio@example.org", role=Role.CLINICIAN):
+def _invite(client, django_capture_on_commit_callbacks, email="new.physio@example.org", role=Role.CLINICIAN):
     with django_capture_on_commit_callbacks(execute=True):
-        return admin_client.post(reverse("patients:member-invite"), {"email": email, "role": role})
+        return client.post(reverse("patients:member-invite"), {"email": email, "role": role})
 
 
 def _link_from_outbox() -> str:
     return re.search(r"http://\S+/patients/invitations/(\S+)/", mail.outbox[-1].body).group(0)
 
 
-def test_admin_invites_a_clinician_by_email(admin_client, clinic, clinic_admin, django_capture_on_commit_callbacks):
-    response = _invite(admin_client, django_capture_on_commit_callbacks)
+def test_admin_invites_a_clinician_by_email(
+    clinic_admin_client, clinic, clinic_admin, django_capture_on_commit_callbacks
+):
+    response = _invite(clinic_admin_client, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert response["Location"] == reverse("patients:clinic-members")
 
@@ -106,7 +102,7 @@ def test_admin_invites_a_clinician_by_email(admin_client, clinic, clinic_admin, 
     assert token not in invitation.token_hash
     assert len(token) >= 43  # 256 bits, base64
 
-    page = admin_client.get(reverse("patients:clinic-members"))
+    page = clinic_admin_client.get(reverse("patients:clinic-members"))
     assert b"new.physio@example.org" in page.content
     assert b"Invitation sent to new.physio@example.org" in page.content
 
@@ -119,8 +115,8 @@ def test_admin_invites_a_clinician_by_email(admin_client, clinic, clinic_admin, 
         ("BOB@example.org", "is already a member of this clinic"),
     ],
 )
-def test_invitation_form_says_what_to_fix(admin_client, colleague, email, message):
-    response = admin_client.post(reverse("patients:member-invite"), {"email": email, "role": Role.CLINICIAN})
+def test_invitation_form_says_what_to_fix(clinic_admin_client, colleague, email, message):
+    response = clinic_admin_client.post(reverse("patients:member-invite"), {"email": email, "role": Role.CLINICIAN})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["email"])
     assert not Invitation.objects.exists()
@@ -202,21 +198,21 @@ def test_a_new_invitation_replaces_the_pending_one(clinic, clinic_admin):
     assert not first.is_usable and second.is_usable
 
 
-def test_admin_withdraws_an_invitation(admin_client, clinic, clinic_admin):
+def test_admin_withdraws_an_invitation(clinic_admin_client, clinic, clinic_admin):
     invitation, _token = invitation_create(clinic=clinic, email="eve@example.org", role="clinician",
                                            invited_by=clinic_admin)
-    response = admin_client.post(reverse("patients:invitation-revoke"), {"invitation": invitation.pk})
+    response = clinic_admin_client.post(reverse("patients:invitation-revoke"), {"invitation": invitation.pk})
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert AuditEntry.objects.filter(action=AuditAction.INVITATION_REVOKED, object_id=str(invitation.pk)).count() == 1
 
 
-def test_admin_cannot_withdraw_another_clinics_invitation(admin_client, other_clinic, outsider):
+def test_admin_cannot_withdraw_another_clinics_invitation(clinic_admin_client, other_clinic, outsider):
     theirs, _token = invitation_create(clinic=other_clinic, email="x@example.org", role="clinician",
                                        invited_by=outsider)
     for value in (theirs.pk, "abc", "-1", "9" * 40):
-        assert admin_client.post(reverse("patients:invitation-revoke"), {"invitation": value}).status_code == 404
+        assert clinic_admin_client.post(reverse("patients:invitation-revoke"), {"invitation": value}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.is_usable
 
@@ -252,10 +248,10 @@ def test_signed_in_user_cannot_take_someone_elses_invitation(client, clinic, cli
 # --- Members: role, deactivation, lockout ------------------------------------------------------
 
 
-def test_admin_changes_a_members_role(admin_client, colleague, clinic_admin):
+def test_admin_changes_a_members_role(clinic_admin_client, colleague, clinic_admin):
     membership = Membership.objects.get(user=colleague)
-    response = admin_client.post(reverse("patients:member-update", args=[membership.pk]),
-                                 {"role": Role.ADMIN, "is_active": "on"})
+    response = clinic_admin_client.post(reverse("patients:member-update", args=[membership.pk]),
+                                        {"role": Role.ADMIN, "is_active": "on"})
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.role == Role.ADMIN
@@ -264,10 +260,10 @@ def test_admin_changes_a_members_role(admin_client, colleague, clinic_admin):
     assert entry.detail == {"member": "bob", "role": ["clinician", "admin"]}
 
 
-def test_unknown_role_is_refused(admin_client, colleague):
+def test_unknown_role_is_refused(clinic_admin_client, colleague):
     membership = Membership.objects.get(user=colleague)
-    response = admin_client.post(reverse("patients:member-update", args=[membership.pk]),
-                                 {"role": "superuser", "is_active": "on"})
+    response = clinic_admin_client.post(reverse("patients:member-update", args=[membership.pk]),
+                                        {"role": "superuser", "is_active": "on"})
     assert response.status_code == 200
     assert "Select a valid choice." in " ".join(response.context["form"].errors["role"])
     membership.refresh_from_db()
@@ -317,12 +313,12 @@ def test_member_of_another_clinic_keeps_their_account_but_loses_this_clinic(clie
     assert client.get(reverse("patients:patient-detail", args=[patient.pk])).status_code == 404
 
 
-def test_admin_cannot_change_their_own_membership(admin_client, clinic_admin):
+def test_admin_cannot_change_their_own_membership(clinic_admin_client, clinic_admin):
     membership = Membership.objects.get(user=clinic_admin)
-    page = admin_client.get(reverse("patients:member-update", args=[membership.pk]))
+    page = clinic_admin_client.get(reverse("patients:member-update", args=[membership.pk]))
     assert b"This is you." in page.content
-    response = admin_client.post(reverse("patients:member-update", args=[membership.pk]),
-                                 {"role": Role.CLINICIAN})
+    response = clinic_admin_client.post(reverse("patients:member-update", args=[membership.pk]),
+                                        {"role": Role.CLINICIAN})
     assert response.status_code == 200
     assert "You cannot change your own membership" in " ".join(response.context["form"].non_field_errors())
     membership.refresh_from_db()
@@ -370,7 +366,7 @@ def test_admin_sees_the_lockout_and_unlocks_the_member(client, clinic_admin, col
     assert client.post(reverse("login"), {"username": "bob", "password": PASSWORD}).status_code == 302
 
 
-def test_member_list_query_count_does_not_grow(admin_client, clinic, clinic_admin, django_assert_num_queries):
+def test_member_list_query_count_does_not_grow(clinic_admin_client, clinic, clinic_admin, django_assert_num_queries):
     def add_members(n):
         for _ in range(n):
             MembershipFactory(clinic=clinic)
@@ -380,11 +376,11 @@ def test_member_list_query_count_does_not_grow(admin_client, clinic, clinic_admi
     add_members(2)
     url = reverse("patients:clinic-members")
     with CaptureQueriesContext(connection) as few:
-        admin_client.get(url)
+        clinic_admin_client.get(url)
     add_members(10)
     # session, user, memberships (middleware), members, pending invitations, lockouts
     with django_assert_num_queries(len(few)):
-        response = admin_client.get(url)
+        response = clinic_admin_client.get(url)
     assert len(response.context["memberships"]) == 13
 
 
@@ -410,9 +406,9 @@ def _settings_data(**overrides):
     return {**data, **overrides}
 
 
-def test_admin_changes_clinic_settings_with_a_logo(admin_client, clinic, clinic_admin):
+def test_admin_changes_clinic_settings_with_a_logo(clinic_admin_client, clinic, clinic_admin):
     logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
-    response = admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": logo})
+    response = clinic_admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": logo})
     assert response.status_code == 302
     clinic.refresh_from_db()
     assert clinic.paper_size == "letter"
@@ -423,7 +419,7 @@ def test_admin_changes_clinic_settings_with_a_logo(admin_client, clinic, clinic_
     assert entry.user == clinic_admin and entry.clinic == clinic
     assert set(entry.detail["fields"]) >= {"logo", "paper_size", "safety_text", "handout_footer"}
 
-    page = admin_client.get(reverse("patients:clinic-settings"))
+    page = clinic_admin_client.get(reverse("patients:clinic-settings"))
     assert b"Current logo" in page.content
 
 
@@ -434,8 +430,8 @@ def test_admin_changes_clinic_settings_with_a_logo(admin_client, clinic, clinic_
         (SimpleUploadedFile("logo.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", content_type="image/gif"), "Upload a"),
     ],
 )
-def test_a_logo_that_is_not_a_picture_is_refused(admin_client, clinic, upload, message):
-    response = admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": upload})
+def test_a_logo_that_is_not_a_picture_is_refused(clinic_admin_client, clinic, upload, message):
+    response = clinic_admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": upload})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["logo"])
     clinic.refresh_from_db()
@@ -444,15 +440,15 @@ def test_a_logo_that_is_not_a_picture_is_refused(admin_client, clinic, upload, m
     assert not AuditEntry.objects.filter(action=AuditAction.CLINIC_CHANGED).exists()
 
 
-def test_a_logo_over_the_size_limit_is_refused(admin_client, clinic, settings):
+def test_a_logo_over_the_size_limit_is_refused(clinic_admin_client, clinic, settings):
     settings.MAX_UPLOAD_BYTES = 100
     upload = SimpleUploadedFile("logo.png", _png((200, 200)), content_type="image/png")
-    response = admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": upload})
+    response = clinic_admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": upload})
     assert "The file is too large" in " ".join(response.context["form"].errors["logo"])
 
 
-def test_clinic_settings_errors_say_what_to_fix(admin_client, clinic):
-    response = admin_client.post(
+def test_clinic_settings_errors_say_what_to_fix(clinic_admin_client, clinic):
+    response = clinic_admin_client.post(
         reverse("patients:clinic-settings"), _settings_data(name="   ", phone="ring us", paper_size="A0")
     )
     errors = response.context["form"].errors
@@ -462,11 +458,11 @@ def test_clinic_settings_errors_say_what_to_fix(admin_client, clinic):
     assert Clinic.objects.get(pk=clinic.pk).name == "Riverside Physio"
 
 
-def test_saving_unchanged_settings_writes_no_audit_entry(admin_client, clinic):
+def test_saving_unchanged_settings_writes_no_audit_entry(clinic_admin_client, clinic):
     clinic.address, clinic.email, clinic.paper_size = "1 River Road", "desk@example.org", "letter"
     clinic.handout_footer, clinic.safety_text = "Open Mon–Fri 8–18", "Stop if pain is sharp and call us."
     clinic.save()
-    response = admin_client.post(reverse("patients:clinic-settings"), _settings_data(), follow=True)
+    response = clinic_admin_client.post(reverse("patients:clinic-settings"), _settings_data(), follow=True)
     assert b"Nothing changed." in response.content
     assert not AuditEntry.objects.filter(action=AuditAction.CLINIC_CHANGED).exists()
 
