@@ -218,15 +218,21 @@ def test_reorder_by_drag_and_by_keyboard(clinician_client, program):
 
 
 def test_reorder_with_foreign_item_ids_is_refused(clinician_client, program):
-    mine = ProgramItemFactory(program=program)
-    foreign = ProgramItemFactory()
-    clinician_client.post(
-        reverse("prescriptions:items-reorder", args=[program.pk]),
-        {"revision": program.revision, "item": [foreign.pk, mine.pk]},
-        **HTMX,
-    )
-    foreign.refresh_from_db()
-    assert foreign.program_id != program.pk
+    first, second = (ProgramItemFactory(program=program, order=i) for i in range(2))
+    foreign = ProgramItemFactory(order=7)
+    url = reverse("prescriptions:items-reorder", args=[program.pk])
+
+    response = clinician_client.post(url, {"revision": program.revision, "item": [foreign.pk, second.pk, first.pk]},
+                                     **HTMX)
+
+    # Refused as a page out of date (its items are not this program's), and nothing moved.
+    assert response.status_code == 409
+    assert "Someone else changed this program" in response.content.decode()
+    assert list(program.items.values_list("pk", flat=True)) == [first.pk, second.pk]
+    assert ProgramItem.objects.values_list("program", "order").get(pk=foreign.pk) == (foreign.program_id, 7)
+    # The same request with only this program's items goes through: it was the foreign id.
+    clinician_client.post(url, {"revision": program.revision, "item": [second.pk, first.pk]}, **HTMX)
+    assert list(program.items.values_list("pk", flat=True)) == [second.pk, first.pk]
 
 
 def test_remove_then_undo_restores_dose_and_place(clinician_client, program):
