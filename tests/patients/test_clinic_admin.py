@@ -406,6 +406,23 @@ def _settings_data(**overrides):
     return {**data, **overrides}
 
 
+@pytest.mark.parametrize("count", [1, 15])
+def test_clinic_settings_page_query_count_does_not_grow(clinic_admin_client, clinic, count,
+                                                        django_assert_num_queries):
+    for _ in range(count):
+        MembershipFactory(clinic=clinic)
+        ProgramFactory(patient__clinic=clinic)
+    clinic.logo.save("logo.png", SimpleUploadedFile("logo.png", _png()))
+
+    # 1 session, 2 user, 3 the user's memberships with their clinics (the admin check and the
+    # menu), 4 the clinic read afresh for the form, 5-7 the session saved again in a savepoint.
+    with django_assert_num_queries(7):
+        response = clinic_admin_client.get(reverse("patients:clinic-settings"))
+
+    assert response.context["form"].instance == clinic
+    assert b"Current logo" in response.content
+
+
 def test_admin_changes_clinic_settings_with_a_logo(clinic_admin_client, clinic, clinic_admin):
     logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
     response = clinic_admin_client.post(reverse("patients:clinic-settings"), {**_settings_data(), "logo": logo})
