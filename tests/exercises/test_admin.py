@@ -142,6 +142,7 @@ def test_picture_needs_a_pose_or_an_image(catalogue_admin_client):
     response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-caption": "Start"}))
 
     assert "Give the picture a pose or upload an image." in _form_errors(response)
+    assert not Exercise.objects.exists()
 
 
 def test_changelist_shows_thumbnail_status_region_kind_and_position(
@@ -341,6 +342,7 @@ def test_import_from_the_admin_refuses_a_file_that_is_not_json(catalogue_admin_c
     response = catalogue_admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload})
 
     assert "This file is not valid JSON" in response.content.decode()
+    assert not Exercise.objects.exists()
 
 
 def test_clinician_cannot_reach_catalogue_admin(clinician_client):

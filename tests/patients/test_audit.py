@@ -5,8 +5,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,7 +132,7 @@ def test_entries_cannot_be_changed_through_the_admin(client, clinician, clinic, 
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:patients_auditentry_add")).status_code == 403
     bulk = client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
-    assert bulk.status_code in (200, 302)
+    assert bulk.status_code == 200  # The changelist offers no action, so the POST only shows it again.
     model_admin = site._registry[AuditEntry]
     assert "delete_selected" not in model_admin.get_actions(bulk.wsgi_request)
     assert AuditEntry.objects.get(pk=entry.pk).action == AuditAction.SIGNIN_SUCCEEDED
@@ -235,14 +233,16 @@ def test_log_page_query_count_does_not_grow(clinic_admin_client, clinic, clinici
             audit_record(user=clinician, action=AuditAction.PATIENT_VIEWED, patient=patient)
             audit_record(user=MembershipFactory(clinic=clinic).user, action=AuditAction.SIGNIN_SUCCEEDED)
 
-    add_entries(2)
     url = reverse("patients:audit-log")
-    with CaptureQueriesContext(connection) as few:
+    # 1 session, 2 user, 3 the user's memberships with their clinics (the admin check and the
+    # menu), 4 count for the pager, 5 the filter's patient choices, 6 its user choices, 7 the
+    # page of entries with their patients, 8-10 the session saved again in a savepoint.
+    queries = 10
+    add_entries(2)
+    with django_assert_num_queries(queries):
         clinic_admin_client.get(url)
     add_entries(20)
-    # session, user, memberships (middleware), count, page of entries with their patients,
-    # the filter's patient and user choices
-    with django_assert_num_queries(len(few)):
+    with django_assert_num_queries(queries):
         response = clinic_admin_client.get(url)
     assert len(response.context["entries"]) == 45  # and the admin's own sign-in
 

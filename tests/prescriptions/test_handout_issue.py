@@ -97,6 +97,7 @@ def test_expired_clearance_is_named_in_the_warning(program, clinician_client):
 def test_valid_clearance_issues_in_one_click(program, clinician_client):
     response = clinician_client.post(issue_url(program), {"revision": program.revision}, **HTMX)
     assert "Version 1 issued" in response.content.decode()
+    assert list(Handout.objects.filter(program=program).values_list("version", flat=True)) == [1]
 
 
 def test_issuing_from_a_stale_page_is_refused(program, clinician_client):
