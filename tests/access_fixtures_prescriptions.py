@@ -9,9 +9,8 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from prescriptions.handouts import new_token
 
-from core.tokens import hash_token
+from core.tokens import hash_token, new_token
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory

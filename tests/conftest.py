@@ -111,3 +111,19 @@ def clinician_client(client, clinician):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+# Named for who is signed in: pytest-django's own ``admin_client`` (a Django superuser) is left
+# alone, and a clinic admin and a catalogue admin are different people with different pages.
+@pytest.fixture
+def clinic_admin_client(client, clinic_admin):
+    """The clinic's admin: members, invitations, clinic settings, the audit log."""
+    client.force_login(clinic_admin)
+    return client
+
+
+@pytest.fixture
+def catalogue_admin_client(client, catalogue_admin):
+    """The catalogue editor, in the Django admin's exercise pages."""
+    client.force_login(catalogue_admin)
+    return client

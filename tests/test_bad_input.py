@@ -27,14 +27,8 @@ from django.test import Client
 from core.models import AuditEntry
 from patients.models import Role
 from tests.access_fixtures import make_clinic_objects
-from tests.factories import (
-    ClearanceNoteFactory,
-    ClinicFactory,
-    MembershipFactory,
-    PatientFactory,
-    ProgramFactory,
-    ProgramItemFactory,
-)
+from tests.access_fixtures_prescriptions import make_prescription_objects
+from tests.factories import ClinicFactory, MembershipFactory, PatientFactory
 from tests.test_access import PATTERNS, _fill
 
 ELSEWHERE_PK = 9191  # every object of a clinic none of the users belongs to
@@ -246,20 +240,6 @@ def _world():
     invitation, _token = invitation_create(
         clinic=elsewhere, email="else@example.org", role="clinician", invited_by=elsewhere_admin
     )
-    try:
-        from tests.access_fixtures_prescriptions import make_prescription_objects
-    except ImportError:
-        # Until the prescriptions fixtures exist: a program with an item and a clearance note each.
-        def make_prescription_objects(*, clinic, patient, owner, pks):
-            for pk in pks:
-                program = ProgramFactory(pk=pk, patient=patient, clinic=clinic, created_by=owner)
-                ProgramItemFactory(pk=pk, program=program)
-                ClearanceNoteFactory(pk=pk, program=program)
-            return []
-
-        owner_clinic_patient = owner_clinic.patients.order_by("pk").last()
-        make_prescription_objects(clinic=owner_clinic, patient=owner_clinic_patient, owner=objects["owner"],
-                                  pks=objects["values"]["int"])
     make_prescription_objects(clinic=elsewhere, patient=elsewhere_patient, owner=elsewhere_admin, pks=[ELSEWHERE_PK])
     values = {**objects["values"], "int": [objects["values"]["int"][0], ELSEWHERE_PK]}
     users = {
@@ -334,9 +314,9 @@ def test_no_bad_input_causes_a_server_error_or_half_saved_data(db, kind, capsys)
 
     routes = _routes()
     owner_paths = sorted({p for route in routes for p in _fill(route, {**values, "int": values["int"][:1]})})
-    admin_client = Client()
-    admin_client.force_login(users["clinic_admin"])
-    forms, vocabulary, file_vocabulary = _discover(admin_client, owner_paths)
+    clinic_admin_client = Client()
+    clinic_admin_client.force_login(users["clinic_admin"])
+    forms, vocabulary, file_vocabulary = _discover(clinic_admin_client, owner_paths)
     assert "first_name" in vocabulary, "the walker found no forms; is the discovery broken?"
 
     client = Client(raise_request_exception=False)

@@ -1,5 +1,6 @@
 """Property-based tests of the dose: its wording, its time estimate and its validation."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -60,8 +61,15 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
         expected = f"{dose.sets} sets of {dose.reps}" if dose.sets > 1 else f"{dose.reps} repetition"
         assert text.startswith(expected), text
     else:
-        assert text.startswith(f"{dose.sets} sets of " if dose.sets > 1 else ""), text
-        assert "second" in text.split(SEPARATOR)[0] or "min" in text.split(SEPARATOR)[0], text
+        first = parts(text)[0]
+        if dose.sets > 1:
+            assert first.startswith(f"{dose.sets} sets of "), text
+        duration = first.removeprefix(f"{dose.sets} sets of ")
+        # "30 seconds", "2 minutes", "1 min 5 seconds": the words add up to the duration set.
+        match = re.fullmatch(r"(?:(\d+) min(?:utes?)?)? ?(?:(\d+) seconds?)?", duration)
+        assert duration and match, text
+        minutes, seconds = (int(group or 0) for group in match.groups())
+        assert minutes * 60 + seconds == dose.duration_seconds, text
     if dose.hold_seconds:
         assert "hold " in text
     if dose.side == Side.EACH:

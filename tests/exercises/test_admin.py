@@ -16,12 +16,6 @@ CHANGELIST = reverse("admin:exercises_exercise_changelist")
 ADD = reverse("admin:exercises_exercise_add")
 
 
-@pytest.fixture
-def admin_client(client, catalogue_admin):
-    client.force_login(catalogue_admin)
-    return client
-
-
 def png_bytes(size=(40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 220, 240)).save(buffer, format="PNG")
@@ -64,10 +58,10 @@ def exercise_form(**overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_admin_creates_an_exercise_with_steps_and_an_uploaded_png(admin_client):
+def test_admin_creates_an_exercise_with_steps_and_an_uploaded_png(catalogue_admin_client):
     upload = SimpleUploadedFile("clam.png", png_bytes(), content_type="image/png")
 
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
 
     assert response.status_code == 302, response.context["errors"] if response.context else response
     exercise = Exercise.objects.get(slug="clam-shell")
@@ -103,58 +97,61 @@ def _form_errors(response) -> str:
         ),
     ],
 )
-def test_unsafe_picture_uploads_are_refused(admin_client, name, content, message):
+def test_unsafe_picture_uploads_are_refused(catalogue_admin_client, name, content, message):
     upload = SimpleUploadedFile(name, content, content_type="image/png")
 
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
 
     assert response.status_code == 200
     assert message in _form_errors(response)
     assert not Exercise.objects.filter(slug="clam-shell").exists()
 
 
-def test_clean_svg_upload_is_accepted(admin_client):
+def test_clean_svg_upload_is_accepted(catalogue_admin_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
     upload = SimpleUploadedFile("clam.svg", svg, content_type="image/svg+xml")
 
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
 
     assert response.status_code == 302
     assert ExercisePicture.objects.get().image.name.endswith(".svg")
 
 
-def test_too_large_picture_is_refused(admin_client, settings):
+def test_too_large_picture_is_refused(catalogue_admin_client, settings):
     settings.MAX_UPLOAD_BYTES = 1024 * 1024
     big = SimpleUploadedFile("big.png", png_bytes() + b"\x00" * (1024 * 1024 + 1), content_type="image/png")
 
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-image": big}))
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-image": big}))
 
     assert "The file is too large" in _form_errors(response)
     assert "the limit is 1 MB" in _form_errors(response)
     assert not Exercise.objects.exists()
 
 
-def test_picture_with_too_many_pixels_is_refused(admin_client, settings):
+def test_picture_with_too_many_pixels_is_refused(catalogue_admin_client, settings):
     settings.MAX_IMAGE_PIXELS = 100 * 100
     upload = SimpleUploadedFile("wide.png", png_bytes(size=(400, 300)), content_type="image/png")
 
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-image": upload}))
 
     assert "The image is too large (400×300 pixels)." in _form_errors(response)
     assert not Exercise.objects.exists()
 
 
-def test_picture_needs_a_pose_or_an_image(admin_client):
-    response = admin_client.post(ADD, exercise_form(**{"pictures-0-caption": "Start"}))
+def test_picture_needs_a_pose_or_an_image(catalogue_admin_client):
+    response = catalogue_admin_client.post(ADD, exercise_form(**{"pictures-0-caption": "Start"}))
 
     assert "Give the picture a pose or upload an image." in _form_errors(response)
+    assert not Exercise.objects.exists()
 
 
-def test_changelist_shows_thumbnail_status_region_kind_and_position(admin_client, django_assert_max_num_queries):
+def test_changelist_shows_thumbnail_status_region_kind_and_position(
+    catalogue_admin_client, django_assert_max_num_queries
+):
     picture = ExercisePictureFactory(exercise=ExerciseFactory(name="Bridge", kind="strengthening", position="supine"))
     picture.exercise.body_regions.add(*picture.exercise.body_regions.model.objects.filter(slug__in=["hip", "core"]))
 
-    response = admin_client.get(CHANGELIST)
+    response = catalogue_admin_client.get(CHANGELIST)
 
     html = response.content.decode()
     assert f'<img src="{picture.url}" alt="Lying on the back with knees bent."' in html
@@ -163,21 +160,21 @@ def test_changelist_shows_thumbnail_status_region_kind_and_position(admin_client
     assert "Import catalogue" in html and "Export catalogue" in html
 
 
-def test_changelist_search_uses_other_names_and_muscles_in_any_order(admin_client):
+def test_changelist_search_uses_other_names_and_muscles_in_any_order(catalogue_admin_client):
     ExerciseFactory(name="Prone hip extension", other_names="Prone leg lift", muscles="gluteus maximus")
     ExerciseFactory(name="Bird dog")
 
-    by_other_name = admin_client.get(CHANGELIST, {"q": "LIFT leg prone"}).content.decode()
-    by_muscle = admin_client.get(CHANGELIST, {"q": "maximus"}).content.decode()
+    by_other_name = catalogue_admin_client.get(CHANGELIST, {"q": "LIFT leg prone"}).content.decode()
+    by_muscle = catalogue_admin_client.get(CHANGELIST, {"q": "maximus"}).content.decode()
 
     assert "Prone hip extension" in by_other_name and "Bird dog" not in by_other_name
     assert "Prone hip extension" in by_muscle
 
 
-def test_filters_are_offered_for_status_region_kind_position_and_equipment(admin_client):
+def test_filters_are_offered_for_status_region_kind_position_and_equipment(catalogue_admin_client):
     ExerciseFactory(name="Bridge")
 
-    response = admin_client.get(CHANGELIST, {"status__exact": "published", "kind__exact": "strengthening"})
+    response = catalogue_admin_client.get(CHANGELIST, {"status__exact": "published", "kind__exact": "strengthening"})
 
     html = response.content.decode()
     for heading in ["By status", "By body regions", "By kind", "By starting position", "By equipment"]:
@@ -185,24 +182,26 @@ def test_filters_are_offered_for_status_region_kind_position_and_equipment(admin
     assert "Bridge" in html
 
 
-def test_publish_and_retire_actions_change_status_and_leave_history(admin_client, catalogue_admin):
+def test_publish_and_retire_actions_change_status_and_leave_history(catalogue_admin_client, catalogue_admin):
     draft = ExerciseFactory(name="Bridge", status=Status.DRAFT)
 
-    response = admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    response = catalogue_admin_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
     assert "1 exercise published." in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
 
-    admin_client.post(CHANGELIST, {"action": "retire", "_selected_action": [draft.pk]})
+    catalogue_admin_client.post(CHANGELIST, {"action": "retire", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Status.RETIRED
 
-    history = admin_client.get(reverse("admin:exercises_exercise_history", args=[draft.pk])).content.decode()
+    history = catalogue_admin_client.get(reverse("admin:exercises_exercise_history", args=[draft.pk])).content.decode()
     assert history.count("Changed Status.") == 2
     assert LogEntry.objects.filter(object_id=str(draft.pk), action_flag=CHANGE, user=catalogue_admin).count() == 2
 
 
-def test_editing_an_exercise_is_recorded_in_its_history(admin_client):
+def test_editing_an_exercise_is_recorded_in_its_history(catalogue_admin_client):
     exercise = ExerciseFactory(name="Bridge")
     form = exercise_form(
         name="Bridge",
@@ -211,18 +210,19 @@ def test_editing_an_exercise_is_recorded_in_its_history(admin_client):
         **{"pictures-TOTAL_FORMS": "0", "steps-TOTAL_FORMS": "0"},
     )
 
-    admin_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), form)
+    catalogue_admin_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), form)
 
-    history = admin_client.get(reverse("admin:exercises_exercise_history", args=[exercise.pk])).content.decode()
+    history_url = reverse("admin:exercises_exercise_history", args=[exercise.pk])
+    history = catalogue_admin_client.get(history_url).content.decode()
     assert "Summary" in history
 
 
-def test_deleting_an_exercise_used_by_a_program_is_refused_with_an_offer_to_retire(admin_client):
+def test_deleting_an_exercise_used_by_a_program_is_refused_with_an_offer_to_retire(catalogue_admin_client):
     item = ProgramItemFactory(exercise=ExerciseFactory(name="Prone hip extension"))
     url = reverse("admin:exercises_exercise_delete", args=[item.exercise.pk])
 
-    page = admin_client.get(url)
-    confirm = admin_client.post(url, {"post": "yes"})
+    page = catalogue_admin_client.get(url)
+    confirm = catalogue_admin_client.post(url, {"post": "yes"})
 
     for response in (page, confirm):
         html = response.content.decode()
@@ -233,17 +233,18 @@ def test_deleting_an_exercise_used_by_a_program_is_refused_with_an_offer_to_reti
         assert str(item.program) not in html
     assert Exercise.objects.filter(pk=item.exercise.pk).exists()
 
-    retired = admin_client.post(reverse("admin:exercises_exercise_retire", args=[item.exercise.pk]), follow=True)
+    retire_url = reverse("admin:exercises_exercise_retire", args=[item.exercise.pk])
+    retired = catalogue_admin_client.post(retire_url, follow=True)
     assert "is retired" in retired.content.decode()
     item.exercise.refresh_from_db()
     assert item.exercise.status == Status.RETIRED
 
 
-def test_bulk_delete_refuses_when_any_selected_exercise_is_in_use(admin_client):
+def test_bulk_delete_refuses_when_any_selected_exercise_is_in_use(catalogue_admin_client):
     used = ProgramItemFactory(exercise=ExerciseFactory(name="Bridge")).exercise
     unused = ExerciseFactory(name="Bird dog")
 
-    response = admin_client.post(
+    response = catalogue_admin_client.post(
         CHANGELIST,
         {"action": "delete_unless_used", "_selected_action": [used.pk, unused.pk], "post": "yes"},
         follow=True,
@@ -254,18 +255,20 @@ def test_bulk_delete_refuses_when_any_selected_exercise_is_in_use(admin_client):
     assert Exercise.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
 
 
-def test_unused_exercise_can_be_deleted(admin_client):
+def test_unused_exercise_can_be_deleted(catalogue_admin_client):
     unused = ExerciseFactory(name="Bird dog")
 
-    admin_client.post(CHANGELIST, {"action": "delete_unless_used", "_selected_action": [unused.pk], "post": "yes"})
-    admin_client.post(
+    catalogue_admin_client.post(
+        CHANGELIST, {"action": "delete_unless_used", "_selected_action": [unused.pk], "post": "yes"}
+    )
+    catalogue_admin_client.post(
         reverse("admin:exercises_exercise_delete", args=[ExerciseFactory(name="Bridge").pk]), {"post": "yes"}
     )
 
     assert not Exercise.objects.exists()
 
 
-def test_preview_shows_the_exercise_as_it_will_print(admin_client):
+def test_preview_shows_the_exercise_as_it_will_print(catalogue_admin_client):
     exercise = ExerciseFactory(
         name="Bridge",
         status=Status.DRAFT,
@@ -277,7 +280,7 @@ def test_preview_shows_the_exercise_as_it_will_print(admin_client):
     )
     picture = ExercisePictureFactory(exercise=exercise)
 
-    response = admin_client.get(reverse("admin:exercises_exercise_preview", args=[exercise.pk]))
+    response = catalogue_admin_client.get(reverse("admin:exercises_exercise_preview", args=[exercise.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -286,8 +289,8 @@ def test_preview_shows_the_exercise_as_it_will_print(admin_client):
     assert "Stop if you feel sharp pain." in html
     assert "3 sets of 10 · hold 5 seconds · once a day · every day" in html
     assert f'src="{picture.url}"' in html
-    assert admin_client.get(picture.url).status_code == 200  # a draft's drawing is visible to staff
-    change = admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()
+    assert catalogue_admin_client.get(picture.url).status_code == 200  # a draft's drawing is visible to staff
+    change = catalogue_admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()
     assert "Preview as it will print" in change
 
 
@@ -296,25 +299,27 @@ def bundled_catalogue(db):
     call_command("import_catalogue", stdout=io.StringIO())
 
 
-def test_export_from_the_admin_downloads_the_same_json_as_the_command(admin_client, bundled_catalogue):
-    response = admin_client.get(reverse("admin:exercises_exercise_export"))
+def test_export_from_the_admin_downloads_the_same_json_as_the_command(catalogue_admin_client, bundled_catalogue):
+    response = catalogue_admin_client.get(reverse("admin:exercises_exercise_export"))
 
     assert response["Content-Disposition"].startswith('attachment; filename="homerx-catalogue-')
     assert response.content.decode() == catalogue_export_json()
 
 
-def test_import_from_the_admin_updates_exercises(admin_client, bundled_catalogue):
+def test_import_from_the_admin_updates_exercises(catalogue_admin_client, bundled_catalogue):
     document = json.loads(catalogue_export_json())
     document["exercises"][0]["summary"] = "A clearer summary."
     upload = SimpleUploadedFile("catalogue.json", json.dumps(document).encode(), content_type="application/json")
 
-    response = admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload}, follow=True)
+    response = catalogue_admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload}, follow=True)
 
     assert "Catalogue imported: 0 created, " in response.content.decode()
     assert Exercise.objects.get(slug=document["exercises"][0]["slug"]).summary == "A clearer summary."
 
 
-def test_import_from_the_admin_shows_record_numbered_errors_and_changes_nothing(admin_client, bundled_catalogue):
+def test_import_from_the_admin_shows_record_numbered_errors_and_changes_nothing(
+    catalogue_admin_client, bundled_catalogue
+):
     before = catalogue_export_json()
     document = json.loads(before)
     document["exercises"][0]["summary"] = "A clearer summary."
@@ -322,7 +327,7 @@ def test_import_from_the_admin_shows_record_numbered_errors_and_changes_nothing(
     slug = document["exercises"][2]["slug"]
     upload = SimpleUploadedFile("catalogue.json", json.dumps(document).encode(), content_type="application/json")
 
-    response = admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload})
+    response = catalogue_admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload})
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -331,12 +336,13 @@ def test_import_from_the_admin_shows_record_numbered_errors_and_changes_nothing(
     assert catalogue_export_json() == before
 
 
-def test_import_from_the_admin_refuses_a_file_that_is_not_json(admin_client):
+def test_import_from_the_admin_refuses_a_file_that_is_not_json(catalogue_admin_client):
     upload = SimpleUploadedFile("catalogue.json", b"\x89PNG not json", content_type="application/json")
 
-    response = admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload})
+    response = catalogue_admin_client.post(reverse("admin:exercises_exercise_import"), {"file": upload})
 
     assert "This file is not valid JSON" in response.content.decode()
+    assert not Exercise.objects.exists()
 
 
 def test_clinician_cannot_reach_catalogue_admin(clinician_client):

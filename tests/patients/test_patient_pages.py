@@ -1,13 +1,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
 from patients.models import Patient
-from tests.factories import PatientFactory
+from prescriptions.models import Handout
+from tests.factories import PatientFactory, ProgramFactory
 
 
 def test_clinician_creates_a_patient(clinician_client, clinic):
@@ -157,7 +156,26 @@ def test_switching_to_a_clinic_you_are_not_in_is_404(clinician_client, other_cli
     assert response.status_code == 404
 
 
-def test_query_capture_sanity(clinician_client):
-    with CaptureQueriesContext(connection) as ctx:
-        clinician_client.get(reverse("patients:patient-list"))
-    assert len(ctx.captured_queries) > 0
+@pytest.mark.parametrize("count", [1, 12])
+def test_patient_detail_query_count_does_not_grow_with_programs(
+    clinician_client, clinician, patient, count, django_assert_num_queries
+):
+    for n in range(count):
+        program = ProgramFactory(patient=patient, created_by=clinician, title=f"Program {n:02d}")
+        for version in (1, 2):  # Issued twice: the page shows the newest version.
+            Handout.objects.create(
+                program=program, version=version, snapshot={}, pdf=f"handouts/{program.pk}-{version}.pdf",
+                pdf_sha256="0" * 64, page_count=1, issued_by=clinician,
+            )
+    ProgramFactory(patient=PatientFactory(clinic=patient.clinic), title="Someone else's program")
+
+    # 1 session, 2 user, 3 the user's memberships with their clinics (current clinic and the
+    # menu), 4 the patient (scoped to the user's clinics), 5 the "viewed patient" audit entry,
+    # 6 the patient's programs, each with its newest handout's version and date (subqueries),
+    # 7-9 the session saved again in a savepoint (idle timeout is renewed on every request).
+    with django_assert_num_queries(9):
+        response = clinician_client.get(patient.get_absolute_url())
+
+    html = response.content.decode()
+    assert html.count("Issued v2") == count
+    assert f"Program {count - 1:02d}" in html and "Someone else's program" not in html

@@ -218,15 +218,21 @@ def test_reorder_by_drag_and_by_keyboard(clinician_client, program):
 
 
 def test_reorder_with_foreign_item_ids_is_refused(clinician_client, program):
-    mine = ProgramItemFactory(program=program)
-    foreign = ProgramItemFactory()
-    clinician_client.post(
-        reverse("prescriptions:items-reorder", args=[program.pk]),
-        {"revision": program.revision, "item": [foreign.pk, mine.pk]},
-        **HTMX,
-    )
-    foreign.refresh_from_db()
-    assert foreign.program_id != program.pk
+    first, second = (ProgramItemFactory(program=program, order=i) for i in range(2))
+    foreign = ProgramItemFactory(order=7)
+    url = reverse("prescriptions:items-reorder", args=[program.pk])
+
+    response = clinician_client.post(url, {"revision": program.revision, "item": [foreign.pk, second.pk, first.pk]},
+                                     **HTMX)
+
+    # Refused as a page out of date (its items are not this program's), and nothing moved.
+    assert response.status_code == 409
+    assert "Someone else changed this program" in response.content.decode()
+    assert list(program.items.values_list("pk", flat=True)) == [first.pk, second.pk]
+    assert ProgramItem.objects.values_list("program", "order").get(pk=foreign.pk) == (foreign.program_id, 7)
+    # The same request with only this program's items goes through: it was the foreign id.
+    clinician_client.post(url, {"revision": program.revision, "item": [second.pk, first.pk]}, **HTMX)
+    assert list(program.items.values_list("pk", flat=True)) == [second.pk, first.pk]
 
 
 def test_remove_then_undo_restores_dose_and_place(clinician_client, program):
@@ -342,6 +348,47 @@ def test_long_program_warns(clinician_client, program):
         ProgramItemFactory(program=program, order=order)
     html = clinician_client.get(program.get_absolute_url()).content.decode()
     assert "Long programs lower adherence" in html
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_program_create_page_query_count_does_not_grow(
+    clinician_client, clinician, patient, other_clinic, count, django_assert_num_queries
+):
+    for n in range(count):
+        ProgramFactory(patient=None, clinic=patient.clinic, created_by=clinician, title=f"Template {n:02d}")
+        ProgramFactory(patient=patient, created_by=clinician, title=f"Earlier program {n:02d}")
+    ProgramFactory(patient=None, clinic=other_clinic, title="Their template")
+
+    # 1 session, 2 user, 3 the patient (scoped to the user's clinics, not archived), 4 the
+    # patient's clinic (the templates are that clinic's), 5 the user's memberships (menu),
+    # 6 the clinic's templates ("from a template" choices), 7 the patient's programs ("copy"
+    # choices), 8-10 the session saved again in a savepoint.
+    with django_assert_num_queries(10):
+        response = clinician_client.get(reverse("prescriptions:program-create", args=[patient.pk]))
+
+    form = response.context["form"]
+    assert sorted(label for value, label in form.fields["template"].choices if value) == [
+        f"Template {n:02d}" for n in range(count)
+    ]
+    assert len(form.fields["copy_of"].choices) == count + 1  # and the empty choice
+    assert "Their template" not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_template_list_query_count_does_not_grow(clinician_client, clinic, other_clinic, colleague, count,
+                                                django_assert_num_queries):
+    for n in range(count):
+        ProgramFactory(patient=None, clinic=clinic, created_by=colleague, title=f"Template {n:02d}")
+    ProgramFactory(patient=None, clinic=other_clinic, title="Their template")
+
+    # 1 session, 2 user, 3 the user's memberships with their clinics (current clinic, menu),
+    # 4 the clinic's templates (joined with their authors, though the page does not show them),
+    # 5-7 the session saved again in a savepoint.
+    with django_assert_num_queries(7):
+        response = clinician_client.get(reverse("prescriptions:template-list"))
+
+    assert [t.title for t in response.context["templates"]] == [f"Template {n:02d}" for n in range(count)]
+    assert "Their template" not in response.content.decode()
 
 
 # 1 session, 2 user, 3 program (+clinic, patient), 4 count of catalogue results, 5 items (+exercise),

@@ -137,6 +137,7 @@ def test_refused_links_are_not_logged_with_their_token(client, db, caplog):
     token = new_token()
     with caplog.at_level(logging.INFO):
         client.get(page_url(token))
+    assert "Patient link refused (404)" in caplog.text  # the refusal is logged, without the token
     assert token not in caplog.text
 
 
