@@ -52,7 +52,7 @@ serve: system-deps python-deps node-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py db_worker & \
-	  TASKS_BACKEND=$${TASKS_BACKEND:-database} $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	  TASKS_BACKEND=$${TASKS_BACKEND:-database} $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
 test: system-deps python-deps node-deps
 	$(VENV)/bin/ruff check .

@@ -1,3 +1,6 @@
+import re
+
+from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
 
@@ -32,3 +35,35 @@ class PrivatePagesNoStoreMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# C0 controls and DEL, but tab, line feed and carriage return, which a text area may send.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class RejectControlCharactersMiddleware:
+    """Answer 400 to a query parameter or form field holding a control character.
+
+    No person types a NUL byte; PostgreSQL cannot store one (a bare 500 otherwise), and the
+    others would reach a page or a PDF. Checked once here, for every view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        for data in fields:
+            for key, values in data.lists():
+                if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
+                    return HttpResponseBadRequest(
+                        "The request holds a control character (such as a NUL byte) that HomeRx cannot store. "
+                        "Remove it and try again.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

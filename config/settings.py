@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import envbool, envint, envlist, envsecret, envstr
@@ -18,8 +19,6 @@ DEBUG = envbool("DEBUG", True)
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
 
@@ -54,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.RejectControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a signed-in user unless marked @login_not_required.
@@ -122,6 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # After axes (whose backend force_login and sessions use), before any password is checked.
+    "patients.backends.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -131,7 +133,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock an account, or an address, after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One account from one address is locked after AXES_FAILURE_LIMIT failures; a colleague
+# behind the same clinic address can still sign in. A scanner trying many accounts from one
+# address is stopped by the much higher per-address limit (patients.signals).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("SIGNIN_ADDRESS_FAILURE_LIMIT", 50)
+# The client address as core.client.client_ip reads it (proxy-aware), for axes too.
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
 # Renders registration/locked_out.html with the cool-off in minutes (429).
 AXES_LOCKOUT_CALLABLE = "patients.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -151,7 +159,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if envbool("BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy or load balancer: trust X-Forwarded-Proto, and read the
+# client address from X-Forwarded-For as appended by TRUSTED_PROXY_COUNT proxies (core.client).
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -242,9 +254,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler redacts patient-link and invitation tokens from paths (core.logging).
+    "filters": {"redact_tokens": {"()": "core.logging.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint logs refused fetches as warnings; keep them, they mean a template asked for
     # something outside the project.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+        # Django's own handlers (runserver's request lines, the request logger's console and
+        # email) are replaced by the redacting one.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

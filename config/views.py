@@ -1,13 +1,27 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+# Plain HTML: rendering a template could need the database that is down (context processors).
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>HomeRx is briefly unavailable</title></head>
+<body>
+<h1>HomeRx is briefly unavailable</h1>
+<p>Nothing you saved is lost. Please try again in a minute.</p>
+</body></html>
+"""
+RETRY_AFTER_SECONDS = 60
 
 
 @login_not_required
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the app and its database answer; 503 otherwise (for load balancers)."""
     try:
         with connection.cursor() as cursor:
@@ -18,5 +32,20 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("patients:patient-list")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a database outage is a 503 the person can act on, not a bare 500.
+
+    Django calls this while handling the uncaught exception, so ``sys.exc_info()`` names it.
+    Every write is in a transaction, so a request cut off by the outage saved nothing.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.server_error(request)

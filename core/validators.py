@@ -1,9 +1,12 @@
 """Validators shared by patient, clinic and catalogue forms and models."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 
 def validate_not_future(value):
@@ -23,14 +26,15 @@ def validate_file_size(upload):
         )
 
 
+IMAGE_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
 def validate_image_upload(upload):
     """Accept only PNG, JPEG or WebP files that really decode as such, within limits.
 
     The extension and the browser's content type are ignored: a renamed
     executable fails to decode and is refused.
     """
-    from PIL import Image, UnidentifiedImageError
-
     if not upload:
         return
     validate_file_size(upload)
@@ -52,5 +56,27 @@ def validate_image_upload(upload):
         ) from None
     finally:
         upload.seek(0)
-    if kind not in {"PNG", "JPEG", "WEBP"}:
+    if kind not in IMAGE_EXTENSIONS:
         raise ValidationError(_("Upload a PNG, JPEG or WebP picture; this file is not one."), code="not_image")
+    name_by_content(upload, IMAGE_EXTENSIONS[kind])
+
+
+def name_by_content(upload, extension: str) -> None:
+    """Store the file under the extension of what it is, never of what it was called.
+
+    The served content type follows the extension: a PNG with HTML appended, uploaded as
+    ``x.html``, is stored and served as ``….png``, an image.
+    """
+    stem = Path(upload.name or "").stem
+    stem = "".join(char for char in stem if char.isalnum() or char in "-_")[:40] or "upload"
+    upload.name = f"{stem}.{extension}"
+
+
+def validate_pdf_upload(upload) -> None:
+    """A PDF that says so in its first bytes; stored as ``.pdf`` whatever its name."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF."), code="not_pdf")
+    name_by_content(upload, "pdf")

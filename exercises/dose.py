@@ -136,10 +136,6 @@ class Dose(models.Model):
     def dose_text(self) -> str:
         return describe_dose(self)
 
-    @property
-    def estimated_seconds(self) -> int:
-        return estimate_seconds(self)
-
 
 def clean_dose(dose) -> None:
     """Cross-field rules, raised against the field a clinician has to change."""
@@ -256,10 +252,3 @@ def estimate_seconds(dose) -> int:
         per_set *= 2
     return sets * per_set + max(sets - 1, 0) * (dose.rest_seconds or 0)
 
-
-class DoseView:
-    """A dose read from a dict (an issued handout's snapshot) for ``describe_dose``."""
-
-    def __init__(self, values: dict):
-        for name in Dose.DOSE_FIELDS:
-            setattr(self, name, values.get(name))

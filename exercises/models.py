@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
-from core.validators import validate_file_size
+from core.svg import validate_svg_upload
+from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
+from exercises.poses import PoseError, render_pose_svg, validate_pose
 
 
 def normalize_search_text(text: str) -> str:
@@ -185,14 +187,11 @@ class ExerciseStep(models.Model):
 
 def validate_picture_upload(upload):
     """PNG/JPEG/WebP must decode; SVG is parsed and rejected if it holds anything active."""
-    from core.validators import validate_image_upload
-    from exercises.pictures import sanitize_svg_upload
-
     if not upload:
         return
     validate_file_size(upload)
     if upload.name.lower().endswith(".svg"):
-        sanitize_svg_upload(upload)
+        validate_svg_upload(upload)
     else:
         validate_image_upload(upload)
 
@@ -237,8 +236,6 @@ class ExercisePicture(models.Model):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
-        from exercises.pictures import render_pose_svg
-
         self.svg = render_pose_svg(self.pose, mirror=self.mirror) if self.pose else ""
         self.svg_version = svg_digest(self.svg)
         super().save(*args, **kwargs)
@@ -247,8 +244,6 @@ class ExercisePicture(models.Model):
         if not self.image and not self.pose:
             raise ValidationError(_("Give the picture a pose or upload an image."))
         if self.pose:
-            from exercises.pictures import PoseError, validate_pose
-
             try:
                 validate_pose(self.pose)
             except PoseError as exc:

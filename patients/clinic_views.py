@@ -9,6 +9,8 @@ import datetime
 import json
 from urllib.parse import urlencode
 
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -48,9 +50,6 @@ def _clinic_members(clinic):
 
 def locked_out_usernames(request, clinic) -> set[str]:
     """Usernames of the clinic's members whom django-axes currently locks out (one query)."""
-    from axes.helpers import get_cool_off, get_failure_limit
-    from axes.models import AccessAttempt
-
     attempts = AccessAttempt.objects.filter(username__in=_clinic_members(clinic).values("user__username"))
     cool_off = get_cool_off(request)
     if cool_off:

@@ -22,11 +22,25 @@ class PaperSize(models.TextChoices):
     LETTER = "letter", _("US Letter")
 
 
-class ClinicQuerySet(models.QuerySet):
+class ClinicScopedQuerySet(models.QuerySet):
+    """Rows a signed-in user may see: those of every clinic they are an active member of.
+
+    ``clinic_path`` is the lookup from the model to its clinic ("" for Clinic itself). Every
+    clinic-owned model's queryset derives from this, so "who may see what" is written once.
+    """
+
+    clinic_path = "clinic__"
+
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user, memberships__is_active=True)
+        return self.filter(
+            **{f"{self.clinic_path}memberships__user": user, f"{self.clinic_path}memberships__is_active": True}
+        )
+
+
+class ClinicQuerySet(ClinicScopedQuerySet):
+    clinic_path = ""
 
 
 class Clinic(models.Model):
@@ -89,13 +103,7 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
-class PatientQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Patients of every clinic the user is an active member of."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(clinic__memberships__user=user, clinic__memberships__is_active=True)
-
+class PatientQuerySet(ClinicScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 

@@ -1,5 +1,6 @@
 """Clinic administration workflows: each is atomic and leaves one audit entry."""
 
+from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.models import AuditAction
 from patients.models import Invitation, Membership
+from patients.tasks import send_invitation_email
 
 
 def invitation_accept_url(token: str) -> str:
@@ -43,8 +45,6 @@ def invitation_create(*, clinic, email: str, role: str, invited_by, request=None
         target=invitation,
         detail={"email": email, "role": role},
     )
-    from patients.tasks import send_invitation_email
-
     transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, invitation_accept_url(token)))
     return invitation, token
 
@@ -139,8 +139,6 @@ def membership_update(*, membership: Membership, role: str, is_active: bool, use
 @transaction.atomic
 def member_unlock(*, membership: Membership, user, request=None) -> int:
     """Clear the failed sign-ins that lock this member out; returns how many were cleared."""
-    from axes.utils import reset
-
     cleared = reset(username=membership.user.get_username())
     audit_record(
         request=request,

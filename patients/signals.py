@@ -3,6 +3,7 @@ from django.dispatch import receiver
 
 from core.audit import audit_record
 from core.models import AuditAction
+from patients.backends import signin_address_throttle
 
 
 @receiver(user_logged_in)
@@ -18,6 +19,8 @@ def audit_signout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_signin_failed(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        signin_address_throttle().count_failure(request)
     # The credentials dict has the password already masked by Django.
     audit_record(
         request=request,

@@ -5,12 +5,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from patients.models import Invitation
+
 
 @task()
 def send_invitation_email(invitation_id: int, accept_url: str) -> bool:
     """Email the invitation link; returns False if the invitation was withdrawn meanwhile."""
-    from patients.models import Invitation
-
     invitation = Invitation.objects.select_related("clinic", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_usable:
         return False

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_file_size, validate_image_upload
+from core.validators import validate_file_size, validate_image_upload, validate_pdf_upload
 from exercises.dose import BOUNDS, WEEKDAYS, Dose, Side
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
@@ -147,11 +147,11 @@ def validate_letter(upload):
     if not upload:
         return
     validate_file_size(upload)
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
+    try:
+        validate_pdf_upload(upload)
         return
+    except ValidationError:
+        pass
     try:
         validate_image_upload(upload)
     except ValidationError:

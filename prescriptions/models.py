@@ -1,4 +1,6 @@
+import uuid
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -16,7 +18,7 @@ from core.tokens import hash_token
 from core.validators import validate_file_size
 from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
-from patients.models import Clinic, Patient
+from patients.models import Clinic, ClinicScopedQuerySet, Patient
 
 
 class PrivateStorage(LazyObject):
@@ -40,12 +42,8 @@ def private_storage():
     return _private_storage
 
 
-class ProgramQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Programs and templates of every clinic the user is an active member of."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(clinic__memberships__user=user, clinic__memberships__is_active=True)
+class ProgramQuerySet(ClinicScopedQuerySet):
+    """Programs and templates; ``for_user`` gives those of the user's clinics."""
 
     def templates(self):
         return self.filter(patient__isnull=True)
@@ -153,9 +151,6 @@ class ProgramItem(Dose):
 
 def clearance_letter_path(instance, filename):
     # Never keep the uploaded file name: it often holds the patient's name.
-    import uuid
-    from pathlib import Path
-
     return f"clearance-letters/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
 
 
@@ -197,8 +192,6 @@ def handout_filename(*, version: int | None, issued_on: date | str) -> str:
 
 
 def handout_path(instance, filename):
-    import uuid
-
     return f"handouts/{uuid.uuid4().hex}.pdf"
 
 

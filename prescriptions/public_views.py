@@ -68,8 +68,7 @@ def _inactive(request, *, status=404):
     response = render(request, "prescriptions/public_inactive.html", {"throttled": status == 429}, status=status)
     if status == 429:
         response["Retry-After"] = str(BAD_TOKEN_WINDOW)
-    # Django logs 4xx responses with their path, which holds the token: log without it.
-    response._has_been_logged = True
+    # Django logs the 4xx with its path; core.logging.RedactTokens takes the token out.
     logger.info("Patient link refused (%s)", status)
     return _private(response)
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.models import AuditAction
-from prescriptions.models import ClearanceNote, Program, ProgramItem
+from core.storage import save_or_clean_up
+from prescriptions.models import ClearanceNote, Program, ProgramItem, clearance_letter_path
 
 
 class StaleProgramError(Exception):
@@ -231,19 +232,34 @@ def item_move(*, item: ProgramItem, user, revision, offset: int, request=None) -
     return item
 
 
-@transaction.atomic
-def clearance_save(*, note: ClearanceNote, user, revision, request=None) -> ClearanceNote:
-    program = _lock(note.program, revision)
-    note.full_clean()
-    note.save()
-    _changed(
-        program=program,
-        user=user,
-        change="clearance_saved",
-        request=request,
-        action=AuditAction.CLEARANCE_CHANGED,
-        target=note,
-    )
+def clearance_save(*, note: ClearanceNote, user, revision, new_letter=None, request=None) -> ClearanceNote:
+    """Save a clearance note and, when one was uploaded, its letter.
+
+    The letter is written to the private storage first (a full disk leaves no file and raises
+    ``StorageUnavailable``), then the note in one transaction; if that fails the file goes too.
+    """
+    stored_letter = ""
+    if new_letter is not None:
+        storage = ClearanceNote._meta.get_field("letter").storage
+        stored_letter = save_or_clean_up(storage, clearance_letter_path(note, new_letter.name), new_letter)
+        note.letter = stored_letter
+    try:
+        with transaction.atomic():
+            program = _lock(note.program, revision)
+            note.full_clean()
+            note.save()
+            _changed(
+                program=program,
+                user=user,
+                change="clearance_saved",
+                request=request,
+                action=AuditAction.CLEARANCE_CHANGED,
+                target=note,
+            )
+    except BaseException:
+        if stored_letter:
+            ClearanceNote._meta.get_field("letter").storage.delete(stored_letter)
+        raise
     note.program.revision = program.revision
     return note
 

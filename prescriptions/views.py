@@ -12,10 +12,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
 from core.models import AuditAction
+from core.storage import StorageUnavailable
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
@@ -23,6 +25,10 @@ from prescriptions import services
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
+LETTER_NOT_STORED = gettext_lazy(
+    "The letter could not be stored: the file storage is full or unavailable. "
+    "Nothing was saved; try again in a minute."
+)
 # Programs longer than this lower adherence: the builder warns.
 LONG_PROGRAM_ITEMS = 8
 LONG_PROGRAM_MINUTES = 30
@@ -329,10 +335,20 @@ def clearance_edit(request, pk, note_pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             services.clearance_save(
-                note=form.save(commit=False), user=request.user, revision=form.cleaned_data["revision"], request=request
+                note=form.save(commit=False),
+                user=request.user,
+                revision=form.cleaned_data["revision"],
+                new_letter=request.FILES.get("letter"),
+                request=request,
             )
         except services.StaleProgramError:
             return _stale(request, program)
+        except StorageUnavailable:
+            form.add_error("letter", LETTER_NOT_STORED)
+            context = {"program": program, "form": form, "note": note}
+            response = render(request, "prescriptions/clearance_form.html", context, status=503)
+            response["Retry-After"] = "60"
+            return response
         messages.success(request, _("Clearance note saved."))
         return redirect(program)
     return render(

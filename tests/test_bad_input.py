@@ -51,6 +51,8 @@ HOSTILE_VALUES = {
     "other_clinic_id": str(ELSEWHERE_PK),
     "sql": "1' OR '1'='1",
 }
+# Query parameters the list pages read, with values no person would type.
+HOSTILE_QUERY = {"q": MEGABYTE[:20_000], "page": "-1", "patient": "x", "date_from": "9999-99-99", "show": "\x1b"}
 INVALID_UTF8_BODY = b"%FF%FE=%C3%28&name=\xff\xfe\xfa&q=%ED%A0%80&title=\xc3\x28"
 APPS = ("patients", "exercises", "prescriptions")
 # Rows that a rejected request may still write: the audit of a failed sign-in, lockouts, sessions.
@@ -333,8 +335,11 @@ def test_no_bad_input_causes_a_server_error_or_half_saved_data(db, kind, capsys)
             files = known["files"] if known else file_vocabulary
             fields.pop("csrfmiddlewaretoken", None)
 
-            attack.send("get", path, "hostile query",
-                        data={"q": MEGABYTE[:20_000], "page": "-1", "patient": "x", "date_from": "9999-99-99"})
+            attack.send("get", path, "hostile query", data=HOSTILE_QUERY)
+            # Each parameter on its own too: together, one refusal (a 404 page) hides the others.
+            for name, value in HOSTILE_QUERY.items():
+                attack.send("get", path, f"hostile {name} alone", data={name: value})
+                attack.send("get", path, f"NUL in {name}", data={name: "x\x00y"})
             attack.send("get", path, "huge page", data={"page": "9" * 30, "show": "archived"})
             attack.send("get", path + "?q=%FF%FE&page=%ED%A0%80", "invalid UTF-8 query")
             attack.send("post", path, "invalid UTF-8 body", data=INVALID_UTF8_BODY,
