@@ -3,39 +3,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.dispatch import receiver
-from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import StorageAlias
 from core.tokens import hash_token
 from core.validators import validate_file_size
 from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
 from patients.models import Clinic, ClinicScopedQuerySet, Patient
 
-
-class PrivateStorage(LazyObject):
-    """The "private" storage of settings.STORAGES, resolved on first use (like default_storage),
-    and again after STORAGES changes, so tests and deployments can point it elsewhere."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-_private_storage = PrivateStorage()
-
-
-@receiver(setting_changed)
-def _reset_private_storage(*, setting, **kwargs):
-    if setting == "STORAGES":
-        _private_storage._wrapped = empty
+# Issued PDFs and clearance letters: never served directly (views check who asks).
+_private_storage = StorageAlias("private")
 
 
 def private_storage():

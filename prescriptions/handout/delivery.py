@@ -74,14 +74,7 @@ def delivery_request(*, handout: Handout, to_email: str, user, request=None) -> 
             raise DuplicateDeliveryError(
                 handout.deliveries.filter(to_email=to_email, status=DeliveryStatus.QUEUED).first() or delivery
             ) from None
-        audit_record(
-            request=request,
-            user=user,
-            action=AuditAction.HANDOUT_EMAILED,
-            patient=handout.program.patient,
-            target=handout,
-            detail={"delivery": delivery.pk},
-        )
+        _audit_emailed(delivery, user=user, request=request)
     _enqueue(delivery)
     delivery.refresh_from_db()
     return delivery
@@ -100,17 +93,23 @@ def delivery_retry(*, delivery: Delivery, user, request=None) -> Delivery:
         if not claimed:
             raise DuplicateDeliveryError(delivery)
         delivery = Delivery.objects.select_related("handout__program__patient").get(pk=delivery.pk)
-        audit_record(
-            request=request,
-            user=user,
-            action=AuditAction.HANDOUT_EMAILED,
-            patient=delivery.handout.program.patient,
-            target=delivery.handout,
-            detail={"delivery": delivery.pk, "retry": True},
-        )
+        _audit_emailed(delivery, user=user, request=request, retry=True)
     _enqueue(delivery)
     delivery.refresh_from_db()
     return delivery
+
+
+def _audit_emailed(delivery: Delivery, *, user, request, **detail) -> None:
+    handout = delivery.handout
+    detail = {"delivery": delivery.pk, **detail}
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.HANDOUT_EMAILED,
+        patient=handout.program.patient,
+        target=handout,
+        detail=detail,
+    )
 
 
 def _enqueue(delivery: Delivery) -> None:

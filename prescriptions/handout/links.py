@@ -66,6 +66,12 @@ def create_link(
     return link, token
 
 
+def _audit(action: AuditAction, link: ShareLink, *, user, request, **detail) -> None:
+    audit_record(
+        request=request, user=user, action=action, patient=link.program.patient, target=link, detail=detail or None
+    )
+
+
 def _check_expiry(expires_at: datetime) -> None:
     now = timezone.now()
     if expires_at <= now:
@@ -86,7 +92,7 @@ def share_link_create(*, program: Program, user, expires_at=None, request=None) 
         if expires_at is not None:
             _check_expiry(expires_at)
         link, token = create_link(program=program, user=user, channel=ShareLinkChannel.COPIED, expires_at=expires_at)
-        audit_record(request=request, user=user, action=AuditAction.LINK_CREATED, patient=program.patient, target=link)
+        _audit(AuditAction.LINK_CREATED, link, user=user, request=request)
     return link, token
 
 
@@ -100,13 +106,13 @@ def share_link_extend(*, link: ShareLink, user, expires_at: datetime, request=No
         link.expires_at = expires_at
         link.full_clean()
         link.save(update_fields=["expires_at"])
-        audit_record(
-            request=request,
+        _audit(
+            AuditAction.LINK_CHANGED,
+            link,
             user=user,
-            action=AuditAction.LINK_CHANGED,
-            patient=link.program.patient,
-            target=link,
-            detail={"from": previous.isoformat(), "to": expires_at.isoformat()},
+            request=request,
+            **{"from": previous.isoformat()},
+            to=expires_at.isoformat(),
         )
     return link
 
@@ -116,9 +122,7 @@ def share_link_revoke(*, link: ShareLink, user, request=None) -> ShareLink:
         link = _locked(link)
         if link.revoked_at is None:
             link.revoke()
-            audit_record(
-                request=request, user=user, action=AuditAction.LINK_REVOKED, patient=link.program.patient, target=link
-            )
+            _audit(AuditAction.LINK_REVOKED, link, user=user, request=request)
     return link
 
 
@@ -133,12 +137,5 @@ def share_link_replace(*, link: ShareLink, user, request=None) -> tuple[ShareLin
             old.revoke()
         expires_at = old.expires_at if old.expires_at > timezone.now() else None
         new, token = create_link(program=old.program, user=user, channel=ShareLinkChannel.COPIED, expires_at=expires_at)
-        audit_record(
-            request=request,
-            user=user,
-            action=AuditAction.LINK_CREATED,
-            patient=old.program.patient,
-            target=new,
-            detail={"replaces": old.pk},
-        )
+        _audit(AuditAction.LINK_CREATED, new, user=user, request=request, replaces=old.pk)
     return new, token
