@@ -68,6 +68,8 @@ def check_svg(data: bytes) -> None:
             raise ValidationError(_("SVG element <%(tag)s> is not allowed."), params={"tag": tag or "?"})
         for name, value in element.attrib.items():
             attribute = _local_name(name)
+            if attribute.lower().startswith("on"):
+                raise ValidationError(_("SVG files may not contain scripts or links."), code="svg_script")
             if attribute not in ALLOWED_ATTRIBUTES:
                 raise ValidationError(
                     _("SVG attribute %(name)s is not allowed."), params={"name": attribute}, code="svg_attribute"
