@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,7 +164,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 @require_GET
-def handout_panel(request, pk):
+def handout_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The handout panel: a partial for HTMX (the builder loads it), a full page otherwise."""
     program = _program(request, pk)
     context = handout_panel_context(request, program)
@@ -177,7 +177,7 @@ def handout_panel(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def handout_issue(request, pk):
+def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """POST issues; with a clearance warning, it first asks to confirm (as GET does).
 
     Issuing is idempotent: when nothing changed since the newest version, that version is
@@ -244,7 +244,7 @@ def _file_response(handout, *, attachment: bool) -> FileResponse:
 
 
 @require_GET
-def handout_preview(request, pk):
+def handout_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The program as it would print now, marked DRAFT on every page."""
     program = _program(request, pk)
     if not program.items.exists():
@@ -262,7 +262,7 @@ def handout_preview(request, pk):
 
 
 @require_GET
-def handout_download(request, pk, handout_pk):
+def handout_download(request: HttpRequest, pk: int, handout_pk: int) -> HttpResponse:
     handout = _handout(request, pk, handout_pk)
     audit_record(
         request=request, action=AuditAction.HANDOUT_DOWNLOADED, patient=handout.program.patient, target=handout
@@ -271,7 +271,7 @@ def handout_download(request, pk, handout_pk):
 
 
 @require_GET
-def handout_print(request, pk):
+def handout_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The current version, opened in the browser's PDF viewer to print."""
     program = _program(request, pk)
     handout = program.handouts.newest()
@@ -301,7 +301,7 @@ def _link_created(request, program, link, token, text):
 
 
 @require_POST
-def link_create(request, pk):
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     try:
         link, token = handout_links.share_link_create(program=program, user=request.user, request=request)
@@ -311,7 +311,7 @@ def link_create(request, pk):
 
 
 @require_POST
-def link_extend(request, pk, link_pk):
+def link_extend(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = _link(request, pk, link_pk)
     program = _program(request, pk)
     form = LinkExtendForm(request.POST)
@@ -334,7 +334,7 @@ def link_extend(request, pk, link_pk):
 
 
 @require_POST
-def link_revoke(request, pk, link_pk):
+def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = _link(request, pk, link_pk)
     handout_links.share_link_revoke(link=link, user=request.user, request=request)
     return _answer_with_panel(
@@ -343,7 +343,7 @@ def link_revoke(request, pk, link_pk):
 
 
 @require_POST
-def link_replace(request, pk, link_pk):
+def link_replace(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = _link(request, pk, link_pk)
     new, token = handout_links.share_link_replace(link=link, user=request.user, request=request)
     return _link_created(
@@ -359,7 +359,7 @@ def link_replace(request, pk, link_pk):
 
 
 @require_POST
-def delivery_create(request, pk):
+def delivery_create(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     handout = program.handouts.newest()
     if handout is None:
@@ -396,7 +396,7 @@ def delivery_create(request, pk):
 
 
 @require_POST
-def delivery_retry(request, pk, delivery_pk):
+def delivery_retry(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     delivery = _delivery(request, pk, delivery_pk)
     program = _program(request, pk)
     try:
