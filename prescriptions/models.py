@@ -306,6 +306,7 @@ class ShareLink(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -328,7 +329,7 @@ class Delivery(models.Model):
             # A double click can never queue the same handout twice for one address.
             models.UniqueConstraint(
                 fields=["handout", "to_email"],
-                condition=models.Q(status="queued"),
+                condition=models.Q(status__in=["queued", "sending"]),
                 name="delivery_one_queued_per_address",
             )
         ]

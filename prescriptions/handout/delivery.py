@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 # A second "Email to patient" for the same handout and address within this window is a double click.
 DUPLICATE_DELIVERY_WINDOW = timedelta(minutes=2)
 ERROR_MAX_LENGTH = 500
+IN_FLIGHT = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 
 
 class DuplicateDeliveryError(Exception):
@@ -61,7 +62,7 @@ def delivery_request(*, handout: Handout, to_email: str, user, request=None) -> 
             .exclude(status=DeliveryStatus.FAILED)
             .filter(created_at__gte=timezone.now() - DUPLICATE_DELIVERY_WINDOW)
             .first()
-        ) or handout.deliveries.filter(to_email__iexact=to_email, status=DeliveryStatus.QUEUED).first()
+        ) or handout.deliveries.filter(to_email__iexact=to_email, status__in=IN_FLIGHT).first()
         if recent is not None:
             raise DuplicateDeliveryError(recent)
         delivery = Delivery(handout=handout, to_email=to_email, requested_by=user)
@@ -72,7 +73,7 @@ def delivery_request(*, handout: Handout, to_email: str, user, request=None) -> 
         except IntegrityError:
             # The partial unique constraint: another request queued it in between.
             raise DuplicateDeliveryError(
-                handout.deliveries.filter(to_email=to_email, status=DeliveryStatus.QUEUED).first() or delivery
+                handout.deliveries.filter(to_email=to_email, status__in=IN_FLIGHT).first() or delivery
             ) from None
         _audit_emailed(delivery, user=user, request=request)
     _enqueue(delivery)
@@ -155,9 +156,10 @@ def build_handout_email(delivery: Delivery, *, link_url: str, link_expires_at) -
 def send_handout_email(delivery_id: int) -> str:
     """Send one queued delivery: the stored PDF attached and a new private link in the text.
 
-    The link is created in the same savepoint as the send, so a failed send leaves no
-    usable link behind; the delivery row stays locked meanwhile, so two workers never send
-    the same delivery twice. Returns the delivery's final status.
+    Claim, send, record (DESIGN.md): the delivery is claimed (queued → sending) with its link in
+    one short transaction, the email goes out with no transaction or lock held, and the outcome
+    is recorded in another; a failed send deletes the link, which nobody has seen. A second
+    worker finds the delivery already claimed and sends nothing. Returns the final status.
     """
     with transaction.atomic():
         delivery = (
@@ -168,24 +170,25 @@ def send_handout_email(delivery_id: int) -> str:
         )
         if delivery is None or delivery.status != DeliveryStatus.QUEUED:
             return delivery.status if delivery else "missing"
+        delivery.status = DeliveryStatus.SENDING
         delivery.attempts += 1
-        try:
-            with transaction.atomic():
-                link, token = create_link(
-                    program=delivery.handout.program,
-                    user=delivery.requested_by,
-                    channel=ShareLinkChannel.EMAIL,
-                    delivery=delivery,
-                )
-                build_handout_email(delivery, link_url=public_link_url(token), link_expires_at=link.expires_at).send()
-        except Exception as exc:  # Any backend failure is recorded for the clinician to see and retry.
-            delivery.status = DeliveryStatus.FAILED
-            delivery.error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
-            # Ids only: the error text may name the recipient.
-            logger.warning("Handout delivery %s failed (%s)", delivery.pk, type(exc).__name__)
-        else:
-            delivery.status = DeliveryStatus.SENT
-            delivery.error = ""
-            delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["status", "error", "attempts", "sent_at"])
-        return delivery.status
+        delivery.save(update_fields=["status", "attempts"])
+        link, token = create_link(
+            program=delivery.handout.program,
+            user=delivery.requested_by,
+            channel=ShareLinkChannel.EMAIL,
+            delivery=delivery,
+        )
+    try:
+        build_handout_email(delivery, link_url=public_link_url(token), link_expires_at=link.expires_at).send()
+    except Exception as exc:  # Any backend failure is recorded for the clinician to see and retry.
+        # Ids only: the error text may name the recipient.
+        logger.warning("Handout delivery %s failed (%s)", delivery.pk, type(exc).__name__)
+        with transaction.atomic():
+            link.delete()
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+            )
+        return DeliveryStatus.FAILED
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, error="", sent_at=timezone.now())
+    return DeliveryStatus.SENT

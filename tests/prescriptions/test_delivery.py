@@ -134,3 +134,27 @@ def test_outsider_cannot_email_or_retry(client, outsider, program, handout):
     client.force_login(outsider)
     assert client.post(email_url(program), {"to_email": "x@example.org"}).status_code == 404
     assert not mail.outbox
+
+
+class TransactionRecordingBackend(BaseEmailBackend):
+    """Records whether a database transaction was open while the email went out."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        TransactionRecordingBackend.in_transaction.append(connection.in_atomic_block)
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_goes_out_with_no_transaction_or_lock_held(clinic, patient, clinician, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.TransactionRecordingBackend"
+    TransactionRecordingBackend.in_transaction = []
+    handout = issue(make_handout_program(clinic=clinic, patient=patient, user=clinician), clinician)
+    delivery = handout_delivery.delivery_request(handout=handout, to_email="maria@example.org", user=clinician)
+    assert delivery.status == DeliveryStatus.SENT
+    assert TransactionRecordingBackend.in_transaction == [False]
+    assert handout_delivery.send_handout_email.call(delivery_id=delivery.pk) == DeliveryStatus.SENT
+    assert TransactionRecordingBackend.in_transaction == [False], "a second run sent the email again"
