@@ -1,4 +1,3 @@
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -254,7 +253,9 @@ def test_dose_saves_of_different_items_never_conflict(clinician_client, colleagu
     a = clinician_client.post(
         reverse("prescriptions:item-update", args=[program.pk, first.pk]), dose_data(first, sets=4), **HTMX
     )
-    b = client.post(reverse("prescriptions:item-update", args=[program.pk, second.pk]), dose_data(second, sets=6), **HTMX)
+    b = client.post(
+        reverse("prescriptions:item-update", args=[program.pk, second.pk]), dose_data(second, sets=6), **HTMX
+    )
     assert (a.status_code, b.status_code) == (200, 200)
     first.refresh_from_db()
     second.refresh_from_db()
