@@ -22,7 +22,7 @@
       onEnd: function (event) {
         if (event.oldIndex === event.newIndex) return;
         var values = { revision: currentRevision(), item: [] };
-        list.querySelectorAll("[data-item-id]").forEach(function (row) {
+        list.querySelectorAll(":scope > [data-item-id]").forEach(function (row) {
           values.item.push(row.dataset.itemId);
         });
         htmx.ajax("POST", list.dataset.reorderUrl, { target: "#program-items-panel", values: values });
@@ -92,7 +92,11 @@
     return Object.keys(doses).some(function (id) {
       var dose = doses[id];
       var form = doseForm(id);
-      return dose.inFlight || dose.pending || dose.timer || (form && !dose.blocked && serialize(form) !== dose.savedValues);
+      if (dose.inFlight || dose.pending || dose.timer) return true;
+      if (!form || dose.blocked) return false;
+      var values = serialize(form);
+      // Values refused as invalid wait for the clinician to correct them, not for a save.
+      return values !== dose.savedValues && values !== dose.refusedValues;
     });
   }
 
@@ -124,7 +128,9 @@
     }
     var values = serialize(form);
     if (!force && values === dose.savedValues) {
-      if (form.dataset.saveState !== "invalid") setStatus(form, "saved");
+      // Back to the stored values (e.g. a refused value corrected): nothing to send.
+      clearErrors(form);
+      setStatus(form, "saved");
       return;
     }
     send(form, values);
@@ -220,6 +226,7 @@
     if (response.status === 422) {
       // A newer save is coming for values typed since: its answer is the one that counts.
       if (dose.pending || !unchangedSinceSent) return;
+      dose.refusedValues = sentValues;
       clearErrors(form);
       doc.querySelectorAll("[data-errors-for]").forEach(function (box) {
         var mine = form.querySelector('[data-errors-for="' + box.dataset.errorsFor + '"]');
