@@ -38,6 +38,8 @@
   // a conflict. A field is saved when it is complete: left (change), a choice made, Enter or
   // "Save dose", or after a pause in typing long enough for a person to have finished.
   var TYPING_PAUSE_MS = 1500;
+  var RETRIES = 5;
+  var RETRY_DELAY_MS = 300;
   var STATUS_TEXT = {
     saved: "All changes saved",
     saving: "Saving…",
@@ -145,28 +147,49 @@
     var body = new FormData(form);
     body.set(form.dataset.revisionField, String(dose.revision));
     var csrf = form.querySelector('input[name="csrfmiddlewaretoken"]');
-    fetch(form.dataset.doseUrl, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      // keepalive: a save started just before the page is left still reaches the server.
-      keepalive: true,
-      headers: { "HX-Request": "true", "X-CSRFToken": csrf ? csrf.value : "" },
-    })
-      .then(function (response) {
-        return response.text().then(function (text) { received(id, response, text, values); });
-      })
-      .catch(function () {
-        setStatus(doseForm(id), "error", "Not saved: the server could not be reached. Your values are kept; press “Save dose” to try again.");
-      })
-      .then(function () {
-        dose.inFlight = false;
-        var current = doseForm(id);
-        if (dose.pending && current) {
-          dose.pending = false;
-          requestSave(current, false);
+
+    function finish() {
+      dose.inFlight = false;
+      var current = doseForm(id);
+      if (dose.pending && current) {
+        dose.pending = false;
+        requestSave(current, false);
+      }
+    }
+
+    // A server error or a lost connection is retried a few times, a little later each time:
+    // the values stay in the form and the save is not given up on at the first hiccup.
+    function retry(tries) {
+      setTimeout(function () { attempt(tries + 1); }, RETRY_DELAY_MS * (tries + 1));
+    }
+
+    function attempt(tries) {
+      fetch(form.dataset.doseUrl, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        // keepalive: a save started just before the page is left still reaches the server.
+        keepalive: true,
+        headers: { "HX-Request": "true", "X-CSRFToken": csrf ? csrf.value : "" },
+      }).then(
+        function (response) {
+          if (response.status >= 500 && tries < RETRIES) return retry(tries);
+          return response.text().then(function (text) {
+            try {
+              received(id, response, text, values);
+            } finally {
+              finish();
+            }
+          });
+        },
+        function () {
+          if (tries < RETRIES) return retry(tries);
+          setStatus(doseForm(id), "error", "Not saved: the server could not be reached. Your values are kept; press “Save dose” to try again.");
+          finish();
         }
-      });
+      );
+    }
+    attempt(0);
   }
 
   function parse(text) {
@@ -435,6 +458,18 @@
 
   // A refused program-wide change that HTMX does not swap (400): say so instead of doing nothing.
   document.body.addEventListener("htmx:responseError", function (event) {
+    var elt = event.detail.elt;
+    if (elt.tagName === "DETAILS") {
+      // The dose form did not load (a server hiccup): try again, a little later each time.
+      var tries = parseInt(elt.dataset.loadTries || "0", 10);
+      if (tries < RETRIES) {
+        elt.dataset.loadTries = String(tries + 1);
+        setTimeout(function () {
+          htmx.ajax("GET", elt.getAttribute("hx-get"), { source: elt, target: elt.querySelector(".dose-slot"), swap: "innerHTML" });
+        }, RETRY_DELAY_MS * (tries + 1));
+      }
+      return;
+    }
     var box = document.getElementById("builder-alerts");
     var xhr = event.detail.xhr;
     if (!box || !xhr) return;
