@@ -38,7 +38,7 @@
   // a conflict. A field is saved when it is complete: left (change), a choice made, Enter or
   // "Save dose", or after a pause in typing long enough for a person to have finished.
   var TYPING_PAUSE_MS = 1500;
-  var RETRIES = 5;
+  var RETRIES = 8;
   var RETRY_DELAY_MS = 300;
   var STATUS_TEXT = {
     saved: "All changes saved",
@@ -144,8 +144,10 @@
     dose.inFlight = true;
     dose.pending = false;
     setStatus(form, "saving");
-    var body = new FormData(form);
-    body.set(form.dataset.revisionField, String(dose.revision));
+    // Sent as a string, so a retry sends exactly the same bytes.
+    var params = new URLSearchParams(new FormData(form));
+    params.set(form.dataset.revisionField, String(dose.revision));
+    var body = params.toString();
     var csrf = form.querySelector('input[name="csrfmiddlewaretoken"]');
 
     function finish() {
@@ -170,7 +172,11 @@
         credentials: "same-origin",
         // keepalive: a save started just before the page is left still reaches the server.
         keepalive: true,
-        headers: { "HX-Request": "true", "X-CSRFToken": csrf ? csrf.value : "" },
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "HX-Request": "true",
+          "X-CSRFToken": csrf ? csrf.value : "",
+        },
       }).then(
         function (response) {
           if (response.status >= 500 && tries < RETRIES) return retry(tries);
