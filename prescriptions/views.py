@@ -140,12 +140,29 @@ def _done(request, program, message=None):
     return redirect(program)
 
 
+def _template_initial(request, templates) -> dict:
+    """``?template=<id>`` opens the form with that template chosen and its values filled in."""
+    value = request.GET.get("template", "")
+    template = templates.filter(pk=value).first() if value.isdigit() else None
+    if template is None:
+        return {}
+    return {
+        "start": ProgramCreateForm.TEMPLATE,
+        "template": template,
+        "title": template.title,
+        "duration_weeks": template.duration_weeks,
+        "general_instructions": template.general_instructions,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def program_create(request, patient_pk):
     patient = get_object_or_404(Patient.objects.for_user(request.user).active(), pk=patient_pk)
     templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
     programs = Program.objects.for_user(request.user).filter(patient=patient)
-    form = ProgramCreateForm(request.POST or None, templates=templates, programs=programs)
+    form = ProgramCreateForm(
+        request.POST or None, templates=templates, programs=programs, initial=_template_initial(request, templates)
+    )
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
         program = services.program_create(

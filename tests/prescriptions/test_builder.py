@@ -493,3 +493,90 @@ def test_review_date_before_start_is_refused(clinician_client, program):
     assert "The review date must be on or after the start date." in response.content.decode()
     program.refresh_from_db()
     assert program.title != "X"
+
+
+def test_new_program_asks_start_duration_and_instructions(clinician_client, patient):
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {
+            "title": "Knee rehab",
+            "start": "blank",
+            "start_date": "2026-12-07",
+            "duration_weeks": 8,
+            "general_instructions": "Stop if the pain is sharp.",
+        },
+    )
+    program = Program.objects.get(title="Knee rehab")
+    assert response["Location"] == program.get_absolute_url()
+    assert (str(program.start_date), program.duration_weeks, program.general_instructions) == (
+        "2026-12-07",
+        8,
+        "Stop if the pain is sharp.",
+    )
+
+
+def test_new_program_from_template_takes_its_values_unless_given(clinician_client, patient, clinic):
+    template = ProgramFactory(patient=None, clinic=clinic, title="Back basics", duration_weeks=4)
+    url = reverse("prescriptions:program-create", args=[patient.pk])
+    page = clinician_client.get(url, {"template": template.pk}).content.decode()
+    assert 'name="duration_weeks" value="4"' in page and "Warm up with a 5-minute walk." in page
+    clinician_client.post(url, {"title": "A", "start": "template", "template": template.pk})
+    clinician_client.post(url, {"title": "B", "start": "template", "template": template.pk, "duration_weeks": 10})
+    a, b = Program.objects.get(title="A"), Program.objects.get(title="B")
+    assert (a.duration_weeks, a.general_instructions) == (4, "Warm up with a 5-minute walk.")
+    assert b.duration_weeks == 10
+
+
+@pytest.mark.parametrize("weeks", ["0", "53", "six"])
+def test_new_program_duration_out_of_range_is_refused_at_the_field(clinician_client, patient, weeks):
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {"title": "X", "start": "blank", "duration_weeks": weeks},
+    )
+    assert response.status_code == 422
+    assert "Enter a number of weeks from 1 to 52." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Cleared for: a gentle spine conditioning program", "a gentle spine conditioning program"),
+        ("cleared for gentle walking", "gentle walking"),
+        ("Graded home exercise", "Graded home exercise"),
+    ],
+)
+def test_clearance_scope_reads_naturally_and_date_cleared_is_optional(clinician_client, program, typed, stored):
+    form_page = clinician_client.get(reverse("prescriptions:clearance-create", args=[program.pk])).content.decode()
+    assert "Cleared for" in form_page and "Continues “Cleared for: …”" in form_page
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr B", "cleared_on": "", "scope": typed},
+    )
+    assert response.status_code == 302
+    note = ClearanceNote.objects.get()
+    assert (note.scope, note.cleared_on) == (stored, None)
+    page = clinician_client.get(program.get_absolute_url()).content.decode()
+    assert f"Cleared for: {stored}" in page and "Cleared for: Cleared for" not in page
+
+
+def test_clearance_scope_that_is_only_the_label_is_refused(clinician_client, program):
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr B", "scope": "Cleared for:"},
+    )
+    assert response.status_code == 422
+    assert "Say what the patient is cleared for" in response.content.decode()
+
+
+def test_one_set_dose_never_mentions_rest_between_sets(clinician_client, program):
+    item = ProgramItemFactory(program=program)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=1, reps=12, rest_seconds=60, side="na", times_per_day=1, days_per_week=7, hold_seconds=0),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.dose_text == "12 repetitions · once a day · every day"
+    item.sets = 2
+    assert item.dose_text == "2 sets of 12 · rest 1 minute between sets · once a day · every day"
