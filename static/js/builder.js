@@ -181,6 +181,8 @@
         function (response) {
           if (response.status >= 500 && tries < RETRIES) return retry(tries);
           return response.text().then(function (text) {
+            // A 400 without the app's own message came from the connection, not the app: retry.
+            if (response.status === 400 && text.indexOf("alert") === -1 && tries < RETRIES) return retry(tries);
             try {
               received(id, response, text, values);
             } finally {
