@@ -294,7 +294,8 @@ def test_a_whole_program_dosed_at_human_pace_reaches_the_pdf_exactly(page, live_
         assert (item.progression_note, item.patient_note) == (values["progression"], values["note"])
 
     page.get_by_role("button", name="Issue handout").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible()
+    # Issuing renders the PDF (WeasyPrint) before answering: allow for a slow, shared machine.
+    expect(page.get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     text = pdf_text(download.value.path())
