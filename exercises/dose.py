@@ -230,7 +230,8 @@ def describe_dose(dose) -> str:
         parts.append(str(side_text))
     if dose.load:
         parts.append(dose.load)
-    if dose.rest_seconds:
+    # Rest is between sets: a one-set dose has none to mention.
+    if dose.rest_seconds and (dose.sets or 1) > 1:
         parts.append(_("rest %(t)s between sets") % {"t": format_seconds(dose.rest_seconds)})
     parts.append(_per_day(dose.times_per_day or 1))
     parts.append(_days(dose))

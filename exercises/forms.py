@@ -39,7 +39,8 @@ class CatalogueSearchForm(forms.Form):
         """Published exercises matching the valid filters; invalid filters are ignored."""
         qs = Exercise.objects.published()
         data = self.cleaned_data if self.is_valid() else {}
-        if data.get("q"):
+        ranked = bool(data.get("q"))
+        if ranked:
             qs = qs.search(data["q"])
         if data.get("region"):
             qs = qs.filter(body_regions=data["region"])
@@ -49,7 +50,8 @@ class CatalogueSearchForm(forms.Form):
             qs = qs.filter(position=data["position"])
         if data.get("equipment"):
             qs = qs.filter(equipment=data["equipment"])
-        return qs.order_by("name", "pk")
+        # A search lists the best match first; browsing lists by name.
+        return qs.ranked() if ranked else qs.order_by("name", "pk")
 
 
 class CatalogueImportForm(forms.Form):

@@ -4,6 +4,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Lower, Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
@@ -78,16 +80,59 @@ class Status(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+def _normalized(expression):
+    """``normalize_search_text`` in SQL, for the punctuation exercise names use (names are ASCII)."""
+    for mark in "-'’(),./\r":
+        expression = Replace(expression, Value(mark), Value(" "), output_field=models.TextField())
+    return Lower(expression)
+
+
+def _search_rank(phrase: str) -> models.Case:
+    """How well an exercise's names match the search, best first (needs the ``_rank_*`` aliases):
+
+    0 the name is the phrase; 1 an other name is the phrase ("plank" is Forearm plank's other
+    name, so it comes before "Plank on knees"); 2 the name starts with it; 3 an other name
+    starts with it; 4 the name contains it; 5 an other name contains it; 6 the words are found
+    elsewhere (in any order, or in the muscles or summary).
+    """
+    return models.Case(
+        models.When(_rank_name=phrase, then=Value(0)),
+        models.When(_rank_others__contains=f"\n{phrase}\n", then=Value(1)),
+        models.When(_rank_name__startswith=phrase, then=Value(2)),
+        models.When(_rank_others__contains=f"\n{phrase}", then=Value(3)),
+        models.When(_rank_name__contains=phrase, then=Value(4)),
+        models.When(_rank_others__contains=phrase, then=Value(5)),
+        default=Value(6),
+        output_field=models.IntegerField(),
+    )
+
+
 class ExerciseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
     def search(self, query: str):
-        """Every word must appear in the name, other names or muscles, in any order."""
+        """Every word must appear in the name, other names, muscles or summary, in any order.
+
+        Each match is annotated with ``search_rank`` (lower is better), for ``ranked()``.
+        """
+        words = normalize_search_text(query).split()[:8]
         qs = self
-        for word in normalize_search_text(query).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        for word in words:
+            qs = qs.filter(models.Q(search_text__contains=word) | models.Q(summary__icontains=word))
+        if not words:
+            return qs.annotate(search_rank=Value(6))
+        return qs.alias(
+            _rank_name=_normalized(models.F("name")),
+            # Each other name on its own line, between newlines: "\nphrase\n" is an exact other name.
+            _rank_others=Concat(
+                Value("\n"), _normalized(models.F("other_names")), Value("\n"), output_field=models.TextField()
+            ),
+        ).annotate(search_rank=_search_rank(" ".join(words)))
+
+    def ranked(self):
+        """Best match first (see ``_search_rank``), then shorter names, then by name."""
+        return self.order_by("search_rank", Length("name"), "name", "pk")
 
     def for_cards(self):
         """What a result card shows, in a fixed number of queries."""
@@ -146,6 +191,13 @@ class Exercise(Dose):
     @property
     def other_name_list(self) -> list[str]:
         return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+
+    def other_names_matching(self, query: str) -> list[str]:
+        """The other names holding every word of ``query`` (what made a search find this exercise)."""
+        words = normalize_search_text(query).split()
+        if not words:
+            return []
+        return [name for name in self.other_name_list if all(word in normalize_search_text(name) for word in words)]
 
     @property
     def tip_list(self) -> list[str]:

@@ -16,9 +16,14 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE):
     form = CatalogueSearchForm(request.GET or None)
     paginator = Paginator(form.results().for_cards(), per_page)
     page = paginator.get_page(request.GET.get("page"))
+    exercises = list(page.object_list)
+    searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    for exercise in exercises:
+        # "Also called: Plank" on Forearm plank's card shows why it was found.
+        exercise.also_called = exercise.other_names_matching(searched)
     query = request.GET.copy()
     query.pop("page", None)
-    return {"form": form, "page_obj": page, "exercises": page.object_list, "query_string": query.urlencode()}
+    return {"form": form, "page_obj": page, "exercises": exercises, "query_string": query.urlencode()}
 
 
 class CatalogueView(TemplateView):

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +10,15 @@ from prescriptions.models import ClearanceNote, Program, ProgramItem
 
 
 class RevisionField(forms.IntegerField):
-    """The program revision the page was built from (optimistic locking)."""
+    """The revision the page was built from (optimistic locking): the program's, or an item's."""
 
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
+
+
+CLEARED_FOR = re.compile(r"^\s*cleared\s+for\b\s*:?\s*", re.IGNORECASE)
 
 
 def bounded_integer(field: str, label, required: bool = False) -> forms.IntegerField:
@@ -46,13 +51,42 @@ class ProgramCreateForm(forms.Form):
     )
     template = forms.ModelChoiceField(label=_("Template"), queryset=Program.objects.none(), required=False)
     copy_of = forms.ModelChoiceField(label=_("Program to copy"), queryset=Program.objects.none(), required=False)
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    duration_weeks = forms.IntegerField(
+        label=_("Duration (weeks)"),
+        required=False,
+        min_value=1,
+        max_value=52,
+        help_text=_("Leave empty to use the template's or copied program's duration (6 weeks for a blank one)."),
+        error_messages={
+            "min_value": _("Enter a number of weeks from 1 to 52."),
+            "max_value": _("Enter a number of weeks from 1 to 52."),
+            "invalid": _("Enter a number of weeks from 1 to 52."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    general_instructions = forms.CharField(
+        label=_("General instructions"),
+        required=False,
+        max_length=3000,
+        help_text=_(
+            "Warm-up, when to stop, when to call the clinic. "
+            "Leave empty to use the template's or copied program's instructions."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, templates, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
         self.fields["copy_of"].queryset = programs
         self.fields["template"].widget.attrs["class"] = self.fields["copy_of"].widget.attrs["class"] = "form-select"
-        self.fields["title"].widget.attrs["class"] = "form-control"
+        for name in ("title", "start_date", "duration_weeks", "general_instructions"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["duration_weeks"].widget.attrs.pop("min", None)
+        self.fields["duration_weeks"].widget.attrs.pop("max", None)
 
     def clean(self):
         data = super().clean()
@@ -169,9 +203,13 @@ class ClearanceNoteForm(forms.ModelForm):
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "restrictions": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"scope": _("Cleared for")}
         help_texts = {
             "cleared_by_name": _("e.g. Dr A. Smith"),
             "cleared_by_role": _("e.g. orthopaedic surgeon"),
+            "cleared_on": _("Leave empty if you do not know the date."),
+            # The handout prints "Cleared for: …", so the text continues that sentence.
+            "scope": _("Continues “Cleared for: …”, e.g. a gentle spine conditioning program at home"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -179,6 +217,13 @@ class ClearanceNoteForm(forms.ModelForm):
         self.fields["letter"].validators.append(validate_letter)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_scope(self) -> str:
+        # The label already says "Cleared for"; typed again it would print "Cleared for: Cleared for …".
+        scope = CLEARED_FOR.sub("", self.cleaned_data["scope"]).strip()
+        if not scope:
+            raise ValidationError(_("Say what the patient is cleared for, e.g. a gentle home exercise program."))
+        return scope
 
     def clean(self):
         data = super().clean()

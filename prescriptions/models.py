@@ -123,6 +123,11 @@ class ProgramItem(Dose):
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="program_items")
     order = models.PositiveSmallIntegerField(default=0)
     patient_note = models.CharField(_("note to the patient"), max_length=500, blank=True)
+    # Optimistic locking per item: a dose save names the revision its form was built from,
+    # so two clinicians editing different items never refuse each other, while two edits
+    # of the same item from different pages are caught. Program-wide changes (order,
+    # removal, details) keep the program's own revision.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta(Dose.Meta):
         ordering = ["order", "pk"]
@@ -141,7 +146,7 @@ class ClearanceNote(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="clearance_notes")
     cleared_by_name = models.CharField(_("cleared by"), max_length=120)
     cleared_by_role = models.CharField(_("role"), max_length=120, blank=True)
-    cleared_on = models.DateField(_("date cleared"))
+    cleared_on = models.DateField(_("date cleared"), null=True, blank=True)
     scope = models.CharField(_("cleared for"), max_length=500)
     restrictions = models.TextField(_("restrictions and precautions"), max_length=2000, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -24,6 +24,19 @@ class StaleProgramError(Exception):
     )
 
 
+class StaleItemError(Exception):
+    """The item's dose changed since the form it was typed in was loaded (another tab or person)."""
+
+    message = _(
+        "Someone else changed this exercise's dose (or you did in another tab) since you opened it. "
+        "Your values are kept below, beside the saved ones: choose which to keep."
+    )
+
+    def __init__(self, current: ProgramItem):
+        super().__init__(self.message)
+        self.current = current
+
+
 def _lock(program: Program, revision) -> Program:
     """Lock the program row and refuse work based on an older revision."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
@@ -64,16 +77,32 @@ def _copy_items(source: Program, target: Program, *, keep_notes: bool):
 
 
 @transaction.atomic
-def program_create(*, clinic, patient, user, title, template=None, copy_of=None, request=None) -> Program:
-    """A new program for ``patient``: blank, from a clinic template, or a copy of another program."""
+def program_create(
+    *,
+    clinic,
+    patient,
+    user,
+    title,
+    template=None,
+    copy_of=None,
+    start_date=None,
+    duration_weeks=None,
+    general_instructions="",
+    request=None,
+) -> Program:
+    """A new program for ``patient``: blank, from a clinic template, or a copy of another program.
+
+    Duration and general instructions left empty come from the template or copied program.
+    """
     source = template or copy_of
     program = Program(
         clinic=clinic,
         patient=patient,
         title=title,
         created_by=user,
-        duration_weeks=source.duration_weeks if source else 6,
-        general_instructions=source.general_instructions if source else "",
+        start_date=start_date,
+        duration_weeks=duration_weeks or (source.duration_weeks if source else 6),
+        general_instructions=general_instructions or (source.general_instructions if source else ""),
         goal=copy_of.goal if copy_of else "",
     )
     program.full_clean()
@@ -163,15 +192,29 @@ def item_add(
 
 @transaction.atomic
 def item_update(*, item: ProgramItem, user, revision, data: dict, request=None) -> ProgramItem:
-    """Change an item's dose or note. Invalid values raise ValidationError and nothing is saved."""
-    program = _lock(item.program, revision)
-    current = ProgramItem.objects.select_for_update().get(pk=item.pk)
+    """Change an item's dose or note, if ``revision`` is the item's current revision.
+
+    Only the item row is locked and checked: a colleague's save of another item, or a reorder,
+    does not refuse it. A stale revision raises StaleItemError carrying the stored item; invalid
+    values raise ValidationError. Either way nothing is saved.
+    """
+    current = ProgramItem.objects.select_for_update().select_related("program").get(pk=item.pk)
+    if str(current.revision) != str(revision):
+        raise StaleItemError(current)
     for field, value in data.items():
         setattr(current, field, value)
     current.full_clean()
+    current.revision += 1
     current.save()
-    _changed(program=program, user=user, change="item_dose", request=request, item=item.pk)
-    item.program.revision = program.revision
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditAction.PROGRAM_CHANGED,
+        clinic=current.program.clinic,
+        patient=current.program.patient,
+        target=current.program,
+        detail={"change": "item_dose", "item": item.pk},
+    )
     return current
 
 

@@ -5,12 +5,15 @@ and an HTMX request with the partial template it re-renders. Every lookup goes
 through ``Program.objects.for_user`` so another clinic's program is a 404.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -66,8 +69,28 @@ def _posted_id(request, name) -> int:
     return int(value)
 
 
-def _revision(request):
-    return request.POST.get("revision") or None
+class RevisionMissing(Exception):
+    """A POST that changes the program without naming the revision its page was built from."""
+
+
+def _revision(request) -> str:
+    revision = request.POST.get("revision", "").strip()
+    if not revision:
+        raise RevisionMissing
+    return revision
+
+
+def _revision_required(view):
+    """Answer a change without its revision with 400 and a message saying what to do."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RevisionMissing:
+            return missing_revision(request)
+
+    return wrapper
 
 
 def _items_context(program, items=None, forms=None, undo=None):
@@ -124,12 +147,29 @@ def _done(request, program, message=None):
     return redirect(program)
 
 
+def _template_initial(request, templates) -> dict:
+    """``?template=<id>`` opens the form with that template chosen and its values filled in."""
+    value = request.GET.get("template", "")
+    template = templates.filter(pk=value).first() if value.isdigit() else None
+    if template is None:
+        return {}
+    return {
+        "start": ProgramCreateForm.TEMPLATE,
+        "template": template,
+        "title": template.title,
+        "duration_weeks": template.duration_weeks,
+        "general_instructions": template.general_instructions,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def program_create(request, patient_pk):
     patient = get_object_or_404(Patient.objects.for_user(request.user).active(), pk=patient_pk)
     templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
     programs = Program.objects.for_user(request.user).filter(patient=patient)
-    form = ProgramCreateForm(request.POST or None, templates=templates, programs=programs)
+    form = ProgramCreateForm(
+        request.POST or None, templates=templates, programs=programs, initial=_template_initial(request, templates)
+    )
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
         program = services.program_create(
@@ -137,6 +177,9 @@ def program_create(request, patient_pk):
             patient=patient,
             user=request.user,
             title=form.cleaned_data["title"],
+            start_date=form.cleaned_data["start_date"],
+            duration_weeks=form.cleaned_data["duration_weeks"],
+            general_instructions=form.cleaned_data["general_instructions"],
             template=form.cleaned_data["template"] if start == form.TEMPLATE else None,
             copy_of=form.cleaned_data["copy_of"] if start == form.COPY else None,
             request=request,
@@ -179,6 +222,7 @@ def program_builder(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@_revision_required
 def program_update(request, pk):
     program = _get_program(request, pk)
     if request.method == "GET":
@@ -207,6 +251,7 @@ def program_archive(request, pk):
 
 
 @require_POST
+@_revision_required
 def item_add(request, pk):
     program = _get_program(request, pk)
     exercise = get_object_or_404(Exercise.objects.published(), pk=_posted_id(request, "exercise"))
@@ -219,45 +264,113 @@ def item_add(request, pk):
     return _done(request, program, _("%(name)s added.") % {"name": exercise.name})
 
 
+def _dose_form(item, data=None) -> ItemDoseForm:
+    form = ItemDoseForm(data, instance=item, prefix=f"item-{item.pk}", initial={"revision": item.revision})
+    form.conflict = None  # the stored item, when a save was refused as stale
+    return form
+
+
+def _stored_values(item) -> dict:
+    """The item's stored dose as the dose form's field values, for builder.js to show after a save."""
+    form = _dose_form(item)
+    values = {field.html_name: field.value() for field in form if field.name != "revision"}
+    return {name: ("" if value is None else value) for name, value in values.items()}
+
+
+def _conflict_rows(form, current) -> list[tuple[str, str]]:
+    """The colleague's stored values, labelled as in the form, shown beside the typed ones."""
+    stored = _dose_form(current)
+    rows = []
+    for field in stored:
+        if field.name == "revision":
+            continue
+        value = field.value()
+        if field.name == "side":
+            value = current.get_side_display()
+        elif field.name == "weekdays":
+            labels = dict(field.field.choices)
+            value = ", ".join(str(labels[code]) for code in value or [])
+        rows.append((str(field.label), "—" if value in (None, "", []) else str(value)))
+    return rows
+
+
+def _item_headers(response, item):
+    # builder.js keeps each item's revision from this header: the next save of the item names it.
+    response["X-Item-Revision"] = str(item.revision)
+    return response
+
+
+def missing_revision(request):
+    """A change that does not say which version it was made from cannot be checked: refuse it."""
+    message = _(
+        "This change was not saved: it did not say which version of the program or exercise it was "
+        "made from. Reload the page and make the change again."
+    )
+    return HttpResponseBadRequest(
+        format_html('<div class="alert alert-danger" role="alert">{}</div>', message), content_type="text/html"
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def item_update(request, pk, item_pk):
-    """GET: the dose form (a partial for HTMX, a page without JavaScript). POST: save the dose."""
+    """GET: the dose form (a partial for HTMX, a page without JavaScript). POST: save the dose.
+
+    A POST must name the item revision its form was built from (``item-<pk>-revision``, or
+    ``item-<pk>-keep_mine`` when the clinician chose their values over a colleague's).
+    """
     item = _get_item(request, pk, item_pk)
     program = item.program
     if request.method == "GET":
-        form = ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": program.revision})
+        form = _dose_form(item)
         template = "prescriptions/_dose_form.html" if request.htmx else "prescriptions/item_form.html"
-        return _with_revision(render(request, template, {"program": program, "item": item, "form": form}), program)
-    form = ItemDoseForm(request.POST, instance=ProgramItem.objects.get(pk=item.pk), prefix=f"item-{item.pk}")
+        response = render(request, template, {"program": program, "item": item, "form": form})
+        return _item_headers(_with_revision(response, program), item)
+    prefix = f"item-{item.pk}-"
+    revision = (request.POST.get(prefix + "keep_mine") or request.POST.get(prefix + "revision") or "").strip()
+    if not revision:
+        return missing_revision(request)
+    form = _dose_form(item, request.POST)
     if form.is_valid():
         try:
             item = services.item_update(
-                item=item,
-                user=request.user,
-                revision=form.cleaned_data["revision"],
-                data=form.dose_changes(),
-                request=request,
+                item=item, user=request.user, revision=revision, data=form.dose_changes(), request=request
             )
-        except services.StaleProgramError:
+        except services.StaleItemError as exc:
+            return _item_conflict(request, program, form, exc.current)
+        except ProgramItem.DoesNotExist:  # removed meanwhile: the program's list is what changed
             return _stale(request, program)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             if request.htmx:
-                context = {**_items_context(program), "item": item}
+                context = {**_items_context(program), "item": item, "values": _stored_values(item)}
                 response = render(request, "prescriptions/_item_saved.html", context)
                 response["HX-Reswap"] = "none"  # keep the form as the clinician is typing in it
-                return _with_revision(response, program)
+                return _item_headers(_with_revision(response, program), item)
             messages.success(request, _("Dose saved."))
             return redirect(program)
     # Refused: show the errors at the fields; the saved dose (and its plain-language line) is unchanged.
+    item.refresh_from_db()
     if request.htmx:
-        context = {"program": program, "item": _items(program).get(pk=item.pk), "form": form}
-        return _with_revision(render(request, "prescriptions/_dose_form.html", context, status=422), program)
+        context = {"program": program, "item": item, "form": form}
+        response = render(request, "prescriptions/_dose_form.html", context, status=422)
+        return _item_headers(_with_revision(response, program), item)
     return _builder_page(request, program, forms={item.pk: form}, status=422)
 
 
+def _item_conflict(request, program, form, current):
+    """409: the typed values stay in the form, the stored ones are shown beside them."""
+    form.conflict = current
+    form.conflict_rows = _conflict_rows(form, current)
+    if request.htmx:
+        context = {"program": program, "item": current, "form": form}
+        response = render(request, "prescriptions/_dose_form.html", context, status=409)
+        return _item_headers(_with_revision(response, program), current)
+    return _item_headers(_builder_page(request, program, forms={current.pk: form}, status=409), current)
+
+
 @require_POST
+@_revision_required
 def item_remove(request, pk, item_pk):
     item = _get_item(request, pk, item_pk)
     program = item.program
@@ -276,6 +389,7 @@ def item_remove(request, pk, item_pk):
 
 
 @require_POST
+@_revision_required
 def item_restore(request, pk):
     """Undo a removal: put the exercise back with the dose and place it had."""
     program = _get_program(request, pk)
@@ -300,6 +414,7 @@ def item_restore(request, pk):
 
 
 @require_POST
+@_revision_required
 def item_move(request, pk, item_pk):
     item = _get_item(request, pk, item_pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
@@ -311,6 +426,7 @@ def item_move(request, pk, item_pk):
 
 
 @require_POST
+@_revision_required
 def items_reorder(request, pk):
     program = _get_program(request, pk)
     try:
@@ -326,12 +442,15 @@ def items_reorder(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@_revision_required
 def clearance_edit(request, pk, note_pk=None):
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes, pk=note_pk) if note_pk else ClearanceNote(program=program)
     form = ClearanceNoteForm(
         request.POST or None, request.FILES or None, instance=note, initial={"revision": program.revision}
     )
+    if request.method == "POST":
+        _revision(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.clearance_save(
@@ -360,6 +479,7 @@ def clearance_edit(request, pk, note_pk=None):
 
 
 @require_POST
+@_revision_required
 def clearance_delete(request, pk, note_pk):
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes, pk=note_pk)

@@ -76,8 +76,8 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
         assert "each side" in text
     if dose.load:
         assert dose.load in text
-    if dose.rest_seconds:
-        assert "between sets" in text
+    # Rest is between sets: a one-set dose never mentions it.
+    assert ("between sets" in text) == bool(dose.rest_seconds and dose.sets > 1), text
     per_day = {1: "once a day", 2: "twice a day"}.get(dose.times_per_day, f"{dose.times_per_day} times a day")
     assert per_day in parts(text), text
     if len(dose.weekdays.split(",")) == 7:

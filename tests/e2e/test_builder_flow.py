@@ -71,6 +71,16 @@ def test_clinician_builds_a_program(page, live_server, clinician, patient, catal
     expect(page.locator("#program-items > li h3").nth(1)).to_have_text("Pelvic tilt")
     expect(page.get_by_role("button", name="Move Pelvic tilt up")).to_be_focused()
 
+    # Correct the value and close the dose panel: an open panel stays open (with what is typed
+    # in it) however the list is re-rendered.
+    expect(bridge.get_by_label("Sets")).to_be_visible()
+    bridge.get_by_label("Sets").fill("3")
+    bridge.get_by_label("Sets").press("Tab")
+    expect(bridge.locator("form.dose-form")).to_have_attribute("data-save-state", "saved")
+    expect(bridge.get_by_text("Enter a whole number from 1 to 20.")).to_have_count(0)
+    bridge.get_by_text("Dose for Bridge").click()
+    expect(bridge.get_by_label("Sets")).to_be_hidden()
+
     # Drag "Side plank" (last) to the top by its handle.
     handle = items(page).filter(has_text="Side plank").locator(".drag-handle").bounding_box()
     target = items(page).first.bounding_box()

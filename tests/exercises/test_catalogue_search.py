@@ -147,3 +147,56 @@ def test_detail_page_query_count_does_not_grow_with_related_rows(clinician_clien
     assert response.status_code == 200
     assert f"Step {count - 1}." in response.text
     assert f"Harder bridge {count - 1:02d}" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("knee to chest", "knee-to-chest"),
+        ("pelvic tilt", "pelvic-tilt"),
+        ("bridge", "bridge"),
+        ("wall slide", "wall-slide"),
+        ("bird dog", "bird-dog"),
+        ("prone leg lift", "prone-hip-extension"),
+        ("press-up", "prone-press-up"),
+        ("neck rolls", "neck-rolls"),
+        ("trunk rotation", "lower-trunk-rotation"),
+        ("plank", "forearm-plank"),
+    ],
+)
+def test_the_intended_exercise_comes_first(bundled_catalogue, query, first):
+    assert found(q=query)[0] == first
+
+
+def test_ranking_exact_name_then_other_name_then_prefix_then_contains_then_elsewhere(db):
+    for name, other_names, muscles, summary in [
+        ("Alpha stretch", "", "", "Move."),  # name starts with the phrase
+        ("Deep alpha stretch", "", "", "Move."),  # name contains it
+        ("Omega", "Alpha stretch hold", "", "Move."),  # an other name starts with it
+        ("Zeta", "Sideways alpha stretch", "", "Move."),  # an other name contains it
+        ("Beta", "", "", "An alpha movement with a stretch."),  # the words only in the summary
+        ("Gamma", "Alpha", "", "Move."),  # an other name is exactly "alpha"
+        ("Alpha", "", "", "Move."),  # the name is exactly "alpha"
+    ]:
+        ExerciseFactory(name=name, other_names=other_names, muscles=muscles, summary=summary)
+
+    assert [e.name for e in CatalogueSearchForm({"q": "alpha stretch"}).results()] == [
+        "Alpha stretch",
+        "Omega",
+        "Deep alpha stretch",
+        "Zeta",
+        "Beta",
+    ]
+    assert [e.name for e in CatalogueSearchForm({"q": "alpha"}).results()][:3] == ["Alpha", "Gamma", "Alpha stretch"]
+
+
+def test_card_says_also_called_when_an_other_name_matched(clinician_client):
+    ExerciseFactory(name="Forearm plank", other_names="Plank\nFront plank\nProne bridge")
+    ExerciseFactory(name="Side plank", other_names="Lateral plank")
+
+    response = clinician_client.get(CATALOGUE, {"q": "plank"})
+    assert "Also called: Plank, Front plank" in response.text
+    assert "Also called: Lateral plank" in response.text
+
+    response = clinician_client.get(CATALOGUE, {"q": "prone bridge"})
+    assert "Also called: Prone bridge" in response.text and "Lateral plank" not in response.text

@@ -1,6 +1,6 @@
-
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
@@ -18,7 +18,7 @@ def program(patient):
 def dose_data(item, **changes):
     prefix = f"item-{item.pk}-"
     data = {
-        "revision": item.program.revision,
+        "revision": item.revision,
         "sets": 3,
         "reps": 10,
         "duration_seconds": "",
@@ -148,22 +148,137 @@ def test_bad_dose_is_refused_at_the_field_and_last_good_dose_kept(
     item.refresh_from_db()
     assert item.dose_text == before
     if not htmx:  # the whole builder page, still showing the saved dose (HTMX swaps only the form)
-        assert f'<p class="dose-line mb-1" id="dose-line-{item.pk}" aria-live="polite">{before}</p>' in html
+        assert f'id="dose-line-{item.pk}" aria-live="polite" data-item-revision="{item.revision}">{before}</p>' in html
 
 
-def test_stale_revision_is_refused_and_shows_current_state(clinician_client, program):
-    item = ProgramItemFactory(program=program, sets=3)
-    stale = program.revision
-    program.bump_revision()  # a colleague saved meanwhile
+def test_stale_item_revision_is_refused_with_current_state_and_typed_values(clinician_client, program):
+    item = ProgramItemFactory(program=program, sets=3, reps=10, patient_note="")
+    stale = item.revision
+    ProgramItem.objects.filter(pk=item.pk).update(sets=4, revision=stale + 1)  # a colleague saved meanwhile
     response = clinician_client.post(
         reverse("prescriptions:item-update", args=[program.pk, item.pk]),
-        dose_data(item, sets=5, revision=stale),
+        dose_data(item, sets=5, patient_note="Slow & steady", revision=stale),
         **HTMX,
     )
     assert response.status_code == 409
-    assert "Someone else changed this program" in response.content.decode()
+    html = response.content.decode()
+    assert "Someone else changed this exercise" in html
+    assert response["X-Item-Revision"] == str(stale + 1)
+    # The typed values stay in the form, the stored ones are shown beside them.
+    assert f'name="item-{item.pk}-sets" value="5"' in html and "Slow &amp; steady" in html
+    assert "4 sets of 10" in html
+    assert f'name="item-{item.pk}-keep_mine" value="{stale + 1}"' in html
+    item.refresh_from_db()
+    assert item.sets == 4
+
+
+def test_keep_my_values_after_a_conflict_saves_them(clinician_client, program):
+    item = ProgramItemFactory(program=program, sets=3)
+    ProgramItem.objects.filter(pk=item.pk).update(sets=4, revision=2)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        {**dose_data(item, sets=5, revision=1), f"item-{item.pk}-keep_mine": 2},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert (item.sets, item.revision) == (5, 3)
+
+
+def test_stale_dose_is_refused_without_javascript_and_keeps_typed_values(clinician_client, program):
+    item = ProgramItemFactory(program=program, sets=3)
+    ProgramItem.objects.filter(pk=item.pk).update(sets=4, revision=2)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]), dose_data(item, sets=5, revision=1)
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f'name="item-{item.pk}-sets" value="5"' in html and "Keep my values" in html
+
+
+def test_dose_post_without_revision_is_400_and_saves_nothing(clinician_client, program):
+    item = ProgramItemFactory(program=program, sets=3)
+    data = dose_data(item, sets=5)
+    del data[f"item-{item.pk}-revision"]
+    response = clinician_client.post(reverse("prescriptions:item-update", args=[program.pk, item.pk]), data, **HTMX)
+    assert response.status_code == 400
+    assert "did not say which version" in response.content.decode()
     item.refresh_from_db()
     assert item.sets == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("item-add", []), ("items-reorder", []), ("program-update", []), ("clearance-create", [])],
+)
+def test_program_wide_change_without_revision_is_400(clinician_client, program, name, args):
+    exercise = ExerciseFactory()
+    response = clinician_client.post(
+        reverse(f"prescriptions:{name}", args=[program.pk, *args]),
+        {"exercise": exercise.pk, "title": "X", "duration_weeks": 6, "cleared_by_name": "Dr B", "scope": "All"},
+    )
+    assert response.status_code == 400
+    assert "did not say which version" in response.content.decode()
+    assert not program.items.exists() and not ClearanceNote.objects.exists()
+
+
+def test_item_remove_and_move_without_revision_are_400(clinician_client, program):
+    item = ProgramItemFactory(program=program)
+    for name in ("item-remove", "item-move"):
+        response = clinician_client.post(reverse(f"prescriptions:{name}", args=[program.pk, item.pk]), **HTMX)
+        assert response.status_code == 400
+    assert program.items.count() == 1
+
+
+def test_dose_posts_applied_out_of_order_never_leave_the_older_value(clinician_client, program):
+    """Two saves built from one revision: whichever arrives second is refused, never stored."""
+    item = ProgramItemFactory(program=program, reps=10)
+    url = reverse("prescriptions:item-update", args=[program.pk, item.pk])
+    newer = clinician_client.post(url, dose_data(item, reps=12, revision=1), **HTMX)
+    older = clinician_client.post(url, dose_data(item, reps=11, revision=1), **HTMX)
+    assert (newer.status_code, older.status_code) == (200, 409)
+    item.refresh_from_db()
+    assert (item.reps, item.revision) == (12, 2)
+    # The browser sends the next save with the revision the last one produced.
+    follow = clinician_client.post(url, dose_data(item, reps=15, revision=newer["X-Item-Revision"]), **HTMX)
+    assert follow.status_code == 200
+    item.refresh_from_db()
+    assert item.reps == 15
+
+
+def test_dose_saves_of_different_items_never_conflict(clinician_client, colleague, program):
+    first, second = ProgramItemFactory(program=program, order=0), ProgramItemFactory(program=program, order=1)
+    client = Client()
+    client.force_login(colleague)
+    a = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, first.pk]), dose_data(first, sets=4), **HTMX
+    )
+    b = client.post(
+        reverse("prescriptions:item-update", args=[program.pk, second.pk]), dose_data(second, sets=6), **HTMX
+    )
+    assert (a.status_code, b.status_code) == (200, 200)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.sets, second.sets) == (4, 6)
+    # A dose save is not a program-wide change: a reorder from the same page still applies.
+    response = clinician_client.post(
+        reverse("prescriptions:items-reorder", args=[program.pk]),
+        {"revision": program.revision, "item": [second.pk, first.pk]},
+        **HTMX,
+    )
+    assert response.status_code == 200
+
+
+def test_saved_dose_answers_the_stored_values(clinician_client, program):
+    item = ProgramItemFactory(program=program)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, days_per_week=5, weekdays=["mon", "fri"], hold_seconds=""),
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response["X-Item-Revision"] == "2"
+    assert f'"item-{item.pk}-days_per_week": 2' in html and f'"item-{item.pk}-hold_seconds": 0' in html
 
 
 def test_stale_program_details_are_refused_without_javascript(clinician_client, program):
@@ -425,3 +540,90 @@ def test_review_date_before_start_is_refused(clinician_client, program):
     assert "The review date must be on or after the start date." in response.content.decode()
     program.refresh_from_db()
     assert program.title != "X"
+
+
+def test_new_program_asks_start_duration_and_instructions(clinician_client, patient):
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {
+            "title": "Knee rehab",
+            "start": "blank",
+            "start_date": "2026-12-07",
+            "duration_weeks": 8,
+            "general_instructions": "Stop if the pain is sharp.",
+        },
+    )
+    program = Program.objects.get(title="Knee rehab")
+    assert response["Location"] == program.get_absolute_url()
+    assert (str(program.start_date), program.duration_weeks, program.general_instructions) == (
+        "2026-12-07",
+        8,
+        "Stop if the pain is sharp.",
+    )
+
+
+def test_new_program_from_template_takes_its_values_unless_given(clinician_client, patient, clinic):
+    template = ProgramFactory(patient=None, clinic=clinic, title="Back basics", duration_weeks=4)
+    url = reverse("prescriptions:program-create", args=[patient.pk])
+    page = clinician_client.get(url, {"template": template.pk}).content.decode()
+    assert 'name="duration_weeks" value="4"' in page and "Warm up with a 5-minute walk." in page
+    clinician_client.post(url, {"title": "A", "start": "template", "template": template.pk})
+    clinician_client.post(url, {"title": "B", "start": "template", "template": template.pk, "duration_weeks": 10})
+    a, b = Program.objects.get(title="A"), Program.objects.get(title="B")
+    assert (a.duration_weeks, a.general_instructions) == (4, "Warm up with a 5-minute walk.")
+    assert b.duration_weeks == 10
+
+
+@pytest.mark.parametrize("weeks", ["0", "53", "six"])
+def test_new_program_duration_out_of_range_is_refused_at_the_field(clinician_client, patient, weeks):
+    response = clinician_client.post(
+        reverse("prescriptions:program-create", args=[patient.pk]),
+        {"title": "X", "start": "blank", "duration_weeks": weeks},
+    )
+    assert response.status_code == 422
+    assert "Enter a number of weeks from 1 to 52." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Cleared for: a gentle spine conditioning program", "a gentle spine conditioning program"),
+        ("cleared for gentle walking", "gentle walking"),
+        ("Graded home exercise", "Graded home exercise"),
+    ],
+)
+def test_clearance_scope_reads_naturally_and_date_cleared_is_optional(clinician_client, program, typed, stored):
+    form_page = clinician_client.get(reverse("prescriptions:clearance-create", args=[program.pk])).content.decode()
+    assert "Cleared for" in form_page and "Continues “Cleared for: …”" in form_page
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr B", "cleared_on": "", "scope": typed},
+    )
+    assert response.status_code == 302
+    note = ClearanceNote.objects.get()
+    assert (note.scope, note.cleared_on) == (stored, None)
+    page = clinician_client.get(program.get_absolute_url()).content.decode()
+    assert f"Cleared for: {stored}" in page and "Cleared for: Cleared for" not in page
+
+
+def test_clearance_scope_that_is_only_the_label_is_refused(clinician_client, program):
+    response = clinician_client.post(
+        reverse("prescriptions:clearance-create", args=[program.pk]),
+        {"revision": program.revision, "cleared_by_name": "Dr B", "scope": "Cleared for:"},
+    )
+    assert response.status_code == 422
+    assert "Say what the patient is cleared for" in response.content.decode()
+
+
+def test_one_set_dose_never_mentions_rest_between_sets(clinician_client, program):
+    item = ProgramItemFactory(program=program)
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=1, reps=12, rest_seconds=60, side="na", times_per_day=1, days_per_week=7, hold_seconds=0),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.dose_text == "12 repetitions · once a day · every day"
+    item.sets = 2
+    assert item.dose_text == "2 sets of 12 · rest 1 minute between sets · once a day · every day"
