@@ -13,9 +13,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
+from prescriptions.handouts import handout_issue, public_link_url, share_link_create
 
 from prescriptions import rendering
-from prescriptions.handouts import handout_issue, public_link_url, share_link_create
 
 FLEX_LAYOUT = """
 .exercise { display: flex; gap: 4mm; }

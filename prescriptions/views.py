@@ -93,7 +93,7 @@ def _revision_required(view):
     return wrapper
 
 
-def _items_context(program, items=None, forms=None, undo=None):
+def _items_context(program, items=None, forms=None, undo=None, notice=None):
     items = list(_items(program)) if items is None else items
     forms = forms or {}
     # Dose forms are rendered only where given (a refused dose); the others load when opened.
@@ -108,6 +108,7 @@ def _items_context(program, items=None, forms=None, undo=None):
         "long_items": LONG_PROGRAM_ITEMS,
         "long_minutes": LONG_PROGRAM_MINUTES,
         "undo": undo,
+        "notice": notice,
     }
 
 
@@ -125,21 +126,15 @@ def _items_panel(request, program, *, status=200, **extra):
 def _stale(request, program):
     program.refresh_from_db()
     if request.htmx:
-        response = _items_panel(request, program, status=409)
+        response = _items_panel(request, program, status=409, notice=services.StaleProgramError.message)
         response["HX-Retarget"] = "#program-items-panel"
         response["HX-Reswap"] = "innerHTML"
-        response.content = (
-            b'<div class="alert alert-warning" role="alert">'
-            + str(services.StaleProgramError.message).encode()
-            + b"</div>"
-            + response.content
-        )
         return response
     messages.warning(request, services.StaleProgramError.message)
     return redirect(program)
 
 
-def _done(request, program, message=None):
+def _answer_with_items(request, program, message=None):
     if request.htmx:
         return _items_panel(request, program)
     if message:
@@ -261,7 +256,7 @@ def item_add(request, pk):
         )
     except services.StaleProgramError:
         return _stale(request, program)
-    return _done(request, program, _("%(name)s added.") % {"name": exercise.name})
+    return _answer_with_items(request, program, _("%(name)s added.") % {"name": exercise.name})
 
 
 def _dose_form(item, data=None) -> ItemDoseForm:
@@ -396,7 +391,7 @@ def item_restore(request, pk):
     exercise = get_object_or_404(Exercise.objects.exclude(status="draft"), pk=_posted_id(request, "exercise"))
     form = ItemDoseForm(request.POST, instance=ProgramItem(program=program, exercise=exercise))
     if not form.is_valid():
-        return _done(request, program)
+        return _answer_with_items(request, program)
     try:
         services.item_add(
             program=program,
@@ -410,7 +405,7 @@ def item_restore(request, pk):
         )
     except services.StaleProgramError:
         return _stale(request, program)
-    return _done(request, program, _("%(name)s put back.") % {"name": exercise.name})
+    return _answer_with_items(request, program, _("%(name)s put back.") % {"name": exercise.name})
 
 
 @require_POST
@@ -422,7 +417,7 @@ def item_move(request, pk, item_pk):
         services.item_move(item=item, user=request.user, revision=_revision(request), offset=offset, request=request)
     except services.StaleProgramError:
         return _stale(request, item.program)
-    return _done(request, item.program)
+    return _answer_with_items(request, item.program)
 
 
 @require_POST
@@ -438,7 +433,7 @@ def items_reorder(request, pk):
         return _stale(request, program)
     except (ValueError, ValidationError):
         return _stale(request, program)
-    return _done(request, program)
+    return _answer_with_items(request, program)
 
 
 @require_http_methods(["GET", "POST"])

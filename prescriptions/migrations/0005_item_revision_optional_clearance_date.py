@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prescriptions', '0002_handout_links_and_deliveries'),
+        ('prescriptions', '0004_delivery_sending_status'),
     ]
 
     operations = [
