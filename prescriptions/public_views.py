@@ -15,7 +15,6 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
@@ -23,8 +22,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from patients.audit import audit_record, client_ip
-from patients.models import AuditAction
-from prescriptions.models import Handout, ShareLink
+from patients.models import AuditAction, Clinic, Patient
+from prescriptions.models import Handout
 from prescriptions.rendering import TEMPLATE, handout_context
 
 logger = logging.getLogger(__name__)
@@ -74,56 +73,45 @@ def _inactive(request, *, status=404):
 
 
 def _resolve(request, token):
-    """The usable link and the newest issued handout it opens, or None (and count a bad try)."""
-    link = None
-    if TOKEN_RE.match(token):
-        link = (
-            ShareLink.objects.usable()
-            .by_token(token)
-            .filter(program__archived_at__isnull=True, program__patient__archived_at__isnull=True)
-            .select_related("program__patient", "program__clinic")
-            .first()
-        )
-    handout = None
-    if link is not None:
-        # The snapshot (every word of the handout) is only needed to render the page the first time.
-        handout = Handout.objects.filter(program_id=link.program_id).defer("snapshot").order_by("-version").first()
+    """The newest issued handout a usable link opens, or None (and count a bad try)."""
+    handout = Handout.objects.newest_for_token(token) if TOKEN_RE.match(token) else None
     if handout is None:
         _count_bad_token(request)
-        return None, None
-    return link, handout
+    return handout
 
 
 def _open(request, token):
-    """The gate of every patient-link view: (link, handout, None), or a refusal response."""
+    """The gate of every patient-link view: (handout, None), or (None, a refusal response)."""
     if _is_throttled(request):
-        return None, None, _inactive(request, status=429)
-    link, handout = _resolve(request, token)
-    if link is None:
-        return None, None, _inactive(request)
-    return link, handout, None
+        return None, _inactive(request, status=429)
+    handout = _resolve(request, token)
+    if handout is None:
+        return None, _inactive(request)
+    return handout, None
 
 
-def _audit(action, link, handout):
-    # The patient has no account, and views are counted "when, not who": no user, no address.
+def _audit(action, handout):
+    """Record one view or download: the audit entry is the only record of it (one INSERT).
+
+    The patient has no account, and views are counted "when, not who": no user, no address.
+    The clinic and patient are known by id only (from the link's query), so no row is loaded.
+    """
     audit_record(
         action=action,
-        clinic=link.program.clinic,
-        patient=link.program.patient,
+        clinic=Clinic(pk=handout.clinic_pk),
+        patient=Patient(pk=handout.patient_pk, clinic_id=handout.clinic_pk) if handout.patient_pk else None,
         target=handout,
-        detail={"link": link.pk},
+        detail={"link": handout.link_pk},
     )
 
 
 @login_not_required
 @require_GET
 def handout_page(request, token):
-    link, handout, refusal = _open(request, token)
+    handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    with transaction.atomic():  # one commit for the count and the audit entry
-        link.record_view()
-        _audit(AuditAction.HANDOUT_VIEWED, link, handout)
+    _audit(AuditAction.HANDOUT_VIEWED, handout)
     return _private(HttpResponse(_handout_page_html(handout)))
 
 
@@ -156,10 +144,10 @@ def _handout_page_html(handout) -> str:
 @login_not_required
 @require_GET
 def handout_pdf(request, token):
-    link, handout, refusal = _open(request, token)
+    handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    _audit(AuditAction.HANDOUT_DOWNLOADED, link, handout)
+    _audit(AuditAction.HANDOUT_DOWNLOADED, handout)
     response = FileResponse(
         handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
     )
