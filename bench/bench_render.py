@@ -40,6 +40,14 @@ def project_render(program):
     return rendering.render_handout_pdf(_snapshot(program.pk), link_url=link_for(program.pk))
 
 
+def project_render_without_pictures(program):
+    """The project's renderer on the same handout with every picture left out, to show what
+    the pictures cost."""
+    snapshot = _snapshot(program.pk)
+    bare = {**snapshot, "items": [{**item, "pictures": []} for item in snapshot["items"]]}
+    return rendering.render_handout_pdf(bare, link_url=link_for(program.pk))
+
+
 def project_render_with_photos(program):
     """The project's renderer with every pose drawing swapped for a 300×200 PNG photo,
     to compare what the pictures themselves cost."""
