@@ -13,9 +13,13 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
-from prescriptions.handouts import handout_issue, public_link_url, share_link_create
 
-from prescriptions import rendering
+from prescriptions.handout import context as handout_context_module
+from prescriptions.handout import pdf as handout_pdf
+from prescriptions.handout.fetcher import STATIC_SCHEME
+from prescriptions.handout.issue import handout_issue
+from prescriptions.handout.links import public_link_url, share_link_create
+from prescriptions.handout.snapshot import build_snapshot
 
 FLEX_LAYOUT = """
 .exercise { display: flex; gap: 4mm; }
@@ -29,7 +33,7 @@ FLEX_LAYOUT = """
 def _snapshot(program_pk):
     from prescriptions.models import Program
 
-    return rendering.build_snapshot(Program.objects.get(pk=program_pk))
+    return build_snapshot(Program.objects.get(pk=program_pk))
 
 
 def link_for(program_pk):
@@ -37,26 +41,34 @@ def link_for(program_pk):
 
 
 def project_render(program):
-    return rendering.render_handout_pdf(_snapshot(program.pk), link_url=link_for(program.pk))
+    return handout_pdf.render_handout_pdf(_snapshot(program.pk), link_url=link_for(program.pk))
+
+
+def project_render_without_pictures(program):
+    """The project's renderer on the same handout with every picture left out, to show what
+    the pictures cost."""
+    snapshot = _snapshot(program.pk)
+    bare = {**snapshot, "items": [{**item, "pictures": []} for item in snapshot["items"]]}
+    return handout_pdf.render_handout_pdf(bare, link_url=link_for(program.pk))
 
 
 def project_render_with_photos(program):
     """The project's renderer with every pose drawing swapped for a 300×200 PNG photo,
     to compare what the pictures themselves cost."""
-    original = rendering.handout_context
+    original = handout_pdf.handout_context
 
     def with_photos(*args, **kwargs):
         context, resources = original(*args, **kwargs)
         for key in list(resources):
-            if key.startswith(rendering.PICTURE_PREFIX):
+            if key.startswith(handout_context_module.PICTURE_PREFIX):
                 resources[key] = (photo_png(), "image/png")
         return context, resources
 
-    rendering.handout_context = with_photos
+    handout_pdf.handout_context = with_photos
     try:
         return project_render(program)
     finally:
-        rendering.handout_context = original
+        handout_pdf.handout_context = original
 
 
 @cache
@@ -76,24 +88,24 @@ def naive_render(program):
     from weasyprint.text.fonts import FontConfiguration
 
     snapshot = _snapshot(program.pk)
-    context, resources = rendering.handout_context(snapshot, pdf=True, link_url=link_for(program.pk))
+    context, resources = handout_pdf.handout_context(snapshot, pdf=True, link_url=link_for(program.pk))
     for key, (_content, _content_type) in list(resources.items()):
         if "picture-" in key:
             resources[key] = (photo_png(), "image/png")
-    html = render_to_string(rendering.TEMPLATE, context)
+    html = render_to_string(handout_context_module.TEMPLATE, context)
     fonts = FontConfiguration()  # new every time, as a first implementation would
-    fetcher = rendering.make_url_fetcher(resources)
-    css_path = finders.find(rendering.STYLESHEET) or str(Path(settings.STATIC_ROOT) / rendering.STYLESHEET)
+    fetcher = handout_pdf.make_url_fetcher(resources)
+    css_path = finders.find(handout_pdf.STYLESHEET) or str(Path(settings.STATIC_ROOT) / handout_pdf.STYLESHEET)
     stylesheets = [
         weasyprint.CSS(
             string=Path(css_path).read_text(encoding="utf-8"),
-            base_url=rendering.STATIC_SCHEME + "css/",
+            base_url=STATIC_SCHEME + "css/",
             url_fetcher=fetcher,
             font_config=fonts,
         ),
         weasyprint.CSS(string=FLEX_LAYOUT, url_fetcher=fetcher, font_config=fonts),
     ]
-    document = weasyprint.HTML(string=html, base_url=rendering.STATIC_SCHEME, url_fetcher=fetcher).render(
+    document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=fetcher).render(
         stylesheets=stylesheets, font_config=fonts
     )
     return document.write_pdf()
@@ -102,7 +114,7 @@ def naive_render(program):
 def issue_all(data) -> dict:
     handouts = {}
     for size, program in data["programs"].items():
-        handouts[size] = handout_issue(program=program, user=data["user"])
+        handouts[size] = handout_issue(program=program, user=data["user"]).handout
     _link, token = share_link_create(program=data["programs"][10], user=data["user"])
     return {"handouts": handouts, "token": token}
 

@@ -1,7 +1,9 @@
 """Environment for benchmark processes: production-like settings on a throw-away database."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/homerx-bench"))
 
@@ -27,3 +29,39 @@ def configure() -> dict:
     }
     os.environ.update(env)
     return env
+
+
+@contextmanager
+def throwaway_database():
+    """A fresh database for this run, dropped afterwards; its URL is put in DATABASE_URL.
+
+    SQLite: a new file in BENCH_DIR. PostgreSQL (DATABASE_URL set): ``homerx_bench_<pid>``
+    created on the same server, so the database named in DATABASE_URL is never touched.
+    Child processes (render workers, gunicorn) inherit the URL through the environment.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        path = BENCH_DIR / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        yield "sqlite"
+        return
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"homerx_bench_{os.getpid()}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield "postgresql"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        os.environ["DATABASE_URL"] = url

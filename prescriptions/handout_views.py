@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.db.models.fields.json import KeyTextTransform
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction
+from core.models import AuditAction, AuditEntry
 from core.storage import StorageUnavailable
 from prescriptions.handout import delivery as handout_delivery
 from prescriptions.handout import links as handout_links
@@ -105,20 +107,43 @@ def _delivery(request, pk, delivery_pk) -> Delivery:
 # ----------------------------------------------------------------------------- panel
 
 
+def _count_views(links, program) -> None:
+    """Set ``view_count`` and ``last_viewed_at`` on each link from its views' audit entries.
+
+    A view's audit entry is its only record (the patient page writes nothing else), so the
+    counts are one grouped query over the patient's view entries.
+    """
+    if not links:
+        return
+    views = {
+        str(row["link"]): row  # text on PostgreSQL, a number on SQLite
+        for row in AuditEntry.objects.filter(
+            action=AuditAction.HANDOUT_VIEWED, patient_id=program.patient_id, detail__link__in=[ln.pk for ln in links]
+        )
+        .order_by()
+        .values(link=KeyTextTransform("link", "detail"))
+        .annotate(count=Count("pk"), last=Max("created_at"))
+    }
+    for link in links:
+        row = views.get(str(link.pk), {})
+        link.view_count, link.last_viewed_at = row.get("count", 0), row.get("last")
+
+
 def handout_panel_context(request, program: Program, *, new_link=None, notice=None, email_form=None) -> dict:
-    """What ``_handout_panel.html`` shows, in five queries whatever the history's length."""
+    """What ``_handout_panel.html`` shows, in six queries whatever the history's length."""
     handout_list = list(program.handouts.defer("snapshot").select_related("issued_by").order_by("-version"))  # 1
     clearance_notes = list(program.clearance_notes.all())  # 2
     links = list(
         program.share_links.select_related("handout", "delivery").order_by("-created_at", "-pk")[:PANEL_LIST_LIMIT]
     )  # 3
-    deliveries = list(  # 4
+    _count_views(links, program)  # 4 (when there are links)
+    deliveries = list(  # 5
         Delivery.objects.filter(handout__program=program)
         .select_related("handout")
         .order_by("-created_at", "-pk")[:PANEL_LIST_LIMIT]
     )
     if new_link is None and request is not None and hasattr(request, "session"):
-        stored = request.session.get(NEW_LINK_SESSION_KEY)  # 5 (the session, if not loaded yet)
+        stored = request.session.get(NEW_LINK_SESSION_KEY)  # 6 (the session, if not loaded yet)
         if stored and stored.get("program") == program.pk:
             new_link = request.session.pop(NEW_LINK_SESSION_KEY)
     now = timezone.now()
