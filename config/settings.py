@@ -1,9 +1,11 @@
+
 """HomeRx settings: one file, driven by environment variables.
 
 Every variable is listed in README.md ("Configuration"). Defaults are for a
 local development run; production sets DEBUG=0 and the secrets.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -108,7 +110,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not Django's shared in-memory database: there, concurrent requests of the
     # browser tests' live server fail at once with "database table is locked" instead of waiting
     # for the write lock (busy_timeout applies to files only).
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run (the process id), so two runs in one checkout never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (Redis) keeps rate limits consistent across app servers.
