@@ -1,4 +1,3 @@
-
 """HomeRx settings: one file, driven by environment variables.
 
 Every variable is listed in README.md ("Configuration"). Defaults are for a
