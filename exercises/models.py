@@ -11,6 +11,7 @@ from unidecode import unidecode
 from core.svg import validate_svg_upload
 from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
+from exercises.movements import MovementsField, movement_label
 from exercises.poses import PoseError, render_pose_svg, validate_pose
 
 
@@ -106,6 +107,10 @@ class Exercise(Dose):
     position = models.CharField(_("starting position"), max_length=20, choices=Position.choices)
     equipment = models.ManyToManyField(Equipment, verbose_name=_("equipment"), blank=True)
     difficulty = models.CharField(_("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.EASY)
+    movements = MovementsField(
+        _("movements"),
+        help_text=_("Every movement and load the exercise involves: clearance restrictions are checked against them."),
+    )
     muscles = models.CharField(_("muscles worked"), max_length=300, blank=True, help_text=_("Comma-separated."))
     tips = models.TextField(_("tips"), blank=True, max_length=2000, help_text=_("One per line."))
     cautions = models.TextField(_("cautions"), blank=True, max_length=2000, help_text=_("One per line."))
@@ -158,6 +163,10 @@ class Exercise(Dose):
     @property
     def muscle_list(self) -> list[str]:
         return [m.strip() for m in self.muscles.split(",") if m.strip()]
+
+    @property
+    def movement_labels(self) -> list[str]:
+        return [movement_label(code) for code in self.movements]
 
     @property
     def default_dose_text(self) -> str:
