@@ -8,6 +8,7 @@ from exercises.models import Exercise
 from exercises.movements import Movement
 from exercises.services import catalogue_export_json
 
+
 @pytest.fixture
 def bundled_catalogue(db):
     call_command("import_catalogue", stdout=io.StringIO())
