@@ -90,6 +90,17 @@ class ExerciseQuerySet(models.QuerySet):
             qs = qs.filter(search_text__contains=word)
         return qs
 
+    def without_movements(self, codes):
+        """Leave out the exercises involving any of these movements.
+
+        Matches the quoted code inside the stored JSON list: ``icontains`` works on a JSONField
+        on every database we run (``contains`` has no SQLite implementation).
+        """
+        qs = self
+        for code in sorted(codes):
+            qs = qs.exclude(movements__icontains=f'"{code}"')
+        return qs
+
     def for_cards(self):
         """What a result card shows, in a fixed number of queries."""
         return self.prefetch_related(models.Prefetch("pictures", queryset=ExercisePicture.objects.for_listing()))

@@ -7,12 +7,14 @@ one audit entry. Handout issuing, patient links and email live in the ``handout`
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.models import AuditAction
 from core.storage import save_or_clean_up
 from prescriptions.models import ClearanceNote, Program, ProgramItem, clearance_letter_path
+from prescriptions.safety import Conflict, find_conflicts
 
 
 class StaleProgramError(Exception):
@@ -46,6 +48,27 @@ def _changed(
         target=target or program,
         detail={"change": change, **detail},
     )
+
+
+def program_conflicts(program: Program, *, items=None, notes=None) -> list[Conflict]:
+    """The program's conflicts with its clearance notes, each with its acknowledgement if any.
+
+    Reads what the caller did not pass: the items (with exercises), the notes, and always the
+    acknowledgements: at most three queries, whatever the program's size.
+    """
+    if items is None:
+        items = program.items.select_related("exercise")
+    if notes is None:
+        notes = program.clearance_notes.all()
+    return find_conflicts(
+        items, notes, today=timezone.localdate(), acknowledgements=program.conflict_acknowledgements.all()
+    )
+
+
+def attach_conflicts(items, conflicts: list[Conflict]) -> None:
+    """Give each item the list of its own conflicts (``item.conflicts``), for its row in the builder."""
+    for item in items:
+        item.conflicts = [conflict for conflict in conflicts if conflict.item_id == item.pk]
 
 
 def _copy_items(source: Program, target: Program, *, keep_notes: bool):

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from patients.models import Patient
 from prescriptions import services
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.safety import restricted_movements
 
 LETTER_NOT_STORED = gettext_lazy(
     "The letter could not be stored: the file storage is full or unavailable. "
@@ -70,8 +72,9 @@ def _revision(request):
     return request.POST.get("revision") or None
 
 
-def _items_context(program, items=None, forms=None, undo=None):
+def _items_context(program, items=None, forms=None, undo=None, notes=None):
     items = list(_items(program)) if items is None else items
+    services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
     forms = forms or {}
     # Dose forms are rendered only where given (a refused dose); the others load when opened.
     rows = [(item, forms.get(item.pk)) for item in items]
@@ -150,10 +153,16 @@ def program_create(request, patient_pk):
     )
 
 
-def _search_context(request, program) -> dict:
-    """The catalogue search beside the program, with "Add to program" on each result."""
+def _search_context(request, program, notes=None) -> dict:
+    """The catalogue search beside the program, with "Add to program" on each result.
+
+    Exercises involving a movement the clearance restricts are hidden unless the clinician
+    asks to see them (``show_conflicting``); the page says how many are hidden.
+    """
+    notes = list(program.clearance_notes.all()) if notes is None else notes
+    restricted = restricted_movements(notes, today=timezone.localdate())
     return {
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted),
         "program": program,
         "add_url": True,
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
@@ -161,10 +170,11 @@ def _search_context(request, program) -> dict:
 
 
 def _builder_page(request, program, *, forms=None, status=200):
+    notes = list(program.clearance_notes.all())
     context = {
-        **_items_context(program, forms=forms),
-        **_search_context(request, program),
-        "clearance_notes": list(program.clearance_notes.all()),
+        **_items_context(program, forms=forms, notes=notes),
+        **_search_context(request, program, notes=notes),
+        "clearance_notes": notes,
         "template_form": TemplateForm(initial={"title": program.title}),
     }
     return _with_revision(render(request, "prescriptions/builder.html", context, status=status), program)
@@ -244,7 +254,10 @@ def item_update(request, pk, item_pk):
             form.add_error(None, exc)
         else:
             if request.htmx:
-                context = {**_items_context(program), "item": item}
+                context = _items_context(program)
+                # The saved item as the list shows it: with its conflicts (a heavier load may add one).
+                item = next((row for row, _form in context["rows"] if row.pk == item.pk), item)
+                context["item"] = item
                 response = render(request, "prescriptions/_item_saved.html", context)
                 response["HX-Reswap"] = "none"  # keep the form as the clinician is typing in it
                 return _with_revision(response, program)
