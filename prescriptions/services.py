@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.models import AuditAction
 from core.storage import save_or_clean_up
-from prescriptions.models import ClearanceNote, Program, ProgramItem, clearance_letter_path
+from prescriptions.models import (
+    ClearanceNote,
+    ConflictAcknowledgement,
+    Program,
+    ProgramItem,
+    clearance_letter_path,
+)
 from prescriptions.safety import Conflict, find_conflicts
 
 
@@ -253,6 +259,47 @@ def item_move(*, item: ProgramItem, user, revision, offset: int, request=None) -
     _changed(program=program, user=user, change="item_moved", request=request, item=item.pk)
     item.program.revision = program.revision
     return item
+
+
+@transaction.atomic
+def conflicts_decide(*, program: Program, user, revision, remove: list[Conflict], keep: list[tuple], request=None):
+    """Record the clinician's decision on each conflict before issuing.
+
+    ``remove``: conflicts whose item leaves the program. ``keep``: ``(conflict, reason, patient_note)``
+    for each conflict kept, stored as a ``ConflictAcknowledgement`` and audited with its reason.
+    A decision already recorded (a double click) is not recorded twice.
+    """
+    locked = _lock(program, revision)
+    removed = {conflict.item_id for conflict in remove if conflict.item_id}
+    for item in locked.items.filter(pk__in=removed).select_related("exercise"):
+        item.delete()
+        _changed(program=locked, user=user, change="item_removed", request=request, exercise=item.exercise_id)
+    if removed:
+        _renumber(locked)
+    items = set(locked.items.values_list("pk", flat=True))
+    for conflict, reason, patient_note in keep:
+        if conflict.item_id in removed or (conflict.item_id is not None and conflict.item_id not in items):
+            continue
+        identity = {"item_id": conflict.item_id, "clearance_note_id": conflict.note_id, "key": conflict.key}
+        if not locked.conflict_acknowledgements.filter(**identity).exists():  # the program row is locked
+            acknowledgement = ConflictAcknowledgement(
+                program=locked, reason=reason, patient_note=patient_note, acknowledged_by=user, **identity
+            )
+            acknowledgement.full_clean()
+            acknowledgement.save()
+            _changed(
+                program=locked,
+                user=user,
+                change="conflict_acknowledged",
+                request=request,
+                target=acknowledgement,
+                exercise=conflict.exercise_name,
+                restriction=conflict.message,
+                reason=reason,
+                patient_note=patient_note,
+            )
+    program.revision = locked.revision
+    return locked
 
 
 def clearance_save(*, note: ClearanceNote, user, revision, new_letter=None, request=None) -> ClearanceNote:
