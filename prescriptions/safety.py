@@ -72,7 +72,12 @@ def _cleared_by(note) -> str:
 
 
 def _until_text(day: date | None) -> str:
-    return day.strftime("%-d %b %Y") if day else _("no end date")
+    return _("until %(date)s") % {"date": day.strftime("%-d %b %Y")} if day else _("with no end date")
+
+
+def _kg(value: Decimal) -> str:
+    """5 rather than 5.0, 2.5 as is."""
+    return f"{value.normalize():f}"
 
 
 def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledgements: Iterable = ()) -> list[Conflict]:
@@ -116,7 +121,7 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
                     Conflict(
                         kind=MOVEMENT,
                         code=",".join(involved),
-                        message=_("%(movements)s: avoid, says %(who)s, until %(until)s.")
+                        message=_("%(movements)s: avoid, says %(who)s, %(until)s.")
                         % {
                             "movements": ", ".join(movement_label(code) for code in involved),
                             "who": who,
@@ -130,19 +135,20 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
             load = parse_load_kg(item.load)
             limit = Decimal(note.max_lift_kg)
             if load is not None and load > limit:
-                message = _("Load %(load)s kg is over the %(limit)s kg limit set by %(who)s until %(until)s.")
+                message = _("Load %(load)s kg is over the %(limit)s kg limit set by %(who)s, %(until)s.")
                 conflicts.append(
                     Conflict(
                         kind=LOAD,
                         code=f"{load}",
-                        message=message % {"load": load, "limit": limit, "who": who, "until": _until_text(until)},
+                        message=message
+                        % {"load": _kg(load), "limit": _kg(limit), "who": who, "until": _until_text(until)},
                         **common,
                     )
                 )
             elif load is None and (item.load or "").strip() and LOAD_BEARING.intersection(exercise.movements or []):
                 message = _(
                     "Uses a load (%(load)s) with no weight given, and %(who)s set a %(limit)s kg limit "
-                    "until %(until)s: give the load in kg."
+                    "%(until)s: give the load in kg."
                 )
                 conflicts.append(
                     Conflict(

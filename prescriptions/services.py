@@ -92,6 +92,45 @@ def _copy_items(source: Program, target: Program, *, keep_notes: bool):
     )
 
 
+CLEARANCE_COPIED_FIELDS = [
+    "cleared_by_name",
+    "cleared_by_role",
+    "cleared_on",
+    "scope",
+    "restrictions",
+    "restricted_movements",
+    "max_lift_kg",
+    "restrictions_until",
+    "valid_until",
+    "letter",
+]
+
+
+def _carry_clearance(patient, target: Program, copy_of: Program | None = None) -> Program | None:
+    """Give a new program the patient's clearance still in force, so its conflicts show at once.
+
+    Clearance belongs with the patient, not the template: it comes from the program copied, else
+    from the patient's most recently changed program that has a clearance note. Notes that have
+    expired stay behind. Returns the program they came from.
+    """
+    source = copy_of or (
+        Program.objects.filter(patient=patient, archived_at__isnull=True, clearance_notes__isnull=False)
+        .exclude(pk=target.pk)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+    if source is None:
+        return None
+    today = timezone.localdate()
+    notes = [
+        ClearanceNote(program=target, **{field: getattr(note, field) for field in CLEARANCE_COPIED_FIELDS})
+        for note in source.clearance_notes.all()
+        if note.valid_until is None or note.valid_until >= today
+    ]
+    ClearanceNote.objects.bulk_create(notes)
+    return source if notes else None
+
+
 @transaction.atomic
 def program_create(*, clinic, patient, user, title, template=None, copy_of=None, request=None) -> Program:
     """A new program for ``patient``: blank, from a clinic template, or a copy of another program."""
@@ -109,6 +148,7 @@ def program_create(*, clinic, patient, user, title, template=None, copy_of=None,
     program.save()
     if source:
         _copy_items(source, program, keep_notes=copy_of is not None)
+    clearance_from = _carry_clearance(patient, program, copy_of=copy_of) if patient else None
     audit_record(
         request=request,
         user=user,
@@ -116,7 +156,11 @@ def program_create(*, clinic, patient, user, title, template=None, copy_of=None,
         clinic=clinic,
         patient=patient,
         target=program,
-        detail={"from_template": template.pk if template else None, "copy_of": copy_of.pk if copy_of else None},
+        detail={
+            "from_template": template.pk if template else None,
+            "copy_of": copy_of.pk if copy_of else None,
+            "clearance_from": clearance_from.pk if clearance_from else None,
+        },
     )
     return program
 
