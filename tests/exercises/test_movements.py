@@ -1,12 +1,16 @@
 import io
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from exercises.models import Exercise
 from exercises.movements import Movement
 from exercises.services import catalogue_export_json
+from tests.exercises.test_admin import ADD, exercise_form, png_bytes
 
 
 @pytest.fixture
@@ -70,3 +74,22 @@ def test_exercise_page_lists_its_movements(bundled_catalogue, client, clinician)
 
     assert "Spinal rotation (twisting)" in response.content.decode()
     assert "Lying on the back (supine)" in response.content.decode()
+
+
+def test_catalogue_admin_ticks_the_movements_of_an_exercise(catalogue_admin_client):
+    page = catalogue_admin_client.get(ADD).content.decode()
+    assert "Spinal rotation (twisting)" in page and "Hip flexion past 90°" in page
+    upload = SimpleUploadedFile("clam.png", png_bytes(), content_type="image/png")
+
+    response = catalogue_admin_client.post(
+        ADD, exercise_form(**{"pictures-0-image": upload, "movements": ["lying-side", "balance"]})
+    )
+
+    assert response.status_code == 302
+    exercise = Exercise.objects.get(slug="clam-shell")
+    assert exercise.movements == ["balance", "lying-side"]
+    change = catalogue_admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk]))
+    ticked = re.findall(
+        r'<input type="checkbox" name="movements" value="([a-z-]+)"[^>]*checked', change.content.decode()
+    )
+    assert ticked == ["lying-side", "balance"]  # in the vocabulary's order
