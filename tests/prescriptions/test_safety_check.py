@@ -415,3 +415,18 @@ def test_a_program_from_a_template_shows_the_patients_clearance_conflicts_at_onc
     assert "Conflicts with the clearance" in clinician_client.get(new.get_absolute_url()).content.decode()
     template_page = clinician_client.get(template.get_absolute_url()).content.decode()
     assert "Conflicts with the clearance" not in template_page
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_issue_confirmation_query_count_does_not_grow_with_conflicts(
+    clinician_client, program, no_twisting, count, django_assert_num_queries
+):
+    for n in range(count - 1):
+        ProgramItemFactory(program=program, exercise=ExerciseFactory(movements=["spinal-rotation"]), order=10 + n)
+
+    # 1 session, 2 user, 3 program (+clinic, patient), 4 clearance notes (warnings), 5 items
+    # (+exercise), 6 clearance notes (conflicts), 7 acknowledgements, 8-10 session saved.
+    with django_assert_num_queries(10):
+        response = clinician_client.get(issue_url(program), **HTMX)
+
+    assert len(response.context["decision_form"].rows) == count
