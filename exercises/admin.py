@@ -126,7 +126,7 @@ class ExerciseAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "status", "other_names", "summary"]}),
         (
             gettext_lazy("Description"),
-            {"fields": ["kind", "position", "difficulty", "body_regions", "equipment", "muscles"]},
+            {"fields": ["kind", "position", "difficulty", "body_regions", "equipment", "movements", "muscles"]},
         ),
         (
             gettext_lazy("Default dose"),

@@ -13,6 +13,7 @@ from unidecode import unidecode
 from core.svg import validate_svg_upload
 from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
+from exercises.movements import MovementsField, movement_label
 from exercises.poses import PoseError, render_pose_svg, validate_pose
 
 
@@ -134,6 +135,17 @@ class ExerciseQuerySet(models.QuerySet):
         """Best match first (see ``_search_rank``), then shorter names, then by name."""
         return self.order_by("search_rank", Length("name"), "name", "pk")
 
+    def without_movements(self, codes):
+        """Leave out the exercises involving any of these movements.
+
+        Matches the quoted code inside the stored JSON list: ``icontains`` works on a JSONField
+        on every database we run (``contains`` has no SQLite implementation).
+        """
+        qs = self
+        for code in sorted(codes):
+            qs = qs.exclude(movements__icontains=f'"{code}"')
+        return qs
+
     def for_cards(self):
         """What a result card shows, in a fixed number of queries."""
         return self.prefetch_related(models.Prefetch("pictures", queryset=ExercisePicture.objects.for_listing()))
@@ -151,6 +163,10 @@ class Exercise(Dose):
     position = models.CharField(_("starting position"), max_length=20, choices=Position.choices)
     equipment = models.ManyToManyField(Equipment, verbose_name=_("equipment"), blank=True)
     difficulty = models.CharField(_("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.EASY)
+    movements = MovementsField(
+        _("movements"),
+        help_text=_("Every movement and load the exercise involves: clearance restrictions are checked against them."),
+    )
     muscles = models.CharField(_("muscles worked"), max_length=300, blank=True, help_text=_("Comma-separated."))
     tips = models.TextField(_("tips"), blank=True, max_length=2000, help_text=_("One per line."))
     cautions = models.TextField(_("cautions"), blank=True, max_length=2000, help_text=_("One per line."))
@@ -210,6 +226,10 @@ class Exercise(Dose):
     @property
     def muscle_list(self) -> list[str]:
         return [m.strip() for m in self.muscles.split(",") if m.strip()]
+
+    @property
+    def movement_labels(self) -> list[str]:
+        return [movement_label(code) for code in self.movements]
 
     @property
     def default_dose_text(self) -> str:

@@ -40,6 +40,7 @@ def exercise_as_dict(exercise: Exercise) -> dict:
     record.update(
         body_regions=sorted(region.slug for region in exercise.body_regions.all()),
         equipment=sorted(item.slug for item in exercise.equipment.all()),
+        movements=sorted(exercise.movements),
         steps=[step.text for step in exercise.steps.all()],
         dose=dose,
         progressions=sorted(other.slug for other in exercise.progressions.all()),
@@ -88,6 +89,11 @@ def _apply(exercise: Exercise, record: dict):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValidationError({field: "Expected a list of strings."})
         setattr(exercise, field, separator.join(v.strip() for v in value))
+    # Checked against the vocabulary by the model field's validator (full_clean), stored sorted.
+    movements = record.get("movements", [])
+    exercise.movements = sorted(movements) if isinstance(movements, list) and all(
+        isinstance(code, str) for code in movements
+    ) else movements
     dose = record.get("dose")
     if not isinstance(dose, dict):
         raise ValidationError({"dose": "Expected an object with the dose fields."})

@@ -11,10 +11,18 @@ from exercises.models import Exercise, ExercisePicture, Status
 RESULTS_PER_PAGE = 24
 
 
-def catalogue_page(request, per_page=RESULTS_PER_PAGE):
-    """The search form and one page of result cards, for the catalogue and the builder."""
+def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset()):
+    """The search form and one page of result cards, for the catalogue and the builder.
+
+    ``hide_movements`` (the builder's restricted movements) leaves out the exercises involving
+    any of them, unless the request asks for them (``show_conflicting``); one more count query
+    says how many were left out.
+    """
     form = CatalogueSearchForm(request.GET or None)
-    paginator = Paginator(form.results().for_cards(), per_page)
+    results = form.results()
+    hiding = bool(hide_movements) and not request.GET.get("show_conflicting")
+    shown = results.without_movements(hide_movements) if hiding else results
+    paginator = Paginator(shown.for_cards(), per_page)
     page = paginator.get_page(request.GET.get("page"))
     exercises = list(page.object_list)
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
@@ -23,7 +31,18 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE):
         exercise.also_called = exercise.other_names_matching(searched)
     query = request.GET.copy()
     query.pop("page", None)
-    return {"form": form, "page_obj": page, "exercises": exercises, "query_string": query.urlencode()}
+    conflict_filter = {
+        "available": bool(hide_movements),
+        "hiding": hiding,
+        "hidden": results.count() - paginator.count if hiding else 0,
+    }
+    return {
+        "form": form,
+        "page_obj": page,
+        "exercises": exercises,
+        "query_string": query.urlencode(),
+        "conflict_filter": conflict_filter,
+    }
 
 
 class CatalogueView(TemplateView):

@@ -197,10 +197,22 @@ class ClearanceNoteForm(forms.ModelForm):
 
     class Meta:
         model = ClearanceNote
-        fields = ["cleared_by_name", "cleared_by_role", "cleared_on", "scope", "restrictions", "valid_until", "letter"]
+        fields = [
+            "cleared_by_name",
+            "cleared_by_role",
+            "cleared_on",
+            "scope",
+            "restrictions",
+            "restricted_movements",
+            "max_lift_kg",
+            "restrictions_until",
+            "valid_until",
+            "letter",
+        ]
         widgets = {
             "cleared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "restrictions_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "restrictions": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"scope": _("Cleared for")}
@@ -215,8 +227,16 @@ class ClearanceNoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letter"].validators.append(validate_letter)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
+        self.fields["restrictions"].label = _("Restrictions and precautions (free text)")
+        self.fields["max_lift_kg"].error_messages.update(
+            invalid=_("Enter the load in kilograms, like 5 or 2.5."),
+            min_value=_("Enter a load from 0 to 500 kg."),
+            max_value=_("Enter a load from 0 to 500 kg."),
+            max_decimal_places=_("Give the load to one decimal place, like 2.5."),
+        )
+        for name, field in self.fields.items():
+            if name != "restricted_movements":  # tick boxes keep Bootstrap's form-check look
+                field.widget.attrs.setdefault("class", "form-control")
 
     def clean_scope(self) -> str:
         # The label already says "Cleared for"; typed again it would print "Cleared for: Cleared for …".
@@ -229,6 +249,9 @@ class ClearanceNoteForm(forms.ModelForm):
         data = super().clean()
         if data.get("cleared_on") and data.get("valid_until") and data["valid_until"] < data["cleared_on"]:
             self.add_error("valid_until", _("“Valid until” must be on or after the date cleared."))
+        until = data.get("restrictions_until")
+        if data.get("cleared_on") and until and until < data["cleared_on"]:
+            self.add_error("restrictions_until", _("Choose a day on or after the date cleared."))
         return data
 
 

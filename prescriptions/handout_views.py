@@ -25,9 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import audit_record
 from core.models import AuditAction, AuditEntry
 from core.storage import StorageUnavailable
+from prescriptions import services
 from prescriptions.handout import delivery as handout_delivery
 from prescriptions.handout import links as handout_links
-from prescriptions.handout.issue import IssueInProgress, issue_warnings
+from prescriptions.handout.issue import ConflictsNeedDecision, IssueInProgress, issue_warnings, unresolved_conflicts
 from prescriptions.handout.issue import handout_issue as issue_service
 from prescriptions.handout.pdf import render_handout_pdf
 from prescriptions.handout.snapshot import build_snapshot
@@ -73,6 +74,83 @@ class LinkExtendForm(forms.Form):
 
     def expires_at(self) -> datetime:
         return handout_links.end_of_day(self.cleaned_data["expires_on"])
+
+
+class ConflictDecisionForm(forms.Form):
+    """For each undecided conflict with the clearance: remove the item, or keep it with a reason.
+
+    An expired clearance can only be acknowledged (to remove it, edit the clearance instead).
+    """
+
+    REMOVE, KEEP = "remove", "keep"
+
+    def __init__(self, *args, conflicts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflicts = conflicts
+        self.rows = []
+        for conflict in conflicts:
+            prefix = conflict.field_prefix
+            name = conflict.exercise_name
+            if conflict.item_id:
+                self.fields[f"{prefix}-decision"] = forms.ChoiceField(
+                    label=_("What to do with %(name)s") % {"name": name},
+                    choices=[
+                        (self.REMOVE, _("Remove %(name)s from the program") % {"name": name}),
+                        (self.KEEP, _("Keep %(name)s: I have checked it is safe") % {"name": name}),
+                    ],
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose to remove the exercise or to keep it with a reason.")},
+                )
+                reason_label = _("Why keep %(name)s?") % {"name": name}
+                note_label = _("Note for the patient, printed under %(name)s (optional)") % {"name": name}
+            else:
+                reason_label = _("Why issue under the expired clearance by %(who)s?") % {"who": conflict.cleared_by}
+                note_label = None
+            self.fields[f"{prefix}-reason"] = forms.CharField(
+                label=reason_label,
+                max_length=300,
+                required=False,
+                help_text=_("Kept in the record, e.g. “Rotation within pain-free range agreed with surgeon by phone”."),
+                error_messages={"max_length": _("Keep the reason to at most 300 characters.")},
+            )
+            if note_label:
+                self.fields[f"{prefix}-note"] = forms.CharField(
+                    label=note_label,
+                    max_length=300,
+                    required=False,
+                    error_messages={"max_length": _("Keep the note to at most 300 characters.")},
+                )
+            for field in self.fields.values():
+                if not isinstance(field.widget, forms.RadioSelect):
+                    field.widget.attrs["class"] = "form-control form-control-sm"
+            self.rows.append(
+                {
+                    "conflict": conflict,
+                    "decision": self[f"{prefix}-decision"] if conflict.item_id else None,
+                    "inputs": [self[f"{prefix}-reason"], *([self[f"{prefix}-note"]] if note_label else [])],
+                }
+            )
+
+    def clean(self):
+        data = super().clean()
+        for conflict in self.conflicts:
+            prefix = conflict.field_prefix
+            keep = not conflict.item_id or data.get(f"{prefix}-decision") == self.KEEP
+            if keep and not (data.get(f"{prefix}-reason") or "").strip() and f"{prefix}-reason" not in self.errors:
+                self.add_error(f"{prefix}-reason", _("Give the reason for keeping it, or remove the exercise."))
+        return data
+
+    def decisions(self) -> tuple[list, list]:
+        """(conflicts whose item is removed, [(conflict, reason, patient note) kept])."""
+        remove, keep = [], []
+        for conflict in self.conflicts:
+            prefix = conflict.field_prefix
+            if conflict.item_id and self.cleaned_data[f"{prefix}-decision"] == self.REMOVE:
+                remove.append(conflict)
+            else:
+                note = self.cleaned_data.get(f"{prefix}-note", "").strip()
+                keep.append((conflict, self.cleaned_data[f"{prefix}-reason"].strip(), note))
+        return remove, keep
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -211,20 +289,35 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """
     program = _program(request, pk)
     warnings = issue_warnings(program)
+    conflicts = unresolved_conflicts(program)
     reissue_of = request.POST.get("reissue_of") or None
     if reissue_of is not None and not reissue_of.isdigit():
         return _answer_with_panel(
             request, program, level=messages.ERROR, text=_("Choose a version to re-issue."), status=400
         )
-    if request.method == "POST" and (not warnings or request.POST.get("confirm") == "yes"):
+    if request.method == "POST" and (not (warnings or conflicts) or request.POST.get("confirm") == "yes"):
+        revision = request.POST.get("revision")
         try:
+            if conflicts:
+                # Each conflict needs its decision (removed, or kept with a reason) before the issue.
+                form = ConflictDecisionForm(request.POST, conflicts=conflicts)
+                if not form.is_valid():
+                    return _confirm(request, program, warnings, form, status=422)
+                remove, keep = form.decisions()
+                services.conflicts_decide(
+                    program=program, user=request.user, revision=revision, remove=remove, keep=keep, request=request
+                )
+                revision = program.revision
             result = issue_service(
                 program=program,
                 user=request.user,
-                revision=request.POST.get("revision"),
+                revision=revision,
                 reissue_of=reissue_of,
                 request=request,
             )
+        except ConflictsNeedDecision as exc:  # a conflict appeared meanwhile (a colleague's edit)
+            program.refresh_from_db()
+            return _confirm(request, program, warnings, ConflictDecisionForm(conflicts=exc.conflicts), status=409)
         except StaleProgramError:
             program.refresh_from_db()
             return _answer_with_panel(
@@ -246,10 +339,15 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
             program,
             text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
         )
-    context = {"program": program, "warnings": warnings}
+    return _confirm(request, program, warnings, ConflictDecisionForm(conflicts=conflicts) if conflicts else None)
+
+
+def _confirm(request, program, warnings, decision_form, *, status=200):
+    """Ask before issuing: the clearance warnings and a decision on each conflict."""
+    context = {"program": program, "warnings": warnings, "decision_form": decision_form}
     if request.htmx:
-        return render(request, CONFIRM_TEMPLATE, context)
-    return render(request, PAGE_TEMPLATE, {**context, "inner": CONFIRM_TEMPLATE})
+        return render(request, CONFIRM_TEMPLATE, context, status=status)
+    return render(request, PAGE_TEMPLATE, {**context, "inner": CONFIRM_TEMPLATE}, status=status)
 
 
 def _pdf_response(content, filename, *, attachment: bool) -> HttpResponse:

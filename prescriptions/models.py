@@ -15,6 +15,7 @@ from core.tokens import hash_token
 from core.validators import validate_file_size
 from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
+from exercises.movements import MovementsField, movement_label
 from patients.models import Clinic, ClinicScopedQuerySet, Patient
 
 # Issued PDFs and clearance letters: never served directly (views check who asks).
@@ -150,6 +151,25 @@ class ClearanceNote(models.Model):
     scope = models.CharField(_("cleared for"), max_length=500)
     restrictions = models.TextField(_("restrictions and precautions"), max_length=2000, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The structured part of the restrictions, checked against every item of the program
+    # (prescriptions.safety); the free text above stays for everything else.
+    restricted_movements = MovementsField(
+        _("movements to avoid"), help_text=_("Items involving any of these are flagged in the builder.")
+    )
+    max_lift_kg = models.DecimalField(
+        _("maximum load to lift (kg)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    restrictions_until = models.DateField(
+        _("restrictions apply until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to apply them as long as the clearance is valid."),
+    )
     letter = models.FileField(
         _("clearance letter"),
         storage=private_storage,
@@ -169,6 +189,66 @@ class ClearanceNote(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
+    def restrictions_end(self) -> date | None:
+        """The last day the structured restrictions apply: their own date, else the note's valid-until."""
+        return self.restrictions_until or self.valid_until
+
+    @property
+    def restricted_movement_labels(self) -> list[str]:
+        return [movement_label(code) for code in self.restricted_movements]
+
+    @property
+    def has_structured_restrictions(self) -> bool:
+        return bool(self.restricted_movements) or self.max_lift_kg is not None
+
+
+class ConflictAcknowledgement(models.Model):
+    """A clinician's decision to keep an item that conflicts with a clearance (or to issue under
+    an expired one), with the reason. ``key`` names the conflict (``prescriptions.safety.Conflict.key``):
+    when the conflict changes (another movement restricted, a heavier load), it no longer matches
+    and a new decision is asked for.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="conflict_acknowledgements")
+    # Empty for a conflict of the whole program (an expired clearance).
+    item = models.ForeignKey(
+        ProgramItem, on_delete=models.CASCADE, related_name="conflict_acknowledgements", null=True, blank=True
+    )
+    clearance_note = models.ForeignKey(
+        ClearanceNote, on_delete=models.CASCADE, related_name="conflict_acknowledgements"
+    )
+    key = models.CharField(max_length=200)
+    reason = models.CharField(_("reason"), max_length=300)
+    patient_note = models.CharField(
+        _("note for the patient"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed under the exercise on the handout."),
+    )
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["acknowledged_at", "pk"]
+        constraints = [
+            # One decision per conflict: a double click or a second tab never records two.
+            models.UniqueConstraint(
+                fields=["clearance_note", "item", "key"],
+                condition=models.Q(item__isnull=False),
+                name="conflict_ack_unique_item",
+            ),
+            models.UniqueConstraint(
+                fields=["clearance_note", "key"],
+                condition=models.Q(item__isnull=True),
+                name="conflict_ack_unique_program",
+            ),
+        ]
+        verbose_name = _("conflict acknowledgement")
+
+    def __str__(self):
+        return f"{self.key}: {self.reason}"
 
 
 def handout_filename(*, version: int | None, issued_on: date | str) -> str:

@@ -7,12 +7,20 @@ one audit entry. Handout issuing, patient links and email live in the ``handout`
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.models import AuditAction
 from core.storage import save_or_clean_up
-from prescriptions.models import ClearanceNote, Program, ProgramItem, clearance_letter_path
+from prescriptions.models import (
+    ClearanceNote,
+    ConflictAcknowledgement,
+    Program,
+    ProgramItem,
+    clearance_letter_path,
+)
+from prescriptions.safety import Conflict, find_conflicts
 
 
 class StaleProgramError(Exception):
@@ -61,6 +69,27 @@ def _changed(
     )
 
 
+def program_conflicts(program: Program, *, items=None, notes=None) -> list[Conflict]:
+    """The program's conflicts with its clearance notes, each with its acknowledgement if any.
+
+    Reads what the caller did not pass: the items (with exercises), the notes, and always the
+    acknowledgements: at most three queries, whatever the program's size.
+    """
+    if items is None:
+        items = program.items.select_related("exercise")
+    if notes is None:
+        notes = program.clearance_notes.all()
+    return find_conflicts(
+        items, notes, today=timezone.localdate(), acknowledgements=program.conflict_acknowledgements.all()
+    )
+
+
+def attach_conflicts(items, conflicts: list[Conflict]) -> None:
+    """Give each item the list of its own conflicts (``item.conflicts``), for its row in the builder."""
+    for item in items:
+        item.conflicts = [conflict for conflict in conflicts if conflict.item_id == item.pk]
+
+
 def _copy_items(source: Program, target: Program, *, keep_notes: bool):
     ProgramItem.objects.bulk_create(
         [
@@ -74,6 +103,45 @@ def _copy_items(source: Program, target: Program, *, keep_notes: bool):
             for index, item in enumerate(source.items.all())
         ]
     )
+
+
+CLEARANCE_COPIED_FIELDS = [
+    "cleared_by_name",
+    "cleared_by_role",
+    "cleared_on",
+    "scope",
+    "restrictions",
+    "restricted_movements",
+    "max_lift_kg",
+    "restrictions_until",
+    "valid_until",
+    "letter",
+]
+
+
+def _carry_clearance(patient, target: Program, copy_of: Program | None = None) -> Program | None:
+    """Give a new program the patient's clearance still in force, so its conflicts show at once.
+
+    Clearance belongs with the patient, not the template: it comes from the program copied, else
+    from the patient's most recently changed program that has a clearance note. Notes that have
+    expired stay behind. Returns the program they came from.
+    """
+    source = copy_of or (
+        Program.objects.filter(patient=patient, archived_at__isnull=True, clearance_notes__isnull=False)
+        .exclude(pk=target.pk)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+    if source is None:
+        return None
+    today = timezone.localdate()
+    notes = [
+        ClearanceNote(program=target, **{field: getattr(note, field) for field in CLEARANCE_COPIED_FIELDS})
+        for note in source.clearance_notes.all()
+        if note.valid_until is None or note.valid_until >= today
+    ]
+    ClearanceNote.objects.bulk_create(notes)
+    return source if notes else None
 
 
 @transaction.atomic
@@ -109,6 +177,7 @@ def program_create(
     program.save()
     if source:
         _copy_items(source, program, keep_notes=copy_of is not None)
+    clearance_from = _carry_clearance(patient, program, copy_of=copy_of) if patient else None
     audit_record(
         request=request,
         user=user,
@@ -116,7 +185,11 @@ def program_create(
         clinic=clinic,
         patient=patient,
         target=program,
-        detail={"from_template": template.pk if template else None, "copy_of": copy_of.pk if copy_of else None},
+        detail={
+            "from_template": template.pk if template else None,
+            "copy_of": copy_of.pk if copy_of else None,
+            "clearance_from": clearance_from.pk if clearance_from else None,
+        },
     )
     return program
 
@@ -273,6 +346,47 @@ def item_move(*, item: ProgramItem, user, revision, offset: int, request=None) -
     _changed(program=program, user=user, change="item_moved", request=request, item=item.pk)
     item.program.revision = program.revision
     return item
+
+
+@transaction.atomic
+def conflicts_decide(*, program: Program, user, revision, remove: list[Conflict], keep: list[tuple], request=None):
+    """Record the clinician's decision on each conflict before issuing.
+
+    ``remove``: conflicts whose item leaves the program. ``keep``: ``(conflict, reason, patient_note)``
+    for each conflict kept, stored as a ``ConflictAcknowledgement`` and audited with its reason.
+    A decision already recorded (a double click) is not recorded twice.
+    """
+    locked = _lock(program, revision)
+    removed = {conflict.item_id for conflict in remove if conflict.item_id}
+    for item in locked.items.filter(pk__in=removed).select_related("exercise"):
+        item.delete()
+        _changed(program=locked, user=user, change="item_removed", request=request, exercise=item.exercise_id)
+    if removed:
+        _renumber(locked)
+    items = set(locked.items.values_list("pk", flat=True))
+    for conflict, reason, patient_note in keep:
+        if conflict.item_id in removed or (conflict.item_id is not None and conflict.item_id not in items):
+            continue
+        identity = {"item_id": conflict.item_id, "clearance_note_id": conflict.note_id, "key": conflict.key}
+        if not locked.conflict_acknowledgements.filter(**identity).exists():  # the program row is locked
+            acknowledgement = ConflictAcknowledgement(
+                program=locked, reason=reason, patient_note=patient_note, acknowledged_by=user, **identity
+            )
+            acknowledgement.full_clean()
+            acknowledgement.save()
+            _changed(
+                program=locked,
+                user=user,
+                change="conflict_acknowledged",
+                request=request,
+                target=acknowledgement,
+                exercise=conflict.exercise_name,
+                restriction=conflict.message,
+                reason=reason,
+                patient_note=patient_note,
+            )
+    program.revision = locked.revision
+    return locked
 
 
 def clearance_save(*, note: ClearanceNote, user, revision, new_letter=None, request=None) -> ClearanceNote:

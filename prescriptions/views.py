@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from patients.models import Patient
 from prescriptions import services
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.safety import restricted_movements
 
 LETTER_NOT_STORED = gettext_lazy(
     "The letter could not be stored: the file storage is full or unavailable. "
@@ -93,8 +95,9 @@ def _revision_required(view):
     return wrapper
 
 
-def _items_context(program, items=None, forms=None, undo=None, notice=None):
+def _items_context(program, items=None, forms=None, undo=None, notice=None, notes=None):
     items = list(_items(program)) if items is None else items
+    services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
     forms = forms or {}
     # Dose forms are rendered only where given (a refused dose); the others load when opened.
     rows = [(item, forms.get(item.pk)) for item in items]
@@ -188,10 +191,16 @@ def program_create(request, patient_pk):
     )
 
 
-def _search_context(request, program) -> dict:
-    """The catalogue search beside the program, with "Add to program" on each result."""
+def _search_context(request, program, notes=None) -> dict:
+    """The catalogue search beside the program, with "Add to program" on each result.
+
+    Exercises involving a movement the clearance restricts are hidden unless the clinician
+    asks to see them (``show_conflicting``); the page says how many are hidden.
+    """
+    notes = list(program.clearance_notes.all()) if notes is None else notes
+    restricted = restricted_movements(notes, today=timezone.localdate())
     return {
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted),
         "program": program,
         "add_url": True,
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
@@ -199,10 +208,11 @@ def _search_context(request, program) -> dict:
 
 
 def _builder_page(request, program, *, forms=None, status=200):
+    notes = list(program.clearance_notes.all())
     context = {
-        **_items_context(program, forms=forms),
-        **_search_context(request, program),
-        "clearance_notes": list(program.clearance_notes.all()),
+        **_items_context(program, forms=forms, notes=notes),
+        **_search_context(request, program, notes=notes),
+        "clearance_notes": notes,
         "template_form": TemplateForm(initial={"title": program.title}),
     }
     return _with_revision(render(request, "prescriptions/builder.html", context, status=status), program)
@@ -338,7 +348,11 @@ def item_update(request, pk, item_pk):
             form.add_error(None, exc)
         else:
             if request.htmx:
-                context = {**_items_context(program), "item": item, "values": _stored_values(item)}
+                context = _items_context(program)
+                # The saved item as the list shows it: with its conflicts (a heavier load may add one).
+                item = next((row for row, _form in context["rows"] if row.pk == item.pk), item)
+                context["item"] = item
+                context["values"] = _stored_values(item)
                 response = render(request, "prescriptions/_item_saved.html", context)
                 response["HX-Reswap"] = "none"  # keep the form as the clinician is typing in it
                 return _item_headers(_with_revision(response, program), item)

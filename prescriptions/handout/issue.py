@@ -37,7 +37,8 @@ from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.handout.pdf import RenderedPdf, render_handout_pdf
 from prescriptions.handout.snapshot import Snapshot, build_snapshot, content_digest
 from prescriptions.models import Handout, HandoutClaim, Program, ShareLinkChannel, handout_path
-from prescriptions.services import StaleProgramError
+from prescriptions.safety import Conflict
+from prescriptions.services import StaleProgramError, program_conflicts
 
 # A claim older than this was left by a process that died mid-render; it is taken over.
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -54,6 +55,26 @@ class IssueResult:
 
 class IssueInProgress(Exception):
     """Another request has been issuing this program for longer than we wait."""
+
+
+class ConflictsNeedDecision(ValidationError):
+    """Items conflict with the clearance (or it expired) and nobody decided about them yet.
+
+    A ``ValidationError``, so a caller that knows nothing of conflicts still refuses with a message.
+    """
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__(
+            _(
+                "Decide about each conflict with the clearance before issuing: "
+                "remove the exercise or keep it with a reason."
+            )
+        )
+
+
+def unresolved_conflicts(program: Program) -> list[Conflict]:
+    return [conflict for conflict in program_conflicts(program) if not conflict.is_resolved]
 
 
 def issue_warnings(program: Program, clearance_notes=None) -> list[str]:
@@ -113,6 +134,10 @@ def _claim(*, program, user, revision, reissue_of) -> IssueResult | tuple[Handou
                 raise ValidationError(_("This program is archived. Restore it or copy it to issue a handout."))
             if not locked.items.exists():
                 raise ValidationError(_("Add at least one exercise before issuing the handout."))
+            # Checked here, under the lock: no version is ever issued with an undecided conflict.
+            unresolved = unresolved_conflicts(locked)
+            if unresolved:
+                raise ConflictsNeedDecision(unresolved)
             claim = HandoutClaim.objects.filter(program=locked).first()
             if claim is not None:
                 if claim.claimed_at > timezone.now() - CLAIM_TIMEOUT:

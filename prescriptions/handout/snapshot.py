@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from exercises.dose import describe_dose
 from exercises.models import ExercisePicture, ExerciseStep
-from prescriptions.models import Program
+from prescriptions.models import ConflictAcknowledgement, Program
+from prescriptions.safety import Conflict, find_conflicts
 
 SNAPSHOT_SCHEMA = 1
 # Pictures printed per exercise: the start and end positions are what a patient needs.
@@ -35,6 +36,18 @@ class PictureData(TypedDict, total=False):
     caption: str
 
 
+class AcknowledgementData(TypedDict):
+    """A conflict with the clearance the clinician decided to keep, and why (prescriptions.safety)."""
+
+    restriction: str
+    cleared_by: str
+    until: str | None
+    reason: str
+    patient_note: str  # printed under the exercise
+    acknowledged_by: str
+    acknowledged_at: str
+
+
 class ItemData(TypedDict):
     number: int
     exercise_id: int
@@ -46,6 +59,7 @@ class ItemData(TypedDict):
     patient_note: str
     progression_note: str
     pictures: list[PictureData]
+    acknowledgements: list[AcknowledgementData]
 
 
 class Snapshot(TypedDict):
@@ -59,6 +73,8 @@ class Snapshot(TypedDict):
     program: dict
     clearance_notes: list[dict]
     items: list[ItemData]
+    # Decisions about the whole program (issuing under an expired clearance).
+    acknowledgements: list[AcknowledgementData]
 
 
 def _iso(value: date | None) -> str | None:
@@ -90,6 +106,19 @@ def _picture(picture: ExercisePicture) -> PictureData | None:
     return None
 
 
+def _acknowledgement(conflict: Conflict) -> AcknowledgementData:
+    ack = conflict.acknowledgement
+    return {
+        "restriction": conflict.message,
+        "cleared_by": conflict.cleared_by,
+        "until": _iso(conflict.until),
+        "reason": ack.reason,
+        "patient_note": ack.patient_note,
+        "acknowledged_by": _person_name(ack.acknowledged_by),
+        "acknowledged_at": ack.acknowledged_at.isoformat(),
+    }
+
+
 def build_snapshot(
     program: Program, *, version: int | None = None, issued_by=None, issued_at: datetime | None = None
 ) -> Snapshot:
@@ -110,12 +139,27 @@ def build_snapshot(
                 queryset=ExercisePicture.objects.order_by("order", "pk"),
                 to_attr="picture_list",
             ),
+            Prefetch(
+                "conflict_acknowledgements",
+                queryset=ConflictAcknowledgement.objects.select_related("acknowledged_by"),
+            ),
         )
         .get(pk=program.pk)
     )
     clinic, patient = program.clinic, program.patient
     items = sorted(program.items.all(), key=lambda item: (item.order, item.pk))
     issued_at = issued_at or timezone.now()
+    # Only decisions that still match a conflict today are printed and kept with the version.
+    acknowledged = [
+        conflict
+        for conflict in find_conflicts(
+            items,
+            program.clearance_notes.all(),
+            today=timezone.localdate(issued_at),
+            acknowledgements=program.conflict_acknowledgements.all(),
+        )
+        if conflict.is_resolved
+    ]
     clinician = issued_by or program.created_by
     snapshot_items: list[ItemData] = []
     for number, item in enumerate(items, start=1):
@@ -133,6 +177,7 @@ def build_snapshot(
                 "patient_note": item.patient_note,
                 "progression_note": item.progression_note,
                 "pictures": pictures[:PICTURES_PER_EXERCISE],
+                "acknowledgements": [_acknowledgement(c) for c in acknowledged if c.item_id == item.pk],
             }
         )
     return {
@@ -175,6 +220,7 @@ def build_snapshot(
             for note in program.clearance_notes.all()
         ],
         "items": snapshot_items,
+        "acknowledgements": [_acknowledgement(c) for c in acknowledged if c.item_id is None],
     }
 
 

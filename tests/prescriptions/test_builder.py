@@ -507,10 +507,10 @@ def test_template_list_query_count_does_not_grow(clinician_client, clinic, other
 
 
 # 1 session, 2 user, 3 program (+clinic, patient), 4 count of catalogue results, 5 items (+exercise),
-# 6 their pictures, 7 clearance notes, 8 memberships (+clinic) for the menu, 9-10 regions and equipment
-# for the search filters, 11 the page of catalogue results, 12 their pictures, 13-15 session saved
-# (savepoint, update, release).
-BUILDER_QUERIES = 15
+# 6 their pictures, 7 clearance notes, 8 conflict acknowledgements (the safety check), 9 memberships
+# (+clinic) for the menu, 10-11 regions and equipment for the search filters, 12 the page of catalogue
+# results, 13 their pictures, 14-16 session saved (savepoint, update, release).
+BUILDER_QUERIES = 16
 
 
 @pytest.mark.parametrize("count", [1, 30])
