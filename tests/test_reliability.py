@@ -22,7 +22,7 @@ from core.client import client_ip
 from core.logging import RedactTokens
 from core.svg import check_svg
 from prescriptions.handout.links import share_link_create
-from prescriptions.models import ClearanceNote, ShareLink
+from prescriptions.models import ClearanceNote, HandoutQuerySet
 from tests.factories import PASSWORD, ExercisePictureFactory
 from tests.patients.test_clinic_admin import _settings_data
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program
@@ -61,7 +61,7 @@ def test_a_patient_page_failing_on_the_database_logs_no_token(patient_link, log_
     def database_down(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1 failed")
 
-    monkeypatch.setattr(ShareLink.objects, "usable", database_down)
+    monkeypatch.setattr(HandoutQuerySet, "newest_for_token", database_down)
     response = Client(raise_request_exception=False).get(reverse("public:handout", args=[patient_link]))
 
     assert response.status_code == 503

@@ -81,7 +81,7 @@ def test_a_changed_program_issues_its_next_version(clinic, patient, clinician):
     program = make_handout_program(clinic=clinic, patient=patient, user=clinician)
     assert handout_issue(program=program, user=clinician).created
     item = program.items.first()
-    item_update(item=item, user=clinician, revision=None, data={"sets": 4})
+    item_update(item=item, user=clinician, revision=item.revision, data={"sets": 4})
     result = handout_issue(program=program, user=clinician)
     assert (result.created, result.handout.version) == (True, 2)
 
@@ -115,7 +115,7 @@ def test_a_save_during_a_slow_render_completes_before_the_render(clinic, patient
     thread.start()
     assert rendering.wait(timeout=30)
     try:
-        item_update(item=item, user=colleague, revision=None, data={"reps": 14})
+        item_update(item=item, user=colleague, revision=item.revision, data={"reps": 14})
         order.append("save")
     finally:
         release.set()
