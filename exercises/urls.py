@@ -5,7 +5,7 @@ from exercises import views
 app_name = "exercises"
 
 urlpatterns = [
-    path("", views.CatalogueView.as_view(), name="catalogue"),
+    path("", views.catalogue, name="catalogue"),
     path("pictures/<int:pk>/<str:version>.svg", views.picture_svg, name="picture-svg"),
-    path("<slug:slug>/", views.ExerciseDetailView.as_view(), name="exercise-detail"),
+    path("<slug:slug>/", views.exercise_detail, name="exercise-detail"),
 ]

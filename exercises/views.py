@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
-from django.views.generic import DetailView, TemplateView
+from django.views.decorators.http import require_GET
 
 from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status
@@ -45,31 +45,26 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     }
 
 
-class CatalogueView(TemplateView):
-    template_name = "exercises/catalogue.html"
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "catalogue-results":
-            return ["exercises/_catalogue_results.html"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **catalogue_page(self.request)}
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue: search and filter; HTMX swaps only the results."""
+    partial = request.htmx and request.htmx.target == "catalogue-results"
+    template = "exercises/_catalogue_results.html" if partial else "exercises/catalogue.html"
+    return render(request, template, catalogue_page(request))
 
 
-class ExerciseDetailView(DetailView):
-    template_name = "exercises/exercise_detail.html"
-    context_object_name = "exercise"
-
-    def get_queryset(self):
-        return Exercise.objects.published().prefetch_related(
-            "steps", "pictures", "body_regions", "equipment", "progressions", "regressions"
-        )
+@require_GET
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercises = Exercise.objects.published().prefetch_related(
+        "steps", "pictures", "body_regions", "equipment", "progressions", "regressions"
+    )
+    exercise = get_object_or_404(exercises, slug=slug)
+    return render(request, "exercises/exercise_detail.html", {"exercise": exercise, "object": exercise})
 
 
 @login_not_required
 @cache_control(public=True, max_age=31536000, immutable=True)
-def picture_svg(request, pk, version):
+def picture_svg(request: HttpRequest, pk: int, version: str) -> HttpResponse:
     """A pose drawing. Public: patient pages show it, and it holds no patient data.
 
     The version in the URL is a hash of the drawing, so it can be cached forever.
