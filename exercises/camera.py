@@ -17,7 +17,14 @@ from exercises.pose3d import Vec, cross, dot, length, sub, unit
 from exercises.props import Scene, Solid, build_scene
 
 # name: (azimuth from the side camera towards the front, elevation), degrees
-CAMERAS = {"side": (0.0, 0.0), "front": (90.0, 0.0), "top": (0.0, 90.0), "three-quarter": (40.0, 22.0)}
+CAMERAS = {
+    "side": (0.0, 0.0),
+    "front": (90.0, 0.0),
+    "top": (0.0, 90.0),
+    "three-quarter": (35.0, 25.0),
+    # The side camera raised to look down: a side-lying figure's knees coming forward and lifting.
+    "above": (0.0, 40.0),
+}
 
 INK, FAR_INK, ACCENT = "#2f3b48", "#8d99a6", "#e8590c"
 FILL, FAR_FILL, ACCENT_FILL = "#ffffff", "#e9edf1", "#ffe3cc"

@@ -10,7 +10,8 @@ clear    [part, surface], min, max  the gap between them in cm ("foot at least 1
                                     the floor": min 10).
 angle    [a, vertex, b], min, max   the angle at ``vertex`` between the points, in degrees.
 line     [a, b, c], within          a, b and c in one straight line within ``within`` degrees.
-parallel [a, b, c, d], within       the lines a-b and c-d point the same way within ``within``.
+parallel [a, b, c, d], within       the lines a-b and c-d point the same way within ``within``
+                                    degrees (or ``min``: they are turned at least so far apart).
 incline  [a, b], min, max           how steeply the line from a rises to b, in degrees above
                                     the horizontal (negative when b is lower).
 distance [a, b], min, max           straight-line distance between two points, in cm.
@@ -41,7 +42,7 @@ _ARITY = {
     "above": 2,
     "ahead": 2,
 }
-TOUCH_TOLERANCE = 3.0  # cm: skin, clothing and drawing
+TOUCH_TOLERANCE = 4.0  # cm: skin, clothing and drawing
 PASS_THROUGH_TOLERANCE = 2.0  # cm: soft tissue pressing on a surface
 
 
@@ -169,8 +170,8 @@ def broken(scene, item: dict) -> str | None:
         high = item.get("within", TOUCH_TOLERANCE)
         low = -PASS_THROUGH_TOLERANCE - 1.0
     if check in ("line", "parallel"):
-        high = item.get("within", 10)
-        low = None
+        high = item.get("within", item.get("max", 10 if "min" not in item else None))
+        low = item.get("min")
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = " and ".join(
             text

@@ -35,8 +35,8 @@ HEAD_OFFSET = 22.0  # shoulder line to the centre of the head
 FOOT = 19.0
 ANKLE_HEIGHT = 7.0
 HIP_HALF_WIDTH, SHOULDER_HALF_WIDTH = 9.0, 17.5
-HIP_BACK = 2.5
-TORSO_DEPTH, TORSO_WIDTH = 11.5, 15.0  # half depth (front-back) and half width of the trunk
+HIP_BACK = 1.0
+TORSO_DEPTH, TORSO_WIDTH = 10.0, 15.0  # half depth (front-back) and half width of the trunk
 RADIUS = {
     "neck": 5.0,
     "head": 11.0,
@@ -56,7 +56,7 @@ SEAT_DEPTH, SEAT_WIDTH, CHAIR_BACK = 42.0, 44.0, 88.0
 BENCH_HEIGHT, BENCH_WIDTH, BENCH_LENGTH = 40.0, 36.0, 110.0
 STEP_HEIGHT, STEP_DEPTH, STEP_WIDTH = 18.0, 34.0, 60.0
 BALL_RADIUS = 32.5  # a 65 cm exercise ball
-PILLOW = (40.0, 10.0, 30.0)  # length, thickness, width
+PILLOW = (30.0, 9.0, 40.0)  # length, thickness, width
 MACHINE_SEAT = 50.0
 WALL_THICKNESS = 12.0
 
@@ -242,6 +242,7 @@ def skeleton(j: dict[str, float]) -> Body:
     p["torso0"], p["torso_ctrl"], p["chest"] = (apply(upper, v) for v in (base0, ctrl, top))
     p["lower_back"] = apply(upper, add(_bezier(base0, ctrl, top, 0.3), (-TORSO_DEPTH, 0, 0)))
     p["upper_back"] = apply(upper, add(_bezier(base0, ctrl, top, 0.75), (-TORSO_DEPTH, 0, 0)))
+    p["trunk_mid"] = apply(upper, mid(base0, top))
     p["spine_mid"] = apply(upper, _bezier(base0, ctrl, top, 0.5))
     p["mid_back"] = apply(upper, add(_bezier(base0, ctrl, top, 0.5), (-TORSO_DEPTH, 0, 0)))
     p["belly"] = apply(upper, add(_bezier(base0, ctrl, top, 0.3), (TORSO_DEPTH, 0, 0)))
@@ -291,8 +292,10 @@ def skeleton(j: dict[str, float]) -> Body:
         knee = add(hip, apply(thigh, DOWN), THIGH)
         shin = mul(thigh, rot("z", -j[f"knee_{side}"]))
         ankle = add(knee, apply(shin, DOWN), SHIN)
-        foot = apply(mul(shin, rot("z", 90 - j[f"ankle_{side}"])), (1.0, 0.0, 0.0))
-        heel = add(add(ankle, apply(shin, DOWN), ANKLE_HEIGHT - RADIUS["foot"]), foot, -3.5)
+        foot_frame = mul(shin, rot("z", 90 - j[f"ankle_{side}"]))
+        foot = apply(foot_frame, (1.0, 0.0, 0.0))
+        # The heel is under the ankle in the foot's own frame (towards the sole).
+        heel = add(add(ankle, apply(foot_frame, DOWN), ANKLE_HEIGHT - RADIUS["foot"]), foot, -3.5)
         leg = {"knee": knee, "ankle": ankle, "heel": heel, "toe": add(heel, foot, FOOT)}
         # A bent knee opening like a clam: the leg turns about the hip-ankle line, so the feet
         # stay together while the knee lifts (hip abduction with external rotation).
@@ -503,25 +506,55 @@ def settle(body: Body, targets: list[tuple[str, float]], floor: float) -> tuple[
     turn = 0.0
     if len(targets) >= 2:
         (g1, h1), (g2, h2) = targets[:2]
+        # Only heights matter while searching, so each group is kept as plain numbers:
+        # (x, y, radius, lateral x, lateral y, w^2 - d^2 or None).
+        rows = {
+            g: [
+                (
+                    s.point[0],
+                    s.point[1],
+                    s.radius,
+                    *(s.section[0][:2] if s.section else (0.0, 0.0)),
+                    (s.section[1] ** 2 - s.section[3] ** 2) if s.section else None,
+                )
+                for s in base
+                if g in s.tags
+            ]
+            for g in (g1, g2, "lowest")
+        }
+
+        def low(g: str, t: float) -> float:
+            c, sn = math.cos(math.radians(t)), math.sin(math.radians(t))
+            best = math.inf
+            for x, y, r, lx, ly, extra in rows[g]:
+                if extra is not None:
+                    # the down direction in the body's own frame is (-sin, -cos, 0)
+                    r = math.sqrt(r * r + extra * (-sn * lx - c * ly) ** 2)
+                best = min(best, sn * x + c * y - r)
+            return best
 
         def gap(t: float) -> float:
-            ss = _pitched(base, t)
-            return (bottom(ss, g1) - h1) - (bottom(ss, g2) - h2)
+            return (low(g1, t) - h1) - (low(g2, t) - h2)
 
-        turns = [t / 2 for t in range(-140, 141)]
+        turns = [t / 2 for t in range(-200, 201)]
         gaps = [gap(t) for t in turns]
         brackets = [(a, b) for a, b, ga, gb in zip(turns, turns[1:], gaps, gaps[1:], strict=False) if ga * gb <= 0]
         if brackets:
-            lo, hi = min(brackets, key=lambda ab: min(abs(ab[0]), abs(ab[1])))
-            glo = gap(lo)
-            for _ in range(30):
-                m = (lo + hi) / 2
-                gm = gap(m)
-                if glo * gm <= 0:
-                    hi = m
-                else:
-                    lo, glo = m, gm
-            turn = (lo + hi) / 2
+            roots = []
+            for lo, hi in brackets:
+                glo = gap(lo)
+                for _ in range(30):
+                    m = (lo + hi) / 2
+                    gm = gap(m)
+                    if glo * gm <= 0:
+                        hi = m
+                    else:
+                        lo, glo = m, gm
+                t = (lo + hi) / 2
+                # How far other parts would sink below the contacts' surfaces.
+                sink = max(0.0, (low(g1, t) - h1) - (low("lowest", t) - min(h1, h2, floor)))
+                roots.append((round(sink, 1), abs(t), t))
+            turn = min(roots)[2]
         else:
             turn = min(zip(turns, gaps, strict=True), key=lambda tg: (abs(tg[1]), abs(tg[0])))[0]
     ss = _pitched(base, turn) if turn else base

@@ -17,9 +17,10 @@ Fields
 ------
 base      prone | supine | side-lying | quadruped | kneeling | sitting | standing: how the body
           frame lies in the world, and the resting joint angles each base starts from.
-camera    side | front | top | three-quarter (default side). Side looks from the near side,
-          front from the direction a standing person faces (the feet of a supine person),
-          top straight down, three-quarter from the front-near side and a little above.
+camera    side | front | top | three-quarter | above (default side). Side looks from the near
+          side, front from the direction a standing person faces (the feet of a supine person),
+          top straight down, three-quarter from the front-near side and a little above, above
+          from the near side looking down 40 degrees (a side-lying figure's knees).
 props     a list of prop kinds (``PROPS``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
@@ -90,7 +91,7 @@ class PoseError(ValueError):
 
 
 BASES = ("prone", "supine", "side-lying", "quadruped", "kneeling", "sitting", "standing")
-CAMERAS = ("side", "front", "top", "three-quarter")
+CAMERAS = ("side", "front", "top", "three-quarter", "above")
 PROPS = PROP_KINDS
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
 SIDES = ("near", "far")
@@ -122,6 +123,7 @@ POINTS = (
     "upper_back",
     "mid_back",
     "spine_mid",
+    "trunk_mid",
     "belly",
 ) + tuple(
     f"{joint}_{side}"
@@ -153,8 +155,9 @@ JOINT_LIMITS: dict[str, tuple[float, float]] = {
     "hip_roll": (-70, 70),
     **{f"{joint}_{side}": limits for joint, limits in _SIDED_LIMITS.items() for side in SIDES},
 }
-# Hip flexion is measured against the trunk too: knee to chest is about 140 degrees.
-HIP_FLEXION_LIMITS = (-35, 150)
+# Hip flexion measured against the trunk too (knee to chest is about 140 degrees); "trunk"
+# also carries the lower back's own extension, so the limit behind is generous.
+HIP_FLEXION_LIMITS = (-90, 150)
 JOINT_DEFAULTS: dict[str, float] = {name: 0 for name in JOINT_LIMITS} | {"ankle_near": 90, "ankle_far": 90}
 # Each base starts from a comfortable resting version of itself, so a pose only lists changes.
 _BASE_JOINTS: dict[str, dict[str, float]] = {
