@@ -474,7 +474,7 @@ def draw(pose: dict, *, mirror: bool, width: int, height: int) -> str:
         if kind == "line":
             (ax, ay), (bx, by) = pts
             if attrs.get("class") == "floor":
-                ax, bx = 0.0, float(width)
+                ax, bx = (float(width), 0.0) if mirror else (0.0, float(width))
             out.append(
                 f'<line{cls} x1="{_num(ax)}" y1="{_num(ay)}" x2="{_num(bx)}" y2="{_num(by)}" '
                 f'stroke-width="{w}" stroke-linecap="round"{extra}/>'

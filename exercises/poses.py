@@ -62,9 +62,8 @@ Unmirrored, a standing figure faces right; ``mirror=True`` flips the picture lef
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from exercises.pose3d import GROUPS, PROP_KINDS
 
@@ -79,7 +78,6 @@ __all__ = [
     "POINTS",
     "PROPS",
     "PoseError",
-    "contact_sheet_html",
     "pose_problems",
     "render_pose_svg",
     "validate_pose",
@@ -304,7 +302,9 @@ def _props(value: object) -> list[dict]:
             prop["to"] = _choice(item.get("to"), POINTS + ("front", "behind", "above"), f"{where}.to")
         elif "from" in item or "to" in item:
             raise PoseError(f"{where}: only a band or towel runs from one point to another")
-        if kind in ("chair", "wall", "doorway", "dumbbell", "ankle-weight", "pillow") and "at" not in prop:
+        if kind in ("chair", "wall", "doorway", "dumbbell", "ankle-weight", "pillow", "bench", "ball", "step") and (
+            "at" not in prop
+        ):
             prop["needs_at"] = True
         out.append(prop)
     kinds = [p["kind"] for p in out]
@@ -332,7 +332,7 @@ def validate_pose(pose: dict) -> dict:
     """Return ``pose`` normalised with every default filled in; raise ``PoseError`` if invalid."""
     if not isinstance(pose, dict):
         raise PoseError("pose: expected an object")
-    if any(key in pose for key in _LEGACY_KEYS):
+    if any(key in pose for key in _LEGACY_KEYS) or "limb" in (pose.get("arrow") or {}):
         pose = _upgrade_legacy(pose)
     unknown = sorted(set(pose) - set(_POSE_KEYS))
     if unknown:
@@ -425,21 +425,3 @@ def render_pose_svg(pose: dict, *, mirror: bool = False, width: int = 300, heigh
     if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
         raise PoseError("width/height: expected positive whole numbers of pixels")
     return draw(pose, mirror=mirror, width=width, height=height)
-
-
-def contact_sheet_html(entries: Iterable[tuple[str, Sequence[str]]]) -> str:
-    """A plain HTML page showing every (title, [svg, ...]) entry in a grid, for checking by eye."""
-    cards = []
-    for title, svgs in entries:
-        pictures = "".join(f'<div class="pic">{svg}</div>' for svg in svgs)
-        cards.append(f'<section><h2>{html.escape(title)}</h2><div class="pics">{pictures}</div></section>')
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Exercise pictures</title><style>"
-        "body{font-family:sans-serif;margin:16px;background:#f8f9fa}"
-        ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:12px}"
-        "section{background:#fff;border:1px solid #dee2e6;border-radius:6px;padding:8px}"
-        "h2{font-size:14px;margin:0 0 6px}.pics{display:flex;gap:8px;flex-wrap:wrap}"
-        ".pic{border:1px solid #e9ecef}.pic svg{display:block}"
-        '</style></head><body><div class="grid">\n' + "\n".join(cards) + "\n</div></body></html>\n"
-    )
