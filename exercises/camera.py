@@ -30,7 +30,7 @@ INK, FAR_INK, ACCENT = "#2f3b48", "#8d99a6", "#e8590c"
 FILL, FAR_FILL, ACCENT_FILL = "#ffffff", "#e9edf1", "#ffe3cc"
 GHOST_INK, GHOST_FILL = "#c9d0d8", "#f3f5f7"
 PROP_INK, PROP_FILL, PROP_TOP = "#7b858f", "#eef1f4", "#f8f9fa"
-MAT_FILL, BALL_FILL, WALL_FILL = "#d3e3f3", "#dceafb", "#f1f3f5"
+MAT_FILL, MAT_TOP, BALL_FILL, WALL_FILL = "#d3e3f3", "#eef4fa", "#dceafb", "#f1f3f5"
 FLOOR_INK, BAND_INK, TOWEL_INK, WEIGHT_FILL = "#adb5bd", "#2b8a3e", "#c9a227", "#495057"
 OUTLINE_PX, MOVING_OUTLINE_PX, GHOST_OUTLINE_PX = 1.6, 2.4, 1.0
 MARGIN = 0.025  # of the frame, each side
@@ -235,12 +235,15 @@ def _draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
         canvas.add("line", [a, b], 2 * solid.r, 0, stroke=fill, counts=counts, **cls)
         return
     corners = solid.corners()
+    if solid.kind == "mat" and v.to_camera[1] > 0.2:
+        # Seen from above a mat is a flat sheet on the floor: a light outline, not a block.
+        fill = MAT_TOP
     canvas.add(
         "polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=PROP_INK, counts=counts, **cls
     )
     # The top face when the camera sees it, so a box reads as a box from above.
     (x0, _, z0), (x1, y1, z1) = solid.a, solid.b
-    if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and solid.kind not in ("wall", "doorway"):
+    if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and solid.kind not in ("wall", "doorway", "mat"):
         top = [(x0, y1, z0), (x1, y1, z0), (x1, y1, z1), (x0, y1, z1)]
         canvas.add(
             "polygon",

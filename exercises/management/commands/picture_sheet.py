@@ -37,13 +37,14 @@ def _picture(picture) -> str:
     import base64
 
     src = "data:image/svg+xml;base64," + base64.b64encode(picture.svg.encode()).decode()
-    checks = [c.get("says", "") for c in (picture.pose or {}).get("constraints", [])]
+    # One line per fact: "feet flat on the floor" is checked at both heels and toes.
+    checks = list(dict.fromkeys(c.get("says", "") for c in (picture.pose or {}).get("constraints", [])))
     camera = (picture.pose or {}).get("camera", "side")
     items = "".join(f"<li>{html.escape(text)}</li>" for text in checks)
     return (
         f'<figure><img src="{src}" alt="{html.escape(picture.alt_text)}">'
         f"<figcaption><strong>{html.escape(picture.caption)}</strong> · {html.escape(camera)} view"
-        f'{f"<ul class=checks>{items}</ul>" if items else ""}</figcaption></figure>'
+        f"{f'<ul class=checks>{items}</ul>' if items else ''}</figcaption></figure>"
     )
 
 
@@ -58,7 +59,7 @@ def review_sheet_html(exercises) -> str:
             f'<section id="{html.escape(exercise.slug)}"><div>'
             f'<h2>{html.escape(exercise.name)} <span class="slug">{html.escape(exercise.slug)}</span></h2>'
             f"<ol>{steps}</ol>"
-            f'{f"<ul class=cautions>{cautions}</ul>" if cautions else ""}</div>'
+            f"{f'<ul class=cautions>{cautions}</ul>' if cautions else ''}</div>"
             f'<div class="pictures">{pictures}</div></section>'
         )
     return (
@@ -79,9 +80,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", default="pictures.html")
 
     def handle(self, *args, output, **options):
-        exercises = (
-            Exercise.objects.exclude(status="retired").prefetch_related("steps", "pictures").order_by("name")
-        )
+        exercises = Exercise.objects.exclude(status="retired").prefetch_related("steps", "pictures").order_by("name")
         page = review_sheet_html(exercises)
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(page)
