@@ -436,9 +436,19 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
         _draw_arrow(canvas, pose, scene, ghost, v, px_per_cm)
         return canvas
 
+    def framed(canvas: Canvas) -> Canvas:
+        if pose["frame"] == "upper-body":
+            # Only the head, trunk, arms and arrow are fitted; legs and seat run off the edge.
+            keep = ("head", "trunk", "arm_near", "arm_far", "arrow")
+            canvas.shapes = [
+                (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
+                for shape in canvas.shapes
+            ]
+        return canvas
+
     # The arrow's size is set in pixels, so fit once for the scale, then draw it for real.
-    first = build(2.0)
-    return build(_scale(first.bbox(), 300, 200)), scene
+    first = framed(build(2.0))
+    return framed(build(_scale(first.bbox(), 300, 200))), scene
 
 
 def _solid_centre(s: Solid) -> Vec:

@@ -339,7 +339,8 @@ def skeleton(j: dict[str, float]) -> Body:
 def _parts() -> list[Part]:
     parts = [
         Part("trunk", "torso", ("torso0", "torso_ctrl", "chest"), TORSO_DEPTH),
-        Part("head", "neck", ("chest", "neck_top"), RADIUS["neck"]),
+        # The neck belongs to the trunk's silhouette: no seam where it meets the shoulders.
+        Part("trunk", "neck", ("chest", "neck_top"), RADIUS["neck"]),
         Part("head", "head", ("head",), RADIUS["head"]),
         Part("head", "nose", ("nose",), RADIUS["nose"]),
     ]

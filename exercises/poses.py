@@ -30,6 +30,9 @@ joints    degrees, see ``JOINT_LIMITS``; ``_near``/``_far`` name the side facing
 contacts  {<group>: "floor" | <prop kind>}: the body parts resting on a surface. The first two
           with a height settle the body (it tips until both touch); others are placed against
           it (a wall behind the back). Nothing passes through the floor or a prop.
+frame     whole (default): the figure and props fill the frame; upper-body: head, trunk and
+          arms fill it and the rest is cut off at the frame's edge (neck exercises, where the
+          head's movement is what a patient must see).
 moving    limbs drawn in the accent colour (``LIMBS``).
 ghost     the start position, drawn faint behind the figure in the end picture: a pose with
           the same base, props and camera, given as the fields that differ.
@@ -168,7 +171,20 @@ _BASE_JOINTS: dict[str, dict[str, float]] = {
     "side-lying": {"hip": 30, "knee": 45},
 }
 _SEATS = ("chair", "bench", "ball", "step", "leg-extension-machine", "leg-curl-machine")
-_POSE_KEYS = ("base", "camera", "props", "joints", "contacts", "moving", "ghost", "anchor", "arrow", "constraints")
+_POSE_KEYS = (
+    "base",
+    "camera",
+    "frame",
+    "props",
+    "joints",
+    "contacts",
+    "moving",
+    "ghost",
+    "anchor",
+    "arrow",
+    "constraints",
+)
+FRAMES = ("whole", "upper-body")
 _LEGACY_KEYS = ("prop", "prop_at", "band", "view")
 _GHOST_KEYS = ("joints", "contacts")
 
@@ -341,6 +357,7 @@ def validate_pose(pose: dict) -> dict:
         raise PoseError(f"base: required, one of {', '.join(BASES)}")
     base = _choice(pose["base"], BASES, "base")
     camera = _choice(pose.get("camera", "side"), CAMERAS, "camera")
+    frame = _choice(pose.get("frame", "whole"), FRAMES, "frame")
     props = _props(pose.get("props", []))
     kinds = [p["kind"] for p in props]
     joints = _joints(pose.get("joints", {}), base, kinds)
@@ -397,6 +414,7 @@ def validate_pose(pose: dict) -> dict:
     return {
         "base": base,
         "camera": camera,
+        "frame": frame,
         "props": props,
         "joints": joints,
         "contacts": contacts,
