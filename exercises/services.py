@@ -11,6 +11,7 @@ from django.db import transaction
 
 from exercises.dose import Dose
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep
+from exercises.poses import pose_problems
 
 FORMAT = "homerx-catalogue"
 FORMAT_VERSION = 1
@@ -182,6 +183,10 @@ def catalogue_import(document: dict) -> dict:
                     image=picture.get("image", ""),
                 )
                 candidate.full_clean(exclude=["exercise", "image"])
+                if candidate.pose:
+                    # A drawing that contradicts its exercise's steps is refused like a bad field.
+                    for problem in pose_problems(candidate.pose):
+                        record_errors.append((f"pictures[{index}].pose", problem))
             except ValidationError as exc:
                 for field, message in _field_errors(exc):
                     record_errors.append((f"pictures[{index}].{field}", message))

@@ -1,18 +1,87 @@
+"""``make pictures``: every exercise's steps and cautions beside its pictures, at print size.
+
+A physiotherapist checks the drawings against the words side by side; each picture also
+lists the facts it was checked against (its constraints), so a wrong check is as visible as
+a wrong drawing. Printed or opened in a browser, the pictures have the handout's size.
+"""
+
+import html
+
 from django.core.management.base import BaseCommand
 
 from exercises.models import Exercise
-from exercises.poses import contact_sheet_html
+
+# The handout prints each picture 52 mm wide (static/css/handout.css).
+PRINT_WIDTH_MM, PRINT_HEIGHT_MM = 52, 34.6
+
+_STYLE = f"""
+@page {{ size: A4; margin: 12mm; }}
+body {{ font-family: sans-serif; font-size: 10pt; color: #222; margin: 12mm; }}
+h1 {{ font-size: 16pt; }}
+section {{ display: grid; grid-template-columns: 1fr auto; gap: 6mm; border-top: 0.4mm solid #999;
+  padding: 4mm 0; break-inside: avoid; }}
+h2 {{ font-size: 12pt; margin: 0 0 2mm; }}
+.slug {{ color: #666; font-weight: normal; font-size: 9pt; }}
+ol, ul {{ margin: 0 0 2mm; padding-left: 5mm; }}
+.cautions li {{ color: #8a1c1c; }}
+.pictures {{ display: flex; gap: 4mm; align-items: flex-start; }}
+figure {{ margin: 0; width: {PRINT_WIDTH_MM}mm; }}
+figure img {{ display: block; width: {PRINT_WIDTH_MM}mm; height: {PRINT_HEIGHT_MM}mm;
+  border: 0.3mm solid #ccc; }}
+figcaption {{ font-size: 8.5pt; }}
+figcaption .checks {{ color: #555; font-size: 7.5pt; margin: 1mm 0 0; padding-left: 4mm; }}
+"""
+
+
+def _picture(picture) -> str:
+    import base64
+
+    src = "data:image/svg+xml;base64," + base64.b64encode(picture.svg.encode()).decode()
+    # One line per fact: "feet flat on the floor" is checked at both heels and toes.
+    checks = list(dict.fromkeys(c.get("says", "") for c in (picture.pose or {}).get("constraints", [])))
+    camera = (picture.pose or {}).get("camera", "side")
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in checks)
+    return (
+        f'<figure><img src="{src}" alt="{html.escape(picture.alt_text)}">'
+        f"<figcaption><strong>{html.escape(picture.caption)}</strong> · {html.escape(camera)} view"
+        f"{f'<ul class=checks>{items}</ul>' if items else ''}</figcaption></figure>"
+    )
+
+
+def review_sheet_html(exercises) -> str:
+    """The sheet for ``exercises`` (with ``steps`` and ``pictures`` prefetched)."""
+    sections = []
+    for exercise in exercises:
+        steps = "".join(f"<li>{html.escape(step.text)}</li>" for step in exercise.steps.all())
+        cautions = "".join(f"<li>{html.escape(text)}</li>" for text in exercise.caution_list)
+        pictures = "".join(_picture(p) for p in exercise.pictures.all() if p.svg)
+        sections.append(
+            f'<section id="{html.escape(exercise.slug)}"><div>'
+            f'<h2>{html.escape(exercise.name)} <span class="slug">{html.escape(exercise.slug)}</span></h2>'
+            f"<ol>{steps}</ol>"
+            f"{f'<ul class=cautions>{cautions}</ul>' if cautions else ''}</div>"
+            f'<div class="pictures">{pictures}</div></section>'
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>HomeRx exercise pictures</title><style>{_STYLE}</style></head><body>"
+        "<h1>Exercise pictures for review</h1>"
+        f"<p>{len(sections)} exercises. Pictures at print size ({PRINT_WIDTH_MM} mm wide, as on the "
+        "handout). Under each picture: the facts from the steps it is checked against.</p>\n"
+        + "\n".join(sections)
+        + "\n</body></html>\n"
+    )
 
 
 class Command(BaseCommand):
-    help = "Write every exercise's pictures on one HTML sheet, to check the drawings by eye."
+    help = "Write every exercise's steps and cautions beside its pictures, at print size, for review."
 
     def add_arguments(self, parser):
         parser.add_argument("-o", "--output", default="pictures.html")
 
     def handle(self, *args, output, **options):
-        exercises = Exercise.objects.exclude(status="retired").prefetch_related("pictures").order_by("name")
-        entries = [(f"{e.name} ({e.slug})", [p.svg for p in e.pictures.all() if p.svg]) for e in exercises]
+        exercises = Exercise.objects.exclude(status="retired").prefetch_related("steps", "pictures").order_by("name")
+        page = review_sheet_html(exercises)
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write(contact_sheet_html(entries))
-        self.stdout.write(f"Wrote {len(entries)} exercises to {output}")
+            fh.write(page)
+        self.stdout.write(f"Wrote {len(exercises)} exercises to {output}")

@@ -1,0 +1,216 @@
+"""What an exercise's steps say about a picture, as checks on the laid-out scene.
+
+Each constraint is an object with ``says`` (the fact in the steps' words, shown when it
+breaks) and one check:
+
+touch    [part, surface]            the part rests on the surface: floor, a prop kind, or
+                                    another body part/point ("hands on the lower back");
+                                    ``within`` cm (default 3).
+clear    [part, surface], min, max  the gap between them in cm ("foot at least 10 cm off
+                                    the floor": min 10).
+angle    [a, vertex, b], min, max   the angle at ``vertex`` between the points, in degrees.
+line     [a, b, c], within          a, b and c in one straight line within ``within`` degrees.
+parallel [a, b, c, d], within       the lines a-b and c-d point the same way within ``within``
+                                    degrees (or ``min``: they are turned at least so far apart).
+incline  [a, b], min, max           how steeply the line from a rises to b, in degrees above
+                                    the horizontal (negative when b is lower).
+distance [a, b], min, max           straight-line distance between two points, in cm.
+above    [a, b], min, max           how far point a is above point b, in cm.
+ahead    [a, b], min, max           how far point a is ahead of point b along the side view's
+                                    +x (where a standing person faces), in cm.
+
+Parts are contact groups (``exercises.pose3d.GROUPS``) or named points; points are the
+skeleton's named points. Every scene is also checked for body parts passing through the
+floor or a prop.
+"""
+
+from __future__ import annotations
+
+import math
+
+from exercises.pose3d import DOWN, GROUPS, Sample, Vec, dot, length, sub, unit
+
+CHECKS = ("touch", "clear", "angle", "line", "parallel", "incline", "distance", "above", "ahead")
+_ARITY = {
+    "touch": 2,
+    "clear": 2,
+    "angle": 3,
+    "line": 3,
+    "parallel": 4,
+    "incline": 2,
+    "distance": 2,
+    "above": 2,
+    "ahead": 2,
+}
+TOUCH_TOLERANCE = 4.0  # cm: skin, clothing and drawing
+PASS_THROUGH_TOLERANCE = 2.0  # cm: soft tissue pressing on a surface
+
+
+class ConstraintError(ValueError):
+    pass
+
+
+def _points():
+    from exercises.poses import POINTS
+
+    return POINTS
+
+
+def validate_constraints(value: object, kinds: list[str]) -> list[dict]:
+    from exercises.poses import PoseError
+
+    if not isinstance(value, list):
+        raise PoseError("constraints: expected a list")
+    points = _points()
+    parts = set(GROUPS) | set(points)
+    surfaces = parts | {"floor"} | set(kinds)
+    out = []
+    for index, item in enumerate(value, start=1):
+        where = f"constraints[{index}]"
+        if not isinstance(item, dict):
+            raise PoseError(f"{where}: expected an object")
+        checks = [c for c in CHECKS if c in item]
+        if len(checks) != 1:
+            raise PoseError(f"{where}: give exactly one of {', '.join(CHECKS)}")
+        check = checks[0]
+        says = item.get("says")
+        if not isinstance(says, str) or not says.strip():
+            raise PoseError(f"{where}.says: say in words what the steps state")
+        unknown = sorted(set(item) - {check, "says", "min", "max", "within"})
+        if unknown:
+            raise PoseError(f"{where}.{unknown[0]}: unknown field")
+        names = item[check]
+        if not isinstance(names, list) or len(names) != _ARITY[check]:
+            raise PoseError(f"{where}.{check}: expected a list of {_ARITY[check]} names")
+        for position, name in enumerate(names):
+            allowed = (
+                surfaces
+                if check in ("touch", "clear") and position == 1
+                else (parts if check in ("touch", "clear") else set(points))
+            )
+            if name not in allowed:
+                raise PoseError(f"{where}.{check}: {name!r} is not a known body part, point or prop here")
+        for bound in ("min", "max", "within"):
+            if bound in item and not (
+                isinstance(item[bound], int | float)
+                and not isinstance(item[bound], bool)
+                and math.isfinite(item[bound])
+            ):
+                raise PoseError(f"{where}.{bound}: expected a number")
+        if (
+            check in ("clear", "angle", "incline", "distance", "above", "ahead")
+            and "min" not in item
+            and "max" not in item
+        ):
+            raise PoseError(f"{where}: give a min or a max")
+        out.append(dict(item))
+    return out
+
+
+def _samples_of(scene, name: str) -> list[Sample]:
+    if name in scene.body.points and name not in GROUPS:
+        return [Sample(scene.body.points[name], 0.0, frozenset())]
+    return scene.group(name)
+
+
+def _gap(scene, part: str, surface: str) -> float:
+    """Smallest distance between a body part's surface and another surface (cm)."""
+    group = _samples_of(scene, part)
+    if surface == "floor":
+        return min(s.point[1] - s.reach(DOWN) for s in group) - scene.floor
+    solids = scene.solids_of(surface)
+    if solids:
+        return min(solid.clearance(s) for s in group for solid in solids)
+    other = _samples_of(scene, surface)
+    best = math.inf
+    for a in group:
+        for b in other:
+            d = sub(b.point, a.point)
+            n = length(d)
+            u = unit(d) if n > 1e-9 else (0.0, 1.0, 0.0)
+            best = min(best, n - a.reach(u) - b.reach(u))
+    return best
+
+
+def _angle(a: Vec, vertex: Vec, b: Vec) -> float:
+    u, v = unit(sub(a, vertex)), unit(sub(b, vertex))
+    return math.degrees(math.acos(max(-1.0, min(1.0, dot(u, v)))))
+
+
+def measure(scene, item: dict) -> float:
+    check = next(c for c in CHECKS if c in item)
+    names = item[check]
+    p = scene.body.points
+    if check in ("touch", "clear"):
+        return _gap(scene, *names)
+    if check == "angle":
+        return _angle(p[names[0]], p[names[1]], p[names[2]])
+    if check == "line":
+        return 180.0 - _angle(p[names[0]], p[names[1]], p[names[2]])
+    if check == "parallel":
+        u, w = unit(sub(p[names[1]], p[names[0]])), unit(sub(p[names[3]], p[names[2]]))
+        return math.degrees(math.acos(max(-1.0, min(1.0, dot(u, w)))))
+    if check == "ahead":
+        return p[names[0]][0] - p[names[1]][0]
+    if check == "incline":
+        d = sub(p[names[1]], p[names[0]])
+        return math.degrees(math.atan2(d[1], math.hypot(d[0], d[2])))
+    if check == "distance":
+        return length(sub(p[names[1]], p[names[0]]))
+    return p[names[0]][1] - p[names[1]][1]  # above
+
+
+def broken(scene, item: dict) -> str | None:
+    """Why the scene breaks the constraint, or None when it holds."""
+    check = next(c for c in CHECKS if c in item)
+    value = measure(scene, item)
+    unit_ = "degrees" if check in ("angle", "line", "parallel", "incline") else "cm"
+    low, high = item.get("min"), item.get("max")
+    if check == "touch":
+        high = item.get("within", TOUCH_TOLERANCE)
+        low = -PASS_THROUGH_TOLERANCE - 1.0
+    if check in ("line", "parallel"):
+        high = item.get("within", item.get("max", 10 if "min" not in item else None))
+        low = item.get("min")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = " and ".join(
+            text
+            for text in (
+                f"at least {low:g}" if low is not None else "",
+                f"at most {high:g}" if high is not None else "",
+            )
+            if text
+        )
+        return f"{check} {' / '.join(item[check])} is {value:.1f} {unit_}, should be {bounds}"
+    return None
+
+
+def describe(item: dict) -> str:
+    check = next(c for c in CHECKS if c in item)
+    return f"'{item['says']}' ({check} {', '.join(item[check])})"
+
+
+def pass_throughs(scene) -> list[str]:
+    """Body parts passing through the floor or a solid prop, deeper than soft tissue allows."""
+    problems = []
+    for s in scene.samples:
+        name = next((t for t in GROUPS[1:] if t in s.tags), "body")
+        depth = scene.floor - (s.point[1] - s.reach(DOWN))
+        if depth > PASS_THROUGH_TOLERANCE:
+            problems.append(f"the {name} passes {depth:.1f} cm through the floor")
+        for solid in scene.solids:
+            if not solid.solid or solid.layer == "under":
+                continue
+            depth = -solid.clearance(s)
+            if depth > PASS_THROUGH_TOLERANCE:
+                problems.append(f"the {name} passes {depth:.1f} cm through the {solid.kind} ({solid.name})")
+    return sorted(set(problems))
+
+
+def check_scene(scene, constraints: list[dict]) -> list[str]:
+    problems = []
+    for item in constraints:
+        why = broken(scene, item)
+        if why:
+            problems.append(f"breaks {describe(item)}: {why}")
+    return problems + pass_throughs(scene)
