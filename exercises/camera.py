@@ -13,7 +13,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from exercises.pose3d import Vec, cross, dot, length, sub, unit
+from exercises.pose3d import ARROW_DIRECTIONS, Vec, cross, dot, length, sub, unit
 from exercises.props import Scene, Solid, build_scene
 
 # name: (azimuth from the side camera towards the front, elevation), degrees
@@ -336,8 +336,6 @@ def _draw_arrow(canvas: Canvas, pose: dict, scene: Scene, ghost: Scene | None, v
         canvas.add("polyline", arc[:-2] + [end], shaft, 0, stroke=ACCENT, **{"class": "arrow"})
         return
     if start is None:
-        from exercises.poses import ARROW_DIRECTIONS
-
         dx, dy = v.project(ARROW_DIRECTIONS[direction])
         dl = math.hypot(dx, dy) or 1.0
         size = max(30.0, 70 / px_per_cm)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 
-from exercises.pose3d import DOWN, GROUPS, Sample, Vec, dot, length, sub, unit
+from exercises.pose3d import DOWN, GROUPS, POINTS, PoseError, Sample, Vec, dot, length, sub, unit
 
 CHECKS = ("touch", "clear", "angle", "line", "parallel", "incline", "distance", "above", "ahead")
 _ARITY = {
@@ -51,14 +51,10 @@ class ConstraintError(ValueError):
 
 
 def _points():
-    from exercises.poses import POINTS
-
     return POINTS
 
 
 def validate_constraints(value: object, kinds: list[str]) -> list[dict]:
-    from exercises.poses import PoseError
-
     if not isinstance(value, list):
         raise PoseError("constraints: expected a list")
     points = _points()

@@ -25,6 +25,47 @@ from dataclasses import dataclass, field
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]  # rows
 
+class PoseError(ValueError):
+    """An invalid pose; the message names the offending field."""
+
+
+SIDES = ("near", "far")
+# Directions a motion arrow may point, in the pose's own frame (x forward, y up).
+ARROW_DIRECTIONS = {
+    "up": (0.0, 1.0, 0.0),
+    "down": (0.0, -1.0, 0.0),
+    "forward": (1.0, 0.0, 0.0),
+    "back": (-1.0, 0.0, 0.0),
+    "up-forward": (0.7071, 0.7071, 0.0),
+    "up-back": (-0.7071, 0.7071, 0.0),
+    "down-forward": (0.7071, -0.7071, 0.0),
+    "down-back": (-0.7071, -0.7071, 0.0),
+    "clockwise": None,  # curved, as seen in the unmirrored picture
+    "anticlockwise": None,
+}
+POINTS = (
+    "head",
+    "nose",
+    "chin",
+    "chest",
+    "pelvis",
+    "hips",
+    "shoulders",
+    "knees",
+    "feet",
+    "hands",
+    "lower_back",
+    "upper_back",
+    "mid_back",
+    "spine_mid",
+    "trunk_mid",
+    "belly",
+) + tuple(
+    f"{joint}_{side}"
+    for joint in ("shoulder", "elbow", "wrist", "hand", "hip", "knee", "ankle", "heel", "toe", "foot", "ear", "eye")
+    for side in SIDES
+)
+
 SIDES = ("near", "far")
 
 # --- Body measurements (rounded anthropometric ratios for 170 cm). ---

@@ -68,7 +68,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from exercises.pose3d import GROUPS, PROP_KINDS
+from exercises.camera import draw
+from exercises.constraints import check_scene, validate_constraints
+from exercises.pose3d import ARROW_DIRECTIONS, GROUPS, POINTS, PROP_KINDS, SIDES, PoseError
+from exercises.props import build_scene
 
 __all__ = [
     "ARROW_DIRECTIONS",
@@ -87,51 +90,11 @@ __all__ = [
 ]
 
 
-class PoseError(ValueError):
-    """An invalid pose; the message names the offending field."""
-
-
 BASES = ("prone", "supine", "side-lying", "quadruped", "kneeling", "sitting", "standing")
 CAMERAS = ("side", "front", "top", "three-quarter", "above")
 PROPS = PROP_KINDS
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
-SIDES = ("near", "far")
 CONTACT_GROUPS = GROUPS
-ARROW_DIRECTIONS = {
-    "up": (0.0, 1.0, 0.0),
-    "down": (0.0, -1.0, 0.0),
-    "forward": (1.0, 0.0, 0.0),
-    "back": (-1.0, 0.0, 0.0),
-    "up-forward": (0.7071, 0.7071, 0.0),
-    "up-back": (-0.7071, 0.7071, 0.0),
-    "down-forward": (0.7071, -0.7071, 0.0),
-    "down-back": (-0.7071, -0.7071, 0.0),
-    "clockwise": None,  # curved, as seen in the unmirrored picture
-    "anticlockwise": None,
-}
-POINTS = (
-    "head",
-    "nose",
-    "chin",
-    "chest",
-    "pelvis",
-    "hips",
-    "shoulders",
-    "knees",
-    "feet",
-    "hands",
-    "lower_back",
-    "upper_back",
-    "mid_back",
-    "spine_mid",
-    "trunk_mid",
-    "belly",
-) + tuple(
-    f"{joint}_{side}"
-    for joint in ("shoulder", "elbow", "wrist", "hand", "hip", "knee", "ankle", "heel", "toe", "foot", "ear", "eye")
-    for side in SIDES
-)
-
 _SIDED_LIMITS = {
     "shoulder": (-60, 180),  # extension .. arm straight overhead
     "shoulder_abduction": (0, 180),
@@ -408,7 +371,6 @@ def validate_pose(pose: dict) -> dict:
             raise PoseError("arrow.offset: expected [dx, dy] in cm, each within -100..100")
         arrow = {"at": at, "direction": direction, "offset": [float(v) for v in offset]}
 
-    from exercises.constraints import validate_constraints
 
     constraints = validate_constraints(pose.get("constraints", []), kinds)
     return {
@@ -428,8 +390,6 @@ def validate_pose(pose: dict) -> dict:
 
 def pose_problems(pose: dict) -> list[str]:
     """The constraints the laid-out pose breaks (and anything passing through floor or props)."""
-    from exercises.constraints import check_scene
-    from exercises.props import build_scene
 
     pose = validate_pose(pose)
     return check_scene(build_scene(pose), pose["constraints"])
@@ -437,7 +397,6 @@ def pose_problems(pose: dict) -> list[str]:
 
 def render_pose_svg(pose: dict, *, mirror: bool = False, width: int = 300, height: int = 200) -> str:
     """Draw ``pose`` as a standalone SVG 1.1 document (deterministic: same input, same bytes)."""
-    from exercises.camera import draw
 
     pose = validate_pose(pose)
     if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
