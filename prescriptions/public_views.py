@@ -124,7 +124,10 @@ def handout_page(request, token):
     with transaction.atomic():  # one commit for the count and the audit entry
         link.record_view()
         _audit(AuditAction.HANDOUT_VIEWED, link, handout)
-    return _private(HttpResponse(_handout_page_html(handout)))
+    # Imported here: log_views builds on this module's gate (_open).
+    from prescriptions.log_views import page_with_today
+
+    return _private(HttpResponse(page_with_today(request, link, _handout_page_html(handout))))
 
 
 @functools.cache

@@ -1,0 +1,248 @@
+"""The patient's "Today" (ticks, pain, difficulty, a note) and calendar reminder, through the private link.
+
+Every view passes the patient-link gate (``public_views._open``): an unknown, expired or revoked
+link is a 404, and an address trying bad tokens is throttled. Writes are also throttled per
+address, size-limited and CSRF-protected (Django's middleware; the form carries the token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.throttle import AddressThrottle
+from prescriptions import public_views
+from prescriptions.adherence import program_weekdays, sessions_on
+from prescriptions.handout.links import public_link_url
+from prescriptions.log_services import DayEntry, day_log_save
+from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
+
+# A day's form is a few hundred bytes; anything much larger is not from the page.
+MAX_LOG_BODY = 16 * 1024
+# Saves per address and window: generous for a patient correcting a few days, not for a script.
+LOG_THROTTLE = AddressThrottle("patient-log", limit=40, window=15 * 60)
+GLANCE_DAYS = 7
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DEFAULT_REMINDER = "18:00"
+ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def _editable_days(today: date) -> list[date]:
+    return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+
+
+def _chosen_day(value: str | None, today: date) -> date | None:
+    """The day asked for, if it is one the patient may fill in (today or the days before)."""
+    if not value:
+        return today
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day in _editable_days(today) else None
+
+
+def today_section(
+    request: HttpRequest, link, *, day: date | None = None, saved: bool = False, errors=None, entry=None
+) -> str:
+    """The "Today" section of the patient page, for ``day`` (today unless asked otherwise).
+
+    Three queries: the program's exercises, and the last week's logs with their entries.
+    """
+    today = timezone.localdate()
+    day = day or today
+    program = link.program
+    items = list(program.items.select_related("exercise").order_by("order", "pk"))
+    first = today - timedelta(days=GLANCE_DAYS - 1)
+    logs = {log.day: log for log in DayLog.objects.filter(program=program, day__gte=first).prefetch_related("entries")}
+    log = logs.get(day)
+    if entry is None:
+        entry = DayEntry()
+        if log is not None:
+            entry = DayEntry(
+                sessions={e.item_id: e.sessions_done for e in log.entries.all()},
+                difficulty={e.item_id: e.difficulty for e in log.entries.all()},
+                pain=log.pain,
+                note=log.note,
+            )
+    rows = []
+    for number, item in enumerate(items, start=1):
+        due = sessions_on(item, day)
+        done = entry.sessions.get(item.pk, 0)
+        rows.append(
+            {
+                "item": item,
+                "number": number,
+                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
+                "difficulty": entry.difficulty.get(item.pk, ""),
+            }
+        )
+    glance = []
+    for offset in range(GLANCE_DAYS):
+        glance_day = first + timedelta(days=offset)
+        glance_log = logs.get(glance_day)
+        done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
+        due = sum(sessions_on(item, glance_day) for item in items)
+        got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
+        glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
+    context = {
+        "token": link_token(request),
+        "day": day,
+        "today": today,
+        "days": _editable_days(today),
+        "rows": rows,
+        "entry": entry,
+        "pain_levels": range(PAIN_MAX + 1),
+        "difficulties": Difficulty.choices,
+        "note_max": NOTE_MAX_LENGTH,
+        "glance": glance,
+        "saved": saved,
+        "saved_at": log.updated_at if (saved and log) else None,
+        "errors": errors or {},
+        "reminder": DEFAULT_REMINDER,
+    }
+    return render_to_string("prescriptions/_today.html", context, request=request)
+
+
+def link_token(request: HttpRequest) -> str:
+    return request.resolver_match.kwargs["token"]
+
+
+def page_with_today(request: HttpRequest, link, html: str, *, section: str | None = None) -> str:
+    """The cached handout page with the request's own "Today" section at the top of its body.
+
+    The handout page is cached per version and holds nothing of the request; "Today" holds the
+    patient's entries and a CSRF token, so it is rendered per request and set in here.
+    """
+    if section is None:
+        day = _chosen_day(request.GET.get("day"), timezone.localdate()) or timezone.localdate()
+        section = today_section(request, link, day=day, saved=request.GET.get("saved") == day.isoformat())
+    head = render_to_string("prescriptions/_today_head.html", request=request)
+    html = html.replace("</head>", head + "</head>", 1)
+    body = re.search(r"<body[^>]*>", html)
+    if body is None:
+        return html
+    return html[: body.end()] + section + html[body.end() :]
+
+
+def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
+    errors = {}
+    entry = DayEntry()
+    for item in items:
+        ticks = set(request.POST.getlist(f"done-{item.pk}"))
+        entry.sessions[item.pk] = len({t for t in ticks if t.isdigit() and 1 <= int(t) <= 6})
+        difficulty = request.POST.get(f"difficulty-{item.pk}", "")
+        if difficulty and difficulty not in Difficulty.values:
+            errors[f"difficulty-{item.pk}"] = _("Choose one of the answers.")
+        else:
+            entry.difficulty[item.pk] = difficulty
+    pain = request.POST.get("pain", "").strip()
+    if pain:
+        if pain.isdigit() and int(pain) <= PAIN_MAX:
+            entry.pain = int(pain)
+        else:
+            errors["pain"] = _("Choose a number from 0 (no pain) to 10 (worst pain).")
+    note = request.POST.get("note", "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = _("Keep the note to %(max)d characters (it has %(n)d).") % {
+            "max": NOTE_MAX_LENGTH,
+            "n": len(note),
+        }
+    entry.note = note
+    return entry, errors
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def today_log(request: HttpRequest, token: str) -> HttpResponse:
+    """POST: save one day's log. GET: the patient page (where the form lives)."""
+    if request.method == "GET":
+        return public_views.handout_page(request, token)
+    link, _handout, refusal = public_views._open(request, token)
+    if refusal:
+        return refusal
+    if LOG_THROTTLE.is_exceeded(request):
+        response = HttpResponse(_("Too many saves from this connection. Try again in a few minutes."), status=429)
+        response["Retry-After"] = str(LOG_THROTTLE.window)
+        return public_views._private(response)
+    LOG_THROTTLE.count_failure(request)  # every save counts towards the limit
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_LOG_BODY:
+        return public_views._private(HttpResponse(_("That form is too large."), status=413))
+    today = timezone.localdate()
+    day = _chosen_day(request.POST.get("day"), today)
+    if day is None:
+        return public_views._private(HttpResponse(_("You can fill in today and the two days before."), status=422))
+    items = list(link.program.items.all())
+    entry, errors = _parse(request, items)
+    if errors:
+        section = today_section(request, link, day=day, errors=errors, entry=entry)
+        if request.htmx:
+            return public_views._private(HttpResponse(section, status=422))
+        html = page_with_today(request, link, public_views._handout_page_html(_handout), section=section)
+        return public_views._private(HttpResponse(html, status=422))
+    day_log_save(link=link, day=day, entry=entry, request=request)
+    if request.htmx:
+        return public_views._private(HttpResponse(today_section(request, link, day=day, saved=True)))
+    url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
+    return public_views._private(redirect(url))
+
+
+@login_not_required
+@require_GET
+def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A recurring "Home exercises" event on the prescribed weekdays until the program ends.
+
+    The event says nothing about health: its title is "Home exercises" and its text the link.
+    The time is floating (no time zone): the reminder follows the phone wherever it is.
+    """
+    from icalendar import Calendar, Event, vRecur
+
+    link, _handout, refusal = public_views._open(request, token)
+    if refusal:
+        return refusal
+    match = TIME_RE.match(request.GET.get("time", DEFAULT_REMINDER))
+    if match is None:
+        return public_views._private(HttpResponse(_("Choose a time such as 18:00."), status=422))
+    program = link.program
+    today = timezone.localdate()
+    start = max(program.start_date or today, today)
+    end = program.end_date or (start + timedelta(weeks=program.duration_weeks))
+    weekdays = program_weekdays(program.items.all())
+    while start.weekday() not in weekdays and start < end:
+        start += timedelta(days=1)
+    url = public_link_url(token)
+    calendar = Calendar()
+    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
+    event.add("uid", f"{uid}@homerx")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.combine(start, datetime.min.time()).replace(hour=int(match[1]), minute=int(match[2])))
+    event.add("duration", timedelta(minutes=30))
+    event.add("summary", "Home exercises")
+    event.add("description", url)
+    event.add("url", url)
+    last = end - timedelta(days=1)
+    event.add(
+        "rrule",
+        vRecur(
+            freq="weekly",
+            byday=[ICAL_DAYS[d] for d in sorted(weekdays)],
+            until=datetime.combine(last, datetime.max.time()).replace(microsecond=0),
+        ),
+    )
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="home-exercises.ics"'
+    return public_views._private(response)
