@@ -109,4 +109,12 @@ def pain_chart_points(pains: list[tuple[date, int]], *, width: int = 320, height
     ]
     path = "M" + " L".join(f"{p['x']} {p['y']}" for p in points)
     grid = [{"y": round(pad + inner_h * (10 - level) / 10, 1), "level": level} for level in (0, 5, 10)]
-    return {"points": points, "path": path, "width": width, "height": height, "grid": grid, "pad": pad}
+    return {
+        "points": points,
+        "path": path,
+        "width": width,
+        "height": height,
+        "grid": grid,
+        "pad": pad,
+        "right": width - pad,
+    }

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,7 @@ def flagged_programs(programs) -> list[Flag]:
         .annotate(
             issued=Exists(Handout.objects.filter(program=OuterRef("pk"))),
             seen_at=F("attention_mark__seen_at"),
-            last_log_day=DayLog.objects.filter(program=OuterRef("pk")).order_by("-day").values("day")[:1],
+            last_log_day=Subquery(DayLog.objects.filter(program=OuterRef("pk")).order_by("-day").values("day")[:1]),
         )
         .filter(issued=True)
         .select_related("patient")

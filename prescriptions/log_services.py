@@ -116,6 +116,7 @@ def paper_tracker_save(*, program: Program, user, days: dict[date, DayEntry], re
             audit_record(
                 request=request,
                 action=AuditAction.LOG_TRANSCRIBED,
+                clinic=program.clinic,
                 patient=program.patient,
                 target=program,
                 detail={"days": len(written)},
@@ -128,5 +129,11 @@ def attention_mark_seen(*, program: Program, user, request=None) -> AttentionMar
         mark, _created = AttentionMark.objects.update_or_create(
             program=program, defaults={"seen_at": timezone.now(), "seen_by": user}
         )
-        audit_record(request=request, action=AuditAction.ATTENTION_SEEN, patient=program.patient, target=program)
+        audit_record(
+            request=request,
+            action=AuditAction.ATTENTION_SEEN,
+            clinic=program.clinic,
+            patient=program.patient,
+            target=program,
+        )
     return mark

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,117 +21,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.throttle import AddressThrottle
 from prescriptions import public_views
-from prescriptions.adherence import program_weekdays, sessions_on
+from prescriptions.adherence import program_weekdays
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import DayEntry, day_log_save
-from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
+from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
+from prescriptions.today import DEFAULT_REMINDER, chosen_day, page_with_today, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
 # Saves per address and window: generous for a patient correcting a few days, not for a script.
 LOG_THROTTLE = AddressThrottle("patient-log", limit=40, window=15 * 60)
-GLANCE_DAYS = 7
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-DEFAULT_REMINDER = "18:00"
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-
-
-def _editable_days(today: date) -> list[date]:
-    return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
-
-
-def _chosen_day(value: str | None, today: date) -> date | None:
-    """The day asked for, if it is one the patient may fill in (today or the days before)."""
-    if not value:
-        return today
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if day in _editable_days(today) else None
-
-
-def today_section(
-    request: HttpRequest, link, *, day: date | None = None, saved: bool = False, errors=None, entry=None
-) -> str:
-    """The "Today" section of the patient page, for ``day`` (today unless asked otherwise).
-
-    Three queries: the program's exercises, and the last week's logs with their entries.
-    """
-    today = timezone.localdate()
-    day = day or today
-    program = link.program
-    items = list(program.items.select_related("exercise").order_by("order", "pk"))
-    first = today - timedelta(days=GLANCE_DAYS - 1)
-    logs = {log.day: log for log in DayLog.objects.filter(program=program, day__gte=first).prefetch_related("entries")}
-    log = logs.get(day)
-    if entry is None:
-        entry = DayEntry()
-        if log is not None:
-            entry = DayEntry(
-                sessions={e.item_id: e.sessions_done for e in log.entries.all()},
-                difficulty={e.item_id: e.difficulty for e in log.entries.all()},
-                pain=log.pain,
-                note=log.note,
-            )
-    rows = []
-    for number, item in enumerate(items, start=1):
-        due = sessions_on(item, day)
-        done = entry.sessions.get(item.pk, 0)
-        rows.append(
-            {
-                "item": item,
-                "number": number,
-                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
-                "difficulty": entry.difficulty.get(item.pk, ""),
-            }
-        )
-    glance = []
-    for offset in range(GLANCE_DAYS):
-        glance_day = first + timedelta(days=offset)
-        glance_log = logs.get(glance_day)
-        done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
-        due = sum(sessions_on(item, glance_day) for item in items)
-        got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
-        glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
-    context = {
-        "token": link_token(request),
-        "day": day,
-        "today": today,
-        "days": _editable_days(today),
-        "rows": rows,
-        "entry": entry,
-        "pain_levels": range(PAIN_MAX + 1),
-        "difficulties": Difficulty.choices,
-        "note_max": NOTE_MAX_LENGTH,
-        "glance": glance,
-        "saved": saved,
-        "saved_at": log.updated_at if (saved and log) else None,
-        "errors": errors or {},
-        "reminder": DEFAULT_REMINDER,
-    }
-    return render_to_string("prescriptions/_today.html", context, request=request)
-
-
-def link_token(request: HttpRequest) -> str:
-    return request.resolver_match.kwargs["token"]
-
-
-def page_with_today(request: HttpRequest, link, html: str, *, section: str | None = None) -> str:
-    """The cached handout page with the request's own "Today" section at the top of its body.
-
-    The handout page is cached per version and holds nothing of the request; "Today" holds the
-    patient's entries and a CSRF token, so it is rendered per request and set in here.
-    """
-    if section is None:
-        day = _chosen_day(request.GET.get("day"), timezone.localdate()) or timezone.localdate()
-        section = today_section(request, link, day=day, saved=request.GET.get("saved") == day.isoformat())
-    head = render_to_string("prescriptions/_today_head.html", request=request)
-    html = html.replace("</head>", head + "</head>", 1)
-    body = re.search(r"<body[^>]*>", html)
-    if body is None:
-        return html
-    return html[: body.end()] + section + html[body.end() :]
 
 
 def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
@@ -179,7 +79,7 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_LOG_BODY:
         return public_views._private(HttpResponse(_("That form is too large."), status=413))
     today = timezone.localdate()
-    day = _chosen_day(request.POST.get("day"), today)
+    day = chosen_day(request.POST.get("day"), today)
     if day is None:
         return public_views._private(HttpResponse(_("You can fill in today and the two days before."), status=422))
     items = list(link.program.items.all())

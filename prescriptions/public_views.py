@@ -27,6 +27,7 @@ from core.client import client_ip
 from core.models import AuditAction
 from prescriptions.handout.context import TEMPLATE, handout_context
 from prescriptions.models import Handout, ShareLink
+from prescriptions.today import page_with_today
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +125,6 @@ def handout_page(request, token):
     with transaction.atomic():  # one commit for the count and the audit entry
         link.record_view()
         _audit(AuditAction.HANDOUT_VIEWED, link, handout)
-    # Imported here: log_views builds on this module's gate (_open).
-    from prescriptions.log_views import page_with_today
-
     return _private(HttpResponse(page_with_today(request, link, _handout_page_html(handout))))
 
 
