@@ -15,15 +15,17 @@ from tests.access_fixtures_prescriptions import TINY_PDF
 from tests.factories import ExerciseFactory, ProgramFactory, ProgramItemFactory
 
 
-def make_logging_program(*, clinic, patient, user, start=None, weeks=6):
-    """Bridge twice a day Mon/Wed/Fri, Clamshell daily, Sit to stand 3 days a week (Mon/Wed/Fri)."""
+DOSES = [
+    ("Bridge", {"times_per_day": 2, "weekdays": "mon,wed,fri", "days_per_week": None}),
+    ("Clamshell", {"times_per_day": 1, "weekdays": "", "days_per_week": 7}),
+    ("Sit to stand", {"times_per_day": 1, "weekdays": "", "days_per_week": 3}),
+]
+
+
+def make_logging_program(*, clinic, patient, user, start=None, weeks=6, doses=DOSES):
+    """By default Bridge twice a day Mon/Wed/Fri, Clamshell daily, Sit to stand 3 days a week (Mon/Wed/Fri)."""
     start = start or timezone.localdate() - datetime.timedelta(days=10)
     program = ProgramFactory(clinic=clinic, patient=patient, created_by=user, start_date=start, duration_weeks=weeks)
-    doses = [
-        ("Bridge", {"times_per_day": 2, "weekdays": "mon,wed,fri", "days_per_week": None}),
-        ("Clamshell", {"times_per_day": 1, "weekdays": "", "days_per_week": 7}),
-        ("Sit to stand", {"times_per_day": 1, "weekdays": "", "days_per_week": 3}),
-    ]
     for order, (name, dose) in enumerate(doses):
         exercise = ExerciseFactory(name=name, slug=name.lower().replace(" ", "-"))
         ProgramItemFactory(program=program, exercise=exercise, order=order, **dose)
@@ -43,9 +45,3 @@ def make_logging_program(*, clinic, patient, user, start=None, weeks=6):
 
 def items_by_name(program):
     return {item.exercise.name: item for item in program.items.select_related("exercise")}
-
-
-def last_weekday(weekday: int, *, before: datetime.date | None = None) -> datetime.date:
-    """The most recent date (today included) falling on ``weekday`` (0 = Monday)."""
-    day = before or timezone.localdate()
-    return day - datetime.timedelta(days=(day.weekday() - weekday) % 7)
