@@ -14,7 +14,6 @@ from prescriptions.models import Handout, ShareLinkChannel
 from tests.access_fixtures_prescriptions import TINY_PDF
 from tests.factories import ExerciseFactory, ProgramFactory, ProgramItemFactory
 
-
 DOSES = [
     ("Bridge", {"times_per_day": 2, "weekdays": "mon,wed,fri", "days_per_week": None}),
     ("Clamshell", {"times_per_day": 1, "weekdays": "", "days_per_week": 7}),
