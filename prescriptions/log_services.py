@@ -46,7 +46,8 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
     )
     day_log.pain, day_log.note = entry.pain, entry.note
     day_log.source, day_log.entered_by, day_log.link, day_log.updated_at = source, user, link, now
-    day_log.full_clean(exclude=["program", "entered_by", "link"], validate_unique=False)
+    # Field validators give the messages; the unique and check constraints are the database's.
+    day_log.full_clean(exclude=["program", "entered_by", "link"], validate_unique=False, validate_constraints=False)
     day_log.save()
     existing = {log.item_id: log for log in day_log.entries.all()}
     for item in items:
@@ -65,10 +66,13 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
     return day_log
 
 
-def day_log_save(*, link, day: date, entry: DayEntry, request=None) -> DayLog:
-    """The patient's own entry for ``day`` through ``link`` (already checked usable by the caller)."""
+def day_log_save(*, link, day: date, entry: DayEntry, items: list[ProgramItem] | None = None, request=None) -> DayLog:
+    """The patient's own entry for ``day`` through ``link`` (already checked usable by the caller).
+
+    ``items``: the program's items, when the caller has read them already.
+    """
     program = link.program
-    items = list(program.items.all())
+    items = list(program.items.all()) if items is None else items
     with transaction.atomic():
         day_log = _write_day(
             program=program, items=items, day=day, entry=entry, source=LogSource.LINK, user=None, link=link

@@ -90,7 +90,7 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
             return public_views._private(HttpResponse(section, status=422))
         html = page_with_today(request, link, public_views._handout_page_html(_handout), section=section)
         return public_views._private(HttpResponse(html, status=422))
-    day_log_save(link=link, day=day, entry=entry, request=request)
+    day_log_save(link=link, day=day, entry=entry, items=items, request=request)
     if request.htmx:
         return public_views._private(HttpResponse(today_section(request, link, day=day, saved=True)))
     url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"

@@ -228,3 +228,31 @@ def test_calendar_refuses_a_bad_time_and_a_revoked_link(client, token, program):
     assert client.get(reverse("public:calendar", args=[token]), {"time": "25:00"}).status_code == 422
     ShareLink.objects.get(program=program).revoke()
     assert client.get(reverse("public:calendar", args=[token])).status_code == 404
+
+
+@pytest.mark.parametrize("days", [1, 3])
+def test_patient_page_query_count_does_not_grow_with_logs(client, token, program, days):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for back in range(days):
+        day = timezone.localdate() - datetime.timedelta(days=back)
+        client.post(today_url(token), day_form(program, day, pain=back, done={"Clamshell": 1}))
+    client.get(reverse("public:handout", args=[token]))  # the handout page is now cached
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("public:handout", args=[token]))
+    # 1 the link, 2 the newest handout, 3-6 the view count and audit entry in a savepoint,
+    # 7 the program's items, 8 the last week's logs, 9 their entries.
+    assert len(queries) == 9, [q["sql"][:120] for q in queries]
+
+
+@pytest.mark.parametrize("days", [0, 2])
+def test_saving_a_day_query_count_does_not_grow_with_logs(client, token, program, days, django_assert_num_queries):
+    for back in range(1, days + 1):
+        client.post(today_url(token), day_form(program, timezone.localdate() - datetime.timedelta(days=back), pain=1))
+    data = day_form(program, timezone.localdate(), pain=5, done={"Clamshell": 1}, difficulty={"Bridge": "too_hard"})
+    # 1 the link, 2 the newest handout, 3 the items; in a savepoint (4, 14): 5 the day's log,
+    # 6-8 created in a savepoint of its own, 9 saved with the answers, 10 its entries,
+    # 11-12 the two exercises answered, 13 the audit entry.
+    with django_assert_num_queries(14):
+        assert client.post(today_url(token), data).status_code == 302
