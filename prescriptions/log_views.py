@@ -62,34 +62,42 @@ def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
     return entry, errors
 
 
+def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors: dict, entry=None) -> HttpResponse:
+    """The "Today" section again with what went wrong: alone for HTMX, else in the whole page."""
+    section = today_section(request, link, day=day, errors=errors, entry=entry)
+    if not request.htmx:
+        section = page_with_today(request, link, public_views._handout_page_html(handout), section=section)
+    return public_views._private(HttpResponse(section, status=status))
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def today_log(request: HttpRequest, token: str) -> HttpResponse:
     """POST: save one day's log. GET: the patient page (where the form lives)."""
     if request.method == "GET":
         return public_views.handout_page(request, token)
-    link, _handout, refusal = public_views._open(request, token)
+    link, handout, refusal = public_views._open(request, token)
     if refusal:
         return refusal
+    today = timezone.localdate()
     if LOG_THROTTLE.is_exceeded(request):
-        response = HttpResponse(_("Too many saves from this connection. Try again in a few minutes."), status=429)
+        message = _("Not saved: too many saves from this connection. Try again in a few minutes.")
+        response = _not_saved(request, link, handout, day=today, status=429, errors={"form": message})
         response["Retry-After"] = str(LOG_THROTTLE.window)
-        return public_views._private(response)
+        return response
     LOG_THROTTLE.count_failure(request)  # every save counts towards the limit
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_LOG_BODY:
-        return public_views._private(HttpResponse(_("That form is too large."), status=413))
-    today = timezone.localdate()
+        return _not_saved(
+            request, link, handout, day=today, status=413, errors={"form": _("Not saved: the form is too large.")}
+        )
     day = chosen_day(request.POST.get("day"), today)
     if day is None:
-        return public_views._private(HttpResponse(_("You can fill in today and the two days before."), status=422))
+        message = _("Not saved: you can fill in today and the two days before.")
+        return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
     items = list(link.program.items.all())
     entry, errors = _parse(request, items)
     if errors:
-        section = today_section(request, link, day=day, errors=errors, entry=entry)
-        if request.htmx:
-            return public_views._private(HttpResponse(section, status=422))
-        html = page_with_today(request, link, public_views._handout_page_html(_handout), section=section)
-        return public_views._private(HttpResponse(html, status=422))
+        return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=entry)
     day_log_save(link=link, day=day, entry=entry, items=items, request=request)
     if request.htmx:
         return public_views._private(HttpResponse(today_section(request, link, day=day, saved=True)))

@@ -122,6 +122,7 @@ def test_only_today_and_the_two_days_before_can_be_logged(client, token, program
     response = client.post(today_url(token), day_form(program, day, pain=4))
 
     assert response.status_code == 422
+    assert "Not saved: you can fill in today and the two days before." in response.content.decode()
     assert not DayLog.objects.exists()
 
 
@@ -140,6 +141,18 @@ def test_bad_answers_are_refused_with_a_field_error_and_nothing_saved(client, to
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not DayLog.objects.exists()
+
+
+def test_without_javascript_a_refused_day_comes_back_in_the_whole_page_with_what_was_typed(client, token, program):
+    data = day_form(program, timezone.localdate(), pain=3, note="Kept while I fix the pain")
+    data["pain"] = "12"
+    response = client.post(today_url(token), data)
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Your exercises" in html  # the whole page, not the section alone
+    assert "Choose a number from 0 (no pain) to 10 (worst pain)." in html
+    assert "Kept while I fix the pain</textarea>" in html
 
 
 def test_revoked_link_cannot_log(client, token, program):
@@ -164,6 +177,9 @@ def test_logging_is_throttled_per_address(client, token, program, monkeypatch):
     codes = [client.post(today_url(token), data).status_code for _ in range(4)]
 
     assert codes == [302, 302, 302, 429]
+    refused = client.post(today_url(token), data, **HTMX)
+    assert "Not saved: too many saves from this connection." in refused.content.decode()
+    assert refused["Retry-After"] == str(log_views.LOG_THROTTLE.window)
     # Another address is not affected.
     assert client.post(today_url(token), data, REMOTE_ADDR="203.0.113.9").status_code == 302
 
