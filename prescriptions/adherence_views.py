@@ -83,7 +83,9 @@ def program_adherence(request: HttpRequest, pk: int) -> HttpResponse:
         "answers": answers,
         "has_logs": bool(logs),
     }
-    return render(request, "prescriptions/adherence.html", context)
+    # The program page loads the summary and chart into itself with HTMX.
+    template = "prescriptions/_adherence_summary.html" if request.htmx else "prescriptions/adherence.html"
+    return render(request, template, context)
 
 
 def _row_value(item, days: list[date], done: dict, logged_days: set) -> str:

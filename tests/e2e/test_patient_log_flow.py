@@ -132,6 +132,9 @@ def test_clinician_sees_adherence_and_pain_and_clears_needs_attention(page, live
     expect(row.get_by_role("link", name=re.compile("Needs attention"))).to_be_visible()
 
     page.goto(f"{live_server.url}{program.get_absolute_url()}")
+    # The program page itself shows the adherence and the pain chart (loaded in by HTMX).
+    expect(page.get_by_role("img", name="Pain scores: 2 days")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^Bridge"))).to_contain_text("/")
     page.get_by_role("link", name="Adherence and pain").click()
     expect(page.get_by_role("heading", name="Adherence and pain", level=1)).to_be_visible()
     weeks = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Week"))

@@ -1,6 +1,7 @@
 """What the clinician sees of the logs: adherence, pain chart, notes; the paper tracker; "Needs attention"."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -81,7 +82,7 @@ def test_adherence_page_shows_sessions_pain_chart_and_notes_newest_first(clinici
     html = response.content.decode()
     assert response.status_code == 200
     assert "Sessions done, per week" in html and "Sessions done, per exercise" in html
-    assert '<path class="pain-line" d="M' in html
+    assert re.search(r'<path class="pain-line"[^>]* d="M[\d. L]+"', html)
     assert html.count('<circle class="pain-point') == 2
     assert 'class="pain-point is-high"' in html  # the 7
     assert "Sore &lt;script&gt;" in html
@@ -90,6 +91,17 @@ def test_adherence_page_shows_sessions_pain_chart_and_notes_newest_first(clinici
     assert "style=" not in html
     entry = AuditEntry.objects.get(action=AuditAction.LOG_VIEWED)
     assert (entry.patient, entry.object_id) == (program.patient, str(program.pk))
+
+
+def test_program_page_loads_the_summary_with_htmx(clinician_client, program):
+    log_day(program, timezone.localdate(), pain=4, done={"Clamshell": 1})
+    builder = clinician_client.get(program.get_absolute_url()).content.decode()
+    url = reverse("prescriptions:program-adherence", args=[program.pk])
+    assert f'hx-get="{url}" hx-trigger="load"' in builder
+
+    partial = clinician_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Sessions done, per exercise" in partial and "Pain scores: 1 day" in partial
+    assert "<html" not in partial and "style=" not in partial
 
 
 def _many_logs(program, days):
