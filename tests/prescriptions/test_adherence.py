@@ -146,6 +146,30 @@ def test_attention_page_query_count_does_not_grow(
     assert len(response.context["flags"]) == patients
 
 
+@pytest.mark.parametrize("days", [1, 10])
+def test_paper_tracker_query_count_does_not_grow_with_logs(clinician_client, program, days, django_assert_num_queries):
+    _many_logs(program, days)
+    # 1 session, 2 user, 3 the program, 4 its items, 5 its day logs, 6 their entries, 7 the
+    # entries' exercises, 8 the audit entry, 9 memberships with clinics (menu), 10-12 the session.
+    with django_assert_num_queries(12):
+        response = clinician_client.get(reverse("prescriptions:paper-tracker", args=[program.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("patients", [1, 5])
+def test_patient_list_marker_query_count_does_not_grow(
+    clinician_client, clinic, clinician, patients, django_assert_num_queries
+):
+    for _ in range(patients):
+        program, _token = make_logging_program(clinic=clinic, patient=PatientFactory(clinic=clinic), user=clinician)
+        log_day(program, timezone.localdate(), pain=9)
+    # 1 session, 2 user, 3 memberships with clinics, 4 count, 5 the page of patients, 6 the
+    # issued programs, 7 their recent pain scores, 8 their "too hard" counts, 9-11 the session.
+    with django_assert_num_queries(11):
+        response = clinician_client.get(reverse("patients:patient-list"))
+    assert response.content.decode().count("Needs attention<span") == patients
+
+
 def test_another_clinic_cannot_see_or_write_the_logs(outsider_client, program):
     log_day(program, timezone.localdate(), pain=8)
     for name in ("program-adherence", "paper-tracker", "attention-seen"):
