@@ -58,7 +58,11 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
         if log is None:
             if done or difficulty:
                 ExerciseLog.objects.create(
-                    day_log=day_log, item=item, exercise_id=item.exercise_id, sessions_done=done, difficulty=difficulty
+                    day_log=day_log,
+                    item_id=item.pk,
+                    exercise_id=item.exercise_id,
+                    sessions_done=done,
+                    difficulty=difficulty,
                 )
         elif (log.sessions_done, log.difficulty) != (done, difficulty):
             log.sessions_done, log.difficulty = done, difficulty
@@ -66,10 +70,11 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
     return day_log
 
 
-def day_log_save(*, link, day: date, entry: DayEntry, items: list[ProgramItem] | None = None, request=None) -> DayLog:
+def day_log_save(*, link, day: date, entry: DayEntry, items: list | None = None, request=None) -> DayLog:
     """The patient's own entry for ``day`` through ``link`` (already checked usable by the caller).
 
-    ``items``: the program's items, when the caller has read them already.
+    ``items``: what the patient was shown (``today.TodayItem``: the issued version's exercises and
+    days, each with its program item's pk); the program's items when not given.
     """
     program = link.program
     items = list(program.items.all()) if items is None else items

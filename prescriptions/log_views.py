@@ -25,7 +25,7 @@ from prescriptions.adherence import program_weekdays
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import DayEntry, day_log_save
 from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
-from prescriptions.today import DEFAULT_REMINDER, chosen_day, page_with_today, today_section
+from prescriptions.today import DEFAULT_REMINDER, chosen_day, page_with_today, today_items, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
@@ -64,9 +64,9 @@ def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
 
 def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors: dict, entry=None) -> HttpResponse:
     """The "Today" section again with what went wrong: alone for HTMX, else in the whole page."""
-    section = today_section(request, link, day=day, errors=errors, entry=entry)
+    section = today_section(request, link, handout, day=day, errors=errors, entry=entry)
     if not request.htmx:
-        section = page_with_today(request, link, public_views._handout_page_html(handout), section=section)
+        section = page_with_today(request, link, handout, public_views._handout_page_html(handout), section=section)
     return public_views._private(HttpResponse(section, status=status))
 
 
@@ -94,13 +94,14 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     if day is None:
         message = _("Not saved: you can fill in today and the two days before.")
         return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
-    items = list(link.program.items.all())
+    items = today_items(link.program, handout)
     entry, errors = _parse(request, items)
     if errors:
         return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=entry)
     day_log_save(link=link, day=day, entry=entry, items=items, request=request)
     if request.htmx:
-        return public_views._private(HttpResponse(today_section(request, link, day=day, saved=True)))
+        section = today_section(request, link, handout, day=day, saved=True, items=items)
+        return public_views._private(HttpResponse(section))
     url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
     return public_views._private(redirect(url))
 
@@ -115,7 +116,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     """
     from icalendar import Calendar, Event, vRecur
 
-    link, _handout, refusal = public_views._open(request, token)
+    link, handout, refusal = public_views._open(request, token)
     if refusal:
         return refusal
     match = TIME_RE.match(request.GET.get("time", DEFAULT_REMINDER))
@@ -125,7 +126,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     today = timezone.localdate()
     start = max(program.start_date or today, today)
     end = program.end_date or (start + timedelta(weeks=program.duration_weeks))
-    weekdays = program_weekdays(program.items.all())
+    weekdays = program_weekdays(today_items(program, handout))
     while start.weekday() not in weekdays and start < end:
         start += timedelta(days=1)
     url = public_link_url(token)

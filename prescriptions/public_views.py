@@ -125,7 +125,7 @@ def handout_page(request, token):
     with transaction.atomic():  # one commit for the count and the audit entry
         link.record_view()
         _audit(AuditAction.HANDOUT_VIEWED, link, handout)
-    return _private(HttpResponse(page_with_today(request, link, _handout_page_html(handout))))
+    return _private(HttpResponse(page_with_today(request, link, handout, _handout_page_html(handout))))
 
 
 @functools.cache

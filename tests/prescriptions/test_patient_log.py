@@ -264,6 +264,7 @@ def test_patient_page_query_count_does_not_grow_with_logs(client, token, program
 
 @pytest.mark.parametrize("days", [0, 2])
 def test_saving_a_day_query_count_does_not_grow_with_logs(client, token, program, days, django_assert_num_queries):
+    client.get(reverse("public:handout", args=[token]))  # the patient opened the page: its version is cached
     for back in range(1, days + 1):
         client.post(today_url(token), day_form(program, timezone.localdate() - datetime.timedelta(days=back), pain=1))
     data = day_form(program, timezone.localdate(), pain=5, done={"Clamshell": 1}, difficulty={"Bridge": "too_hard"})
@@ -272,3 +273,17 @@ def test_saving_a_day_query_count_does_not_grow_with_logs(client, token, program
     # 11-12 the two exercises answered, 13 the audit entry.
     with django_assert_num_queries(14):
         assert client.post(today_url(token), data).status_code == 302
+
+
+def test_today_lists_the_issued_version_not_unissued_edits(client, token, program):
+    from tests.factories import ExerciseFactory, ProgramItemFactory
+
+    ProgramItemFactory(program=program, exercise=ExerciseFactory(name="Added after issue"), order=9)
+    items = items_by_name(program)
+    items["Clamshell"].times_per_day = 3
+    items["Clamshell"].save()
+
+    html = client.get(reverse("public:handout", args=[token])).content.decode()
+    section = html[html.index('id="today"') : html.index("</section>", html.index('id="today"'))]
+    assert "Added after issue" not in section
+    assert "2. Clamshell" in section and "Session 3 done" not in section

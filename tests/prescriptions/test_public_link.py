@@ -99,9 +99,10 @@ def test_patient_page_query_count_does_not_grow_with_items(client, clinic, patie
     assert response.status_code == 200
     # 1 the usable link (with program, patient, clinic), 2 the newest handout, 3 its snapshot
     # (first view only: the page is then cached), 4-7 in one transaction (a savepoint inside the
-    # test's): the view count and the audit entry, 8-9 "Today": the program's items and the last
-    # week's logs (their entries are a 10th query once there are any).
-    assert len(queries) == 9, [q["sql"][:120] for q in queries]
+    # test's): the view count and the audit entry, 8 "Today": the program's items, 9 the issued
+    # version's exercises (first view only: then cached), 10 the last week's logs (their entries
+    # are one more query once there are any).
+    assert len(queries) == 10, [q["sql"][:120] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         again = client.get(page_url(token))
     # The same page but for "Today"'s CSRF token, masked afresh for every response.
