@@ -287,3 +287,20 @@ def test_today_lists_the_issued_version_not_unissued_edits(client, token, progra
     section = html[html.index('id="today"') : html.index("</section>", html.index('id="today"'))]
     assert "Added after issue" not in section
     assert "2. Clamshell" in section and "Session 3 done" not in section
+
+
+def test_a_link_cannot_log_against_another_programs_exercises(client, token, program, clinician, other_clinic):
+    from tests.factories import PatientFactory
+
+    other, _other_token = make_logging_program(
+        clinic=other_clinic, patient=PatientFactory(clinic=other_clinic), user=clinician
+    )
+    data = day_form(program, timezone.localdate(), pain=2)
+    for item in other.items.all():
+        data[f"done-{item.pk}"] = ["1", "2"]
+        data[f"difficulty-{item.pk}"] = "too_hard"
+    assert client.post(today_url(token), data).status_code == 302
+
+    assert not DayLog.objects.filter(program=other).exists()
+    assert not ExerciseLog.objects.filter(item__program=other).exists()
+    assert not ExerciseLog.objects.exists()  # nothing ticked on this program either
