@@ -149,3 +149,20 @@ def test_clinician_sees_adherence_and_pain_and_clears_needs_attention(page, live
     flagged.get_by_role("button", name="Mark Maria Jensen seen").click()
     expect(page.get_by_text("Marked as seen: Maria Jensen.")).to_be_visible()
     expect(page.get_by_text("No one needs attention right now.")).to_be_visible()
+
+
+def test_today_works_without_javascript(browser, live_server, phone_program):
+    program, token = phone_program
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/p/{token}/")
+
+    today_section = page.get_by_role("region", name="Today")
+    today_section.get_by_role("group", name="2. Clamshell").get_by_label("Done").check()
+    today_section.get_by_label("4", exact=True).check()
+    today_section.get_by_role("button", name="Save today").click()
+
+    expect(page.get_by_role("status")).to_have_text("Saved. Thank you!")
+    assert "saved=" in page.url  # a plain form post and redirect
+    expect(page.get_by_role("region", name="Today").get_by_label("4", exact=True)).to_be_checked()
+    context.close()
