@@ -42,6 +42,11 @@ class AuditAction(models.TextChoices):
     SIGNIN_FAILED = "auth.signin_failed", _("Failed sign-in")
     SIGNED_OUT = "auth.signout", _("Signed out")
     AUDIT_EXPORTED = "audit.exported", _("Exported audit log")
+    LOG_WRITTEN = "log.written", _("Patient logged exercises")
+    LOG_TRANSCRIBED = "log.transcribed", _("Transcribed paper tracker")
+    LOG_VIEWED = "log.viewed", _("Viewed exercise logs")
+    ATTENTION_VIEWED = "attention.viewed", _("Viewed needs attention")
+    ATTENTION_SEEN = "attention.seen", _("Marked attention seen")
 
 
 class AuditEntryQuerySet(models.QuerySet):

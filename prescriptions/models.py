@@ -444,3 +444,7 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.handout} → delivery #{self.pk} ({self.status})"
+
+
+# The patient's logs live in their own module; imported here so Django registers them.
+from prescriptions.logs import AttentionMark, DayLog, ExerciseLog  # noqa: E402, F401

@@ -25,7 +25,8 @@ from core.audit import audit_record_unattended
 from core.models import AuditAction
 from core.throttle import AddressThrottle
 from prescriptions.handout.context import TEMPLATE, handout_context
-from prescriptions.models import Handout
+from prescriptions.models import Handout, ShareLink
+from prescriptions.today import page_with_today
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,19 @@ def _open(request, token):
     return handout, None
 
 
+def _link_of(handout: Handout) -> ShareLink:
+    """The link the handout was opened through, with its program: "Today" and the logs need them."""
+    return ShareLink.objects.select_related("program").get(pk=handout.link_pk)
+
+
+def _open_with_link(request, token):
+    """``_open`` for the views that log: (link, handout, None), or (None, None, a refusal)."""
+    handout, refusal = _open(request, token)
+    if refusal:
+        return None, None, refusal
+    return _link_of(handout), handout, None
+
+
 def _audit(action, handout):
     """Record one view or download: its audit entry is its only record (one INSERT, no UPDATE).
 
@@ -104,7 +118,8 @@ def handout_page(request, token):
     if refusal:
         return refusal
     _audit(AuditAction.HANDOUT_VIEWED, handout)
-    return _private(HttpResponse(_handout_page_html(handout)))
+    html = page_with_today(request, _link_of(handout), handout, _handout_page_html(handout))
+    return _private(HttpResponse(html))
 
 
 @functools.cache

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from prescriptions import views
+from prescriptions.adherence_urls import urlpatterns as adherence_urlpatterns
 from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
 app_name = "prescriptions"
@@ -28,3 +29,6 @@ urlpatterns = [
 
 # Handout issuing, downloads, patient links and email.
 urlpatterns += handout_urlpatterns
+
+# The patient's logs: adherence, the paper tracker, "Needs attention".
+urlpatterns += adherence_urlpatterns

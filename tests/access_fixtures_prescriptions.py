@@ -2,7 +2,7 @@
 
 Every kind gets the primary keys the walker fills into ``<int:...>``: a patient program
 (``pks[0]``) and a clinic template (``pks[1]``), their items and clearance notes, two
-issued handouts with a small stored PDF, two patient links and two email deliveries.
+issued handouts with a small stored PDF, two patient links, two email deliveries and a logged day.
 """
 
 import datetime
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.tokens import hash_token, new_token
 from prescriptions.handout.snapshot import build_snapshot
+from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
 
@@ -73,4 +74,12 @@ def make_prescription_objects(*, clinic, patient, owner, pks) -> list[str]:
             attempts=1,
             requested_by=owner,
         )
+    # A logged day (with its exercise entry), so the adherence pages and the paper tracker
+    # have the patient's logs to show or hide.
+    day_log = DayLog.objects.create(
+        program=program, day=program.start_date, pain=7, note="Walker note", source=LogSource.LINK
+    )
+    ExerciseLog.objects.create(
+        day_log=day_log, item_id=pks[0], exercise=exercise, sessions_done=1, difficulty=Difficulty.TOO_HARD
+    )
     return tokens

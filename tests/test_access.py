@@ -161,10 +161,15 @@ def test_walker_sorts_each_kind_of_page_into_its_cases():
         "prescriptions:handout-download",
         "prescriptions:link-revoke",
         "prescriptions:delivery-retry",
+        "prescriptions:program-adherence",
+        "prescriptions:paper-tracker",
+        "prescriptions:attention-seen",
     } <= names(CLINIC_OBJECT)
-    assert {"patients:patient-list", "prescriptions:template-list"} <= names(SIGN_IN_REQUIRED) - names(CLINIC_OBJECT)
+    assert {"patients:patient-list", "prescriptions:template-list", "prescriptions:attention-list"} <= names(
+        SIGN_IN_REQUIRED
+    ) - names(CLINIC_OBJECT)
     assert names(CATALOGUE) == {"exercises:exercise-detail"}
-    assert {"login", "public:handout", "patients:invitation-accept"} <= names(PUBLIC)
+    assert {"login", "public:handout", "public:today", "public:calendar", "patients:invitation-accept"} <= names(PUBLIC)
     assert not names(PUBLIC) & names(SIGN_IN_REQUIRED)
 
 

@@ -1,0 +1,157 @@
+"""The patient's "Today" (ticks, pain, difficulty, a note) and calendar reminder, through the private link.
+
+Every view passes the patient-link gate (``public_views._open``): an unknown, expired or revoked
+link is a 404, and an address trying bad tokens is throttled. Writes are also throttled per
+address, size-limited and CSRF-protected (Django's middleware; the form carries the token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.throttle import AddressThrottle
+from prescriptions import public_views
+from prescriptions.adherence import program_weekdays
+from prescriptions.handout.links import public_link_url
+from prescriptions.log_services import DayEntry, day_log_save
+from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
+from prescriptions.today import DEFAULT_REMINDER, chosen_day, page_with_today, today_items, today_section
+
+# A day's form is a few hundred bytes; anything much larger is not from the page.
+MAX_LOG_BODY = 16 * 1024
+# Saves per address and window: generous for a patient correcting a few days, not for a script.
+LOG_THROTTLE = AddressThrottle("patient-log", limit=40, window=15 * 60)
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
+    errors = {}
+    entry = DayEntry()
+    for item in items:
+        ticks = set(request.POST.getlist(f"done-{item.pk}"))
+        entry.sessions[item.pk] = len({t for t in ticks if t.isdigit() and 1 <= int(t) <= 6})
+        difficulty = request.POST.get(f"difficulty-{item.pk}", "")
+        if difficulty and difficulty not in Difficulty.values:
+            errors[f"difficulty-{item.pk}"] = _("Choose one of the answers.")
+        else:
+            entry.difficulty[item.pk] = difficulty
+    pain = request.POST.get("pain", "").strip()
+    if pain:
+        if pain.isdigit() and int(pain) <= PAIN_MAX:
+            entry.pain = int(pain)
+        else:
+            errors["pain"] = _("Choose a number from 0 (no pain) to 10 (worst pain).")
+    note = request.POST.get("note", "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = _("Keep the note to %(max)d characters (it has %(n)d).") % {
+            "max": NOTE_MAX_LENGTH,
+            "n": len(note),
+        }
+    entry.note = note
+    return entry, errors
+
+
+def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors: dict, entry=None) -> HttpResponse:
+    """The "Today" section again with what went wrong: alone for HTMX, else in the whole page."""
+    section = today_section(request, link, handout, day=day, errors=errors, entry=entry)
+    if not request.htmx:
+        section = page_with_today(request, link, handout, public_views._handout_page_html(handout), section=section)
+    return public_views._private(HttpResponse(section, status=status))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def today_log(request: HttpRequest, token: str) -> HttpResponse:
+    """POST: save one day's log. GET: the patient page (where the form lives)."""
+    if request.method == "GET":
+        return public_views.handout_page(request, token)
+    link, handout, refusal = public_views._open_with_link(request, token)
+    if refusal:
+        return refusal
+    today = timezone.localdate()
+    if LOG_THROTTLE.is_exceeded(request):
+        message = _("Not saved: too many saves from this connection. Try again in a few minutes.")
+        response = _not_saved(request, link, handout, day=today, status=429, errors={"form": message})
+        response["Retry-After"] = str(LOG_THROTTLE.window)
+        return response
+    LOG_THROTTLE.count_failure(request)  # every save counts towards the limit
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_LOG_BODY:
+        return _not_saved(
+            request, link, handout, day=today, status=413, errors={"form": _("Not saved: the form is too large.")}
+        )
+    day = chosen_day(request.POST.get("day"), today)
+    if day is None:
+        message = _("Not saved: you can fill in today and the two days before.")
+        return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
+    items = today_items(link.program, handout)
+    entry, errors = _parse(request, items)
+    if errors:
+        return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=entry)
+    day_log_save(link=link, day=day, entry=entry, items=items, request=request)
+    if request.htmx:
+        section = today_section(request, link, handout, day=day, saved=True, items=items)
+        return public_views._private(HttpResponse(section))
+    url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
+    return public_views._private(redirect(url))
+
+
+@login_not_required
+@require_GET
+def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A recurring "Home exercises" event on the prescribed weekdays until the program ends.
+
+    The event says nothing about health: its title is "Home exercises" and its text the link.
+    The time is floating (no time zone): the reminder follows the phone wherever it is.
+    """
+    from icalendar import Calendar, Event, vRecur
+
+    link, handout, refusal = public_views._open_with_link(request, token)
+    if refusal:
+        return refusal
+    match = TIME_RE.match(request.GET.get("time", DEFAULT_REMINDER))
+    if match is None:
+        return public_views._private(HttpResponse(_("Choose a time such as 18:00."), status=422))
+    program = link.program
+    today = timezone.localdate()
+    start = max(program.start_date or today, today)
+    end = program.end_date or (start + timedelta(weeks=program.duration_weeks))
+    weekdays = program_weekdays(today_items(program, handout))
+    while start.weekday() not in weekdays and start < end:
+        start += timedelta(days=1)
+    url = public_link_url(token)
+    calendar = Calendar()
+    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
+    event.add("uid", f"{uid}@homerx")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.combine(start, datetime.min.time()).replace(hour=int(match[1]), minute=int(match[2])))
+    event.add("duration", timedelta(minutes=30))
+    event.add("summary", "Home exercises")
+    event.add("description", url)
+    event.add("url", url)
+    last = end - timedelta(days=1)
+    event.add(
+        "rrule",
+        vRecur(
+            freq="weekly",
+            byday=[ICAL_DAYS[d] for d in sorted(weekdays)],
+            until=datetime.combine(last, datetime.max.time()).replace(microsecond=0),
+        ),
+    )
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="home-exercises.ics"'
+    return public_views._private(response)

@@ -1,0 +1,184 @@
+"""The patient's "Today" section: rendered per request and set at the top of the cached patient page.
+
+Rendering only (no writes, no gate): the patient-link views (``public_views``, ``log_views``)
+pass the link and handout they have already checked. "Today" lists the exercises and days of
+the issued version the patient holds (like the rest of the page), not the program's unissued
+edits; each is matched to the program's item it is logged against.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from prescriptions.adherence import sessions_on
+from prescriptions.log_services import DayEntry
+from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
+from prescriptions.models import Handout
+
+GLANCE_DAYS = 7
+DEFAULT_REMINDER = "18:00"
+ISSUED_ITEMS_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    """An exercise of the issued version, with the pk of the program item it is logged against."""
+
+    pk: int
+    exercise_id: int
+    number: int
+    name: str
+    weekdays: str
+    days_per_week: int | None
+    times_per_day: int
+
+
+def _issued_items(handout) -> list[dict]:
+    """Name and schedule of each exercise of an issued version (which never changes: cached)."""
+    key = f"today-items:{handout.pk}"
+    items = cache.get(key)
+    if items is None:
+        snapshot = Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk)
+        items = [
+            {
+                "exercise_id": item["exercise_id"],
+                "number": item["number"],
+                "name": item["name"],
+                "weekdays": item["dose"].get("weekdays") or "",
+                "days_per_week": item["dose"].get("days_per_week"),
+                "times_per_day": item["dose"].get("times_per_day") or 1,
+            }
+            for item in snapshot["items"]
+        ]
+        cache.set(key, items, ISSUED_ITEMS_CACHE_SECONDS)
+    return items
+
+
+def today_items(program, handout) -> list[TodayItem]:
+    """The issued version's exercises that are still in the program, in the printed order.
+
+    One query (the program's items); an exercise removed since the version was issued has
+    nothing to log against and is left out.
+    """
+    live: dict[int, list[int]] = {}
+    for pk, exercise_id in program.items.order_by("order", "pk").values_list("pk", "exercise_id"):
+        live.setdefault(exercise_id, []).append(pk)
+    items = []
+    for item in _issued_items(handout):
+        pks = live.get(item["exercise_id"])
+        if pks:
+            items.append(TodayItem(pk=pks.pop(0), **item))
+    return items
+
+
+def _editable_days(today: date) -> list[date]:
+    return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+
+
+def chosen_day(value: str | None, today: date) -> date | None:
+    """The day asked for, if it is one the patient may fill in (today or the days before)."""
+    if not value:
+        return today
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day in _editable_days(today) else None
+
+
+def today_section(
+    request: HttpRequest,
+    link,
+    handout,
+    *,
+    day: date | None = None,
+    saved: bool = False,
+    errors=None,
+    entry=None,
+    items: list[TodayItem] | None = None,
+) -> str:
+    """The "Today" section of the patient page, for ``day`` (today unless asked otherwise).
+
+    Three queries: the program's items, and the last week's logs with their entries (and the
+    issued version's exercises the first time the version is shown).
+    """
+    today = timezone.localdate()
+    day = day or today
+    program = link.program
+    items = today_items(program, handout) if items is None else items
+    first = today - timedelta(days=GLANCE_DAYS - 1)
+    logs = {log.day: log for log in DayLog.objects.filter(program=program, day__gte=first).prefetch_related("entries")}
+    log = logs.get(day)
+    if entry is None:
+        entry = DayEntry()
+        if log is not None:
+            entry = DayEntry(
+                sessions={e.item_id: e.sessions_done for e in log.entries.all()},
+                difficulty={e.item_id: e.difficulty for e in log.entries.all()},
+                pain=log.pain,
+                note=log.note,
+            )
+    rows = []
+    for item in items:
+        due = sessions_on(item, day)
+        done = entry.sessions.get(item.pk, 0)
+        rows.append(
+            {
+                "item": item,
+                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
+                "difficulty": entry.difficulty.get(item.pk, ""),
+            }
+        )
+    glance = []
+    for offset in range(GLANCE_DAYS):
+        glance_day = first + timedelta(days=offset)
+        glance_log = logs.get(glance_day)
+        done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
+        due = sum(sessions_on(item, glance_day) for item in items)
+        got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
+        glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
+    context = {
+        "token": link_token(request),
+        "day": day,
+        "today": today,
+        "days": _editable_days(today),
+        "rows": rows,
+        "entry": entry,
+        "pain_levels": range(PAIN_MAX + 1),
+        "difficulties": Difficulty.choices,
+        "note_max": NOTE_MAX_LENGTH,
+        "glance": glance,
+        "saved": saved,
+        "saved_at": log.updated_at if (saved and log) else None,
+        "errors": errors or {},
+        "reminder": DEFAULT_REMINDER,
+    }
+    return render_to_string("prescriptions/_today.html", context, request=request)
+
+
+def link_token(request: HttpRequest) -> str:
+    return request.resolver_match.kwargs["token"]
+
+
+def page_with_today(request: HttpRequest, link, handout, html: str, *, section: str | None = None) -> str:
+    """The cached handout page with the request's own "Today" section at the top of its body.
+
+    The handout page is cached per version and holds nothing of the request; "Today" holds the
+    patient's entries and a CSRF token, so it is rendered per request and set in here.
+    """
+    if section is None:
+        day = chosen_day(request.GET.get("day"), timezone.localdate()) or timezone.localdate()
+        section = today_section(request, link, handout, day=day, saved=request.GET.get("saved") == day.isoformat())
+    head = render_to_string("prescriptions/_today_head.html", request=request)
+    html = html.replace("</head>", head + "</head>", 1)
+    body = re.search(r"<body[^>]*>", html)
+    if body is None:
+        return html
+    return html[: body.end()] + section + html[body.end() :]
