@@ -86,7 +86,7 @@ def _open(request, token):
 
 def _link_of(handout: Handout) -> ShareLink:
     """The link the handout was opened through, with its program: "Today" and the logs need them."""
-    return ShareLink.objects.select_related("program").get(pk=handout.link_pk)
+    return ShareLink.objects.select_related("program__clinic", "program__patient").get(pk=handout.link_pk)
 
 
 def _open_with_link(request, token):
