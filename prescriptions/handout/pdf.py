@@ -87,7 +87,7 @@ def font_config():
     return _font_config
 
 
-def _stylesheet_list(paper_size: str, draft: bool) -> list:
+def _stylesheet_list(paper_size: str, draft: bool, large_print: bool = False) -> list:
     """The print stylesheet, parsed once per process (and again when the file changes)."""
     import weasyprint  # see _fetcher_class
 
@@ -106,12 +106,22 @@ def _stylesheet_list(paper_size: str, draft: bool) -> list:
                 _stylesheets[name] = weasyprint.CSS(
                     string=f"@page {{ size: {size}; }}", url_fetcher=fetcher, font_config=font_config()
                 )
+            # Large print: the page boxes (footer, page number, draft mark) at 14 pt like the smallest
+            # text inside (handout.css cannot reach them by the body's class).
+            _stylesheets["large_print"] = weasyprint.CSS(
+                string="@page { @bottom-left { font-size: 14pt; } @bottom-right { font-size: 14pt; } "
+                "@top-center { font-size: 14pt; } }",
+                url_fetcher=fetcher,
+                font_config=font_config(),
+            )
             _stylesheets["draft"] = weasyprint.CSS(
                 string='@page { @top-center { content: "DRAFT – not issued"; } }',
                 url_fetcher=fetcher,
                 font_config=font_config(),
             )
         sheets = [_stylesheets["main"], _stylesheets[paper_size if paper_size in PAPER_SIZES else "A4"]]
+        if large_print:
+            sheets.append(_stylesheets["large_print"])
         if draft:
             sheets.append(_stylesheets["draft"])
         return sheets
@@ -167,7 +177,9 @@ def render_handout_pdf(
     ]
     with _gc_paused():
         document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
-            stylesheets=_stylesheet_list(snapshot["clinic"]["paper_size"], draft),
+            stylesheets=_stylesheet_list(
+                snapshot["clinic"]["paper_size"], draft, bool(snapshot["patient"].get("large_print"))
+            ),
             font_config=font_config(),
             cache=picture_cache(drawings, make_url_fetcher),
         )
