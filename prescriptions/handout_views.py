@@ -27,7 +27,7 @@ from prescriptions.handout import delivery as handout_delivery
 from prescriptions.handout import links as handout_links
 from prescriptions.handout.issue import IssueInProgress, issue_warnings
 from prescriptions.handout.issue import handout_issue as issue_service
-from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.pdf import draft_page_count, render_handout_pdf
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, ShareLink
 from prescriptions.services import StaleProgramError
@@ -106,7 +106,8 @@ def _delivery(request, pk, delivery_pk) -> Delivery:
 
 
 def handout_panel_context(request, program: Program, *, new_link=None, notice=None, email_form=None) -> dict:
-    """What ``_handout_panel.html`` shows, in five queries whatever the history's length."""
+    """What ``_handout_panel.html`` shows, in a fixed number of queries whatever the history's
+    length: five, and the draft's snapshot for its page count."""
     handout_list = list(program.handouts.defer("snapshot").select_related("issued_by").order_by("-version"))  # 1
     clearance_notes = list(program.clearance_notes.all())  # 2
     links = list(
@@ -128,6 +129,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             auto_id=f"id_link{link.pk}_%s",
         )
     patient_email = program.patient.email if program.patient_id else ""
+    # The draft's length before it is issued: its snapshot (a fixed number of queries) and a
+    # render only when its content changed (cached by content digest, see draft_page_count).
+    snapshot = build_snapshot(program)
+    draft_pages = draft_page_count(snapshot) if snapshot["items"] else None
     return {
         "program": program,
         "handout_panel": {
@@ -141,6 +146,7 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             "email_form": email_form or DeliveryForm(initial={"to_email": patient_email}),
             "new_link": new_link,
             "notice": notice,
+            "draft_pages": draft_pages,
         },
     }
 

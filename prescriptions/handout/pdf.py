@@ -16,16 +16,21 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.core.cache import cache as django_cache
 from django.template.loader import render_to_string
 
 from prescriptions.handout.context import PICTURE_PREFIX, TEMPLATE, TRACKER_PREFIX, handout_context
 from prescriptions.handout.fetcher import STATIC_SCHEME, RefusedURL, Resources, resolve, static_file
-from prescriptions.handout.snapshot import Snapshot
+from prescriptions.handout.links import public_link_url
+from prescriptions.handout.snapshot import Snapshot, content_digest
 from prescriptions.models import handout_filename
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "css/handout.css"
+# How long a draft's page count is remembered: it is keyed by the content, so it never goes stale.
+PAGE_COUNT_TIMEOUT = 30 * 24 * 3600
+
 PAPER_SIZES = {"A4": "A4", "letter": "letter"}
 
 
@@ -188,3 +193,18 @@ def render_handout_pdf(
         del document  # garbage before the collector runs again: it need not scan the pages
     filename = handout_filename(version=None if draft else snapshot.get("version"), issued_on=snapshot["issued_on"])
     return RenderedPdf(content=content, page_count=page_count, filename=filename)
+
+
+def draft_page_count(snapshot: Snapshot) -> int:
+    """How many pages ``snapshot`` prints once issued, rendered once per content.
+
+    A render costs ~0.3–0.8 s, so the count is cached under the snapshot's content digest (and
+    the stylesheet's version): the handout panel asks on every load, and an unchanged draft is
+    counted once. The paper size and large print are part of the snapshot, hence of the digest.
+    """
+    key = f"handout-pages:{content_digest(snapshot)}:{Path(static_file(STYLESHEET)).stat().st_mtime_ns}"
+    pages = django_cache.get(key)
+    if pages is None:
+        pages = render_handout_pdf(snapshot, draft=True, link_url=public_link_url("x" * 43)).page_count
+        django_cache.set(key, pages, PAGE_COUNT_TIMEOUT)
+    return pages

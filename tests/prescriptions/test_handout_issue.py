@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,8 @@ from pypdf import PdfReader
 from core.models import AuditAction, AuditEntry
 from prescriptions.handout.delivery import delivery_request
 from prescriptions.handout.issue import handout_issue
-from prescriptions.handout.links import create_link
+from prescriptions.handout.links import create_link, public_link_url
+from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Handout, HandoutClaim, ShareLink
 from tests.factories import ClearanceNoteFactory
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, pdf_text, stored_pdf
@@ -190,8 +192,10 @@ def test_panel_query_count_does_not_grow_with_history(program, clinician, clinic
     assert response.status_code == 200
     # 1 session, 2 user, 3 program (scoped to the user's clinics), 4 handouts (with issuer),
     # 5 clearance notes, 6 links (with handout and delivery), 7 deliveries (with handout),
-    # 8-10 the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint.
-    assert len(queries) == 10, "\n".join(q["sql"][:150] for q in queries)
+    # the draft's snapshot for its page count (the count itself is cached by content):
+    # 8 program (with clinic, patient, creator), 9 clearance notes, 10 items, 11 exercises,
+    # 12 steps, 13 pictures; 14-16 the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint.
+    assert len(queries) == 16, "\n".join(q["sql"][:150] for q in queries)
     assert response.content.decode().count("Download version") == versions
 
 
@@ -215,3 +219,32 @@ def test_render_handout_command_writes_the_stored_pdf_or_a_draft(program, clinic
 
     call_command("render_handout", str(program.pk), "-o", str(target), "--draft")
     assert "DRAFT" in pdf_text(target.read_bytes())
+
+
+def test_panel_says_how_many_pages_the_draft_prints_and_counts_once_per_content(
+    program, clinician_client, monkeypatch
+):
+    from prescriptions.handout import pdf
+
+    cache.clear()  # a count left by another test (program ids repeat) would hide the render
+    renders = []
+    real = pdf.render_handout_pdf
+
+    def counting(*args, **kwargs):
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_handout_pdf", counting)
+    url = reverse("prescriptions:handout-panel", args=[program.pk])
+    html = clinician_client.get(url).content.decode()
+    expected = real(build_snapshot(program), draft=True, link_url=public_link_url("x" * 43)).page_count
+    assert f"As it stands, the handout prints on {expected} pages." in html
+    clinician_client.get(url)
+    assert len(renders) == 1, "an unchanged draft was rendered again"
+
+    program.duration_weeks = 20  # three times the tracker pages
+    program.save()
+    html = clinician_client.get(url).content.decode()
+    assert len(renders) == 2
+    assert f"prints on {expected} pages." not in html
+    assert re.search(r"prints on (\d+) pages", html) and int(re.search(r"prints on (\d+) pages", html)[1]) > expected

@@ -224,3 +224,46 @@ def test_a_program_issued_without_the_tracker_prints_none(db):
     texts = page_texts(render(build_snapshot(program)))
     assert not any("Weekly tracker" in text or PAIN in text for text in texts)
     assert any("Bridge" in text for text in texts)
+
+
+def test_phone_page_shows_purpose_pictures_under_their_heading_and_the_sessions_asked_for(db):
+    from django.template.loader import render_to_string
+
+    from prescriptions.handout.context import TEMPLATE, handout_context
+
+    program = _tracker_program(
+        start=date(2026, 11, 2), items=[{"name": "Bridge", "weekdays": "mon,wed,fri", "times_per_day": 2}]
+    )
+    exercise = program.items.get().exercise
+    exercise.summary = "Lifting the hips while lying on your back to strengthen the buttocks and back of the thighs."
+    exercise.save()
+    context, _resources = handout_context(build_snapshot(program), pdf=False)
+    html = render_to_string(TEMPLATE, context)
+    article = html[html.index('<article class="exercise') : html.index("</article>")]
+    assert article.index("<h3>") < article.index("<img") < article.index("Why:")
+    assert "<strong>Why:</strong> to strengthen the buttocks and back of the thighs</p>" in article
+    assert "The tracker asks for 6 sessions a week." in article
+
+
+def test_an_older_snapshot_without_the_new_keys_still_renders(db):
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    snapshot = build_snapshot(program)
+    snapshot["schema"] = 1
+    for item in snapshot["items"]:
+        del item["summary"]
+        del item["dose"]["rest_day"]
+    del snapshot["program"]["tracker"]
+    text = " ".join(page_texts(render(snapshot)))
+    assert "Bridge" in text and PAIN in text and "Why:" not in text
+
+
+def test_clearance_notes_print_newest_first_with_restrictions_before_scope(db):
+    from tests.factories import ClearanceNoteFactory
+
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    ClearanceNoteFactory(program=program, cleared_by_name="Dr Older", cleared_on=date(2026, 1, 5))
+    ClearanceNoteFactory(program=program, cleared_by_name="Dr Newer", cleared_on=date(2026, 10, 1))
+    text = " ".join(" ".join(page_texts(render(build_snapshot(program)))).split())
+    assert text.index("Dr Newer") < text.index("Dr Older")
+    first = text[text.index("Dr Newer") :]
+    assert first.index("Restrictions and precautions:") < first.index("Cleared for:")
