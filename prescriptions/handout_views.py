@@ -33,6 +33,7 @@ from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, Sha
 from prescriptions.services import StaleProgramError
 
 PANEL_TEMPLATE = "prescriptions/_handout_panel.html"
+PAGES_TEMPLATE = "prescriptions/_handout_pages.html"
 CONFIRM_TEMPLATE = "prescriptions/handout_confirm.html"
 PAGE_TEMPLATE = "prescriptions/handout_page.html"
 STORAGE_FAILED = gettext_lazy(
@@ -129,10 +130,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             auto_id=f"id_link{link.pk}_%s",
         )
     patient_email = program.patient.email if program.patient_id else ""
-    # The draft's length before it is issued: its snapshot (a fixed number of queries) and a
-    # render only when its content changed (cached by content digest, see draft_page_count).
+    # The draft's length before it is issued, if already counted for this content (a render
+    # costs up to a second: an uncounted draft is counted by handout_pages, loaded after).
     snapshot = build_snapshot(program)
-    draft_pages = draft_page_count(snapshot) if snapshot["items"] else None
+    draft_pages = draft_page_count(snapshot, render=False) if snapshot["items"] else None
     return {
         "program": program,
         "handout_panel": {
@@ -147,6 +148,7 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             "new_link": new_link,
             "notice": notice,
             "draft_pages": draft_pages,
+            "has_items": bool(snapshot["items"]),
         },
     }
 
@@ -177,6 +179,17 @@ def handout_panel(request, pk):
     if request.htmx:
         return render(request, PANEL_TEMPLATE, context)
     return render(request, PAGE_TEMPLATE, {**context, "inner": PANEL_TEMPLATE})
+
+
+@require_GET
+def handout_pages(request, pk):
+    """How many pages the draft prints: the panel loads it after itself when not counted yet."""
+    program = _program(request, pk)
+    snapshot = build_snapshot(program)
+    pages = draft_page_count(snapshot) if snapshot["items"] else None
+    if not request.htmx:  # without JavaScript: back to the panel, which now shows the count
+        return redirect("prescriptions:handout-panel", program.pk)
+    return render(request, PAGES_TEMPLATE, {"program": program, "pages": pages})
 
 
 # ----------------------------------------------------------------------------- issuing

@@ -195,8 +195,9 @@ def render_handout_pdf(
     return RenderedPdf(content=content, page_count=page_count, filename=filename)
 
 
-def draft_page_count(snapshot: Snapshot) -> int:
-    """How many pages ``snapshot`` prints once issued, rendered once per content.
+def draft_page_count(snapshot: Snapshot, *, render: bool = True) -> int | None:
+    """How many pages ``snapshot`` prints once issued, rendered once per content (``None`` when
+    not counted yet and ``render`` is false).
 
     A render costs ~0.3–0.8 s, so the count is cached under the snapshot's content digest (and
     the stylesheet's version): the handout panel asks on every load, and an unchanged draft is
@@ -204,7 +205,7 @@ def draft_page_count(snapshot: Snapshot) -> int:
     """
     key = f"handout-pages:{content_digest(snapshot)}:{Path(static_file(STYLESHEET)).stat().st_mtime_ns}"
     pages = django_cache.get(key)
-    if pages is None:
+    if pages is None and render:
         pages = render_handout_pdf(snapshot, draft=True, link_url=public_link_url("x" * 43)).page_count
         django_cache.set(key, pages, PAGE_COUNT_TIMEOUT)
     return pages

@@ -235,16 +235,30 @@ def test_panel_says_how_many_pages_the_draft_prints_and_counts_once_per_content(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pdf, "render_handout_pdf", counting)
-    url = reverse("prescriptions:handout-panel", args=[program.pk])
-    html = clinician_client.get(url).content.decode()
+    panel = reverse("prescriptions:handout-panel", args=[program.pk])
+    pages = reverse("prescriptions:handout-pages", args=[program.pk])
     expected = real(build_snapshot(program), draft=True, link_url=public_link_url("x" * 43)).page_count
-    assert f"As it stands, the handout prints on {expected} pages." in html
-    clinician_client.get(url)
+    sentence = f"As it stands, the handout prints on {expected} pages."
+
+    # Not counted yet: the panel does not wait for a render, it asks for the count after itself.
+    html = clinician_client.get(panel, **HTMX).content.decode()
+    assert not renders and sentence not in html
+    assert f'hx-get="{pages}"' in html
+    assert sentence in clinician_client.get(pages, **HTMX).content.decode()
+    assert len(renders) == 1
+    # Counted: the panel shows it at once, and nothing is rendered again.
+    assert sentence in clinician_client.get(panel, **HTMX).content.decode()
+    assert clinician_client.get(pages).url == panel  # without JavaScript: back to the panel
     assert len(renders) == 1, "an unchanged draft was rendered again"
 
-    program.duration_weeks = 20  # three times the tracker pages
+    program.duration_weeks = 20  # more tracker pages
     program.save()
-    html = clinician_client.get(url).content.decode()
+    html = clinician_client.get(pages, **HTMX).content.decode()
     assert len(renders) == 2
-    assert f"prints on {expected} pages." not in html
-    assert re.search(r"prints on (\d+) pages", html) and int(re.search(r"prints on (\d+) pages", html)[1]) > expected
+    counted = re.search(r"prints on (\d+) pages", html)
+    assert counted and int(counted[1]) > expected
+
+
+def test_outsider_cannot_count_the_pages_of_a_program(program, client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("prescriptions:handout-pages", args=[program.pk]), **HTMX).status_code == 404
