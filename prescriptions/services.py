@@ -74,6 +74,7 @@ def program_create(*, clinic, patient, user, title, template=None, copy_of=None,
         created_by=user,
         duration_weeks=source.duration_weeks if source else 6,
         general_instructions=source.general_instructions if source else "",
+        tracker=source.tracker if source else True,
         goal=copy_of.goal if copy_of else "",
     )
     program.full_clean()
@@ -112,6 +113,7 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
         title=title,
         duration_weeks=program.duration_weeks,
         general_instructions=program.general_instructions,
+        tracker=program.tracker,
         created_by=user,
     )
     template.full_clean()

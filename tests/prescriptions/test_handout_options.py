@@ -55,3 +55,16 @@ def test_program_details_can_turn_the_tracker_off(clinician_client, program):
     clinician_client.post(url, data | {"revision": program.revision, "tracker": "on"})
     program.refresh_from_db()
     assert program.tracker is True
+
+
+def test_a_copy_and_a_template_keep_the_choice_of_no_tracker(clinician, program):
+    from prescriptions.services import program_create, program_save_as_template
+
+    program.tracker = False
+    program.save()
+    template = program_save_as_template(program=program, user=clinician, title="No tracker")
+    copy = program_create(clinic=program.clinic, patient=program.patient, user=clinician, title="Copy", copy_of=program)
+    from_template = program_create(
+        clinic=program.clinic, patient=program.patient, user=clinician, title="New", template=template
+    )
+    assert (template.tracker, copy.tracker, from_template.tracker) == (False, False, False)
