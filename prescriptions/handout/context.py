@@ -17,7 +17,7 @@ import segno
 from django.core.files.storage import default_storage
 from django.utils.translation import ngettext
 
-from exercises.dose import WEEKDAYS
+from exercises.dose import SEPARATOR, WEEKDAYS
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
 
@@ -205,6 +205,12 @@ def shared_cautions(items: list[ItemData]) -> list[str]:
     return [caution for caution, count in counts.items() if count >= SHARED_CAUTION_MIN]
 
 
+def _unbroken_parts(dose_line: str) -> str:
+    """The dose line with each part kept on one line ("3 days a week" never split as "3 days /
+    a week"); lines break only between parts. Paper only: a phone's line may be shorter."""
+    return SEPARATOR.join(part.replace(" ", "\u00a0") for part in dose_line.split(SEPARATOR))
+
+
 def _clearance_order(note: dict) -> tuple:
     # Newest first: a surgeon's recent restrictions come before an older clearance.
     return (note["cleared_on"] is not None, note["cleared_on"] or date.min)
@@ -246,6 +252,7 @@ def handout_context(
             **item,
             # Older snapshots (schema 1) have no summary: they print no purpose line.
             "why": purpose(item.get("summary", "")),
+            "dose_line": _unbroken_parts(item["dose_line"]) if pdf else item["dose_line"],
             "cautions": [caution for caution in item["cautions"] if caution not in shared],
             "sessions_note": sessions_note(item["dose"]),
             "pictures": [
