@@ -267,3 +267,40 @@ def test_clearance_notes_print_newest_first_with_restrictions_before_scope(db):
     assert text.index("Dr Newer") < text.index("Dr Older")
     first = text[text.index("Dr Newer") :]
     assert first.index("Restrictions and precautions:") < first.index("Cleared for:")
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Lifting the hips from the floor while lying on your back to strengthen the buttocks and back of the thighs.",
+            "to strengthen the buttocks and back of the thighs",
+        ),
+        ("Leaning into a wall with one leg behind you to stretch the calf.", "to stretch the calf"),
+        (
+            "Rolling the knees from side to side while lying on your back to loosen the lower back.",
+            "to loosen the lower back",
+        ),
+        ("Holding the body straight on the forearms and toes, an advanced whole-body exercise.", ""),
+    ],
+)
+def test_the_purpose_line_is_the_summary_s_to_clause(summary, expected):
+    from prescriptions.handout.context import purpose
+
+    assert purpose(summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("dose", "boxes", "note"),
+    [
+        ({"weekdays": "mon,wed,fri", "days_per_week": 3, "times_per_day": 1}, [1, 0, 1, 0, 1, 0, 0], ""),
+        ({"weekdays": "", "days_per_week": 7, "times_per_day": 2}, [2] * 7, ""),
+        ({"weekdays": "", "days_per_week": 3, "times_per_day": 1}, [1] * 7, "3 times this week"),
+        ({"weekdays": "", "days_per_week": 2, "times_per_day": 2}, [2] * 7, "2 days this week"),
+        ({"weekdays": "", "days_per_week": None, "times_per_day": 1}, [1] * 7, ""),
+    ],
+)
+def test_a_tracker_row_has_one_box_per_prescribed_session(dose, boxes, note):
+    from prescriptions.handout.context import tracker_row
+
+    assert tracker_row(dose) == {"boxes": boxes, "note": note}
