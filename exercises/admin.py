@@ -136,6 +136,7 @@ class ExerciseAdmin(admin.ModelAdmin):
                     ("hold_seconds", "rest_seconds"),
                     "side",
                     ("times_per_day", "days_per_week", "weekdays"),
+                    "rest_day",
                     "load",
                     "progression_note",
                 ]

@@ -5,6 +5,8 @@
 database constraints and the wording can never drift apart.
 """
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -83,6 +85,11 @@ class Dose(models.Model):
         blank=True,
         help_text=_("Chosen days, e.g. mon,wed,fri. Overrides days a week."),
     )
+    rest_day = models.BooleanField(
+        _("a rest day between sessions"),
+        default=False,
+        help_text=_("Tells the patient to leave a day between sessions (2 or 3 days a week)."),
+    )
     load = models.CharField(_("load or resistance"), max_length=100, blank=True)
     progression_note = models.CharField(_("progression"), max_length=300, blank=True)
 
@@ -96,6 +103,7 @@ class Dose(models.Model):
         "times_per_day",
         "days_per_week",
         "weekdays",
+        "rest_day",
         "load",
         "progression_note",
     ]
@@ -155,8 +163,49 @@ def clean_dose(dose) -> None:
     unknown = [code for code in (dose.weekdays or "").split(",") if code and code not in WEEKDAY_CODES]
     if unknown:
         errors["weekdays"] = _("Choose days from Mon to Sun.")
+    elif getattr(dose, "rest_day", False):
+        days = session_days(dose)
+        if days > MAX_REST_DAY_SESSIONS:
+            errors["rest_day"] = _(
+                "A rest day between sessions fits at most 3 days a week: choose fewer days or untick it."
+            )
+        elif _next_to_each_other(dose):
+            errors["rest_day"] = _(
+                "Two of the chosen days are next to each other: choose days with a day between them, or untick it."
+            )
     if errors:
         raise ValidationError(errors)
+
+
+# A rest day between sessions fits a week of at most this many sessions (Mon, Wed, Fri).
+MAX_REST_DAY_SESSIONS = 3
+REST_DAY_KINDS = frozenset({"strengthening"})
+
+
+def rest_day_default(*, kind: str, days_per_week: int | None, weekdays: str) -> bool:
+    """The catalogue default: strengthening 2–3 days a week leaves 48–72 hours between sessions."""
+    days = session_days(SimpleNamespace(weekdays=weekdays, days_per_week=days_per_week))
+    return kind in REST_DAY_KINDS and 2 <= days <= MAX_REST_DAY_SESSIONS
+
+
+def _weekday_codes(dose) -> list[str]:
+    return [code for code in (getattr(dose, "weekdays", "") or "").split(",") if code]
+
+
+def session_days(dose) -> int:
+    """Days a week with sessions: the named weekdays, else days a week (every day when unset)."""
+    codes = _weekday_codes(dose)
+    if codes:
+        return len(set(codes))
+    return min(dose.days_per_week or 7, 7)
+
+
+def _next_to_each_other(dose) -> bool:
+    indexes = sorted({WEEKDAY_CODES.index(code) for code in _weekday_codes(dose) if code in WEEKDAY_CODES})
+    if len(indexes) < 2:
+        return False
+    # Sunday and the next Monday are neighbours too.
+    return any((b - a) % 7 == 1 for a, b in zip(indexes, indexes[1:] + indexes[:1], strict=True))
 
 
 def format_seconds(seconds: int) -> str:
@@ -179,19 +228,23 @@ def _volume(dose) -> str:
     elif dose.reps:
         amount = str(dose.reps)
         if sets == 1:
-            return ngettext("%(n)d repetition", "%(n)d repetitions", dose.reps) % {"n": dose.reps}
+            amount = ngettext("%(n)d repetition", "%(n)d repetitions", dose.reps) % {"n": dose.reps}
     else:
         return ""
+    # The number is per side: "10 each side" cannot be read as 5 a side.
+    if dose.side == Side.EACH:
+        amount = _("%(amount)s each side") % {"amount": amount}
+    elif dose.side == Side.ALTERNATING:
+        amount = _("%(amount)s each side, alternating sides") % {"amount": amount}
     if sets == 1:
         return amount
     return _("%(sets)d sets of %(amount)s") % {"sets": sets, "amount": amount}
 
 
+# Sides said apart from the volume; each side and alternating are said with it (see _volume).
 _SIDE_TEXT = {
     Side.LEFT: _("left side"),
     Side.RIGHT: _("right side"),
-    Side.EACH: _("each side"),
-    Side.ALTERNATING: _("alternate sides"),
 }
 
 
@@ -217,7 +270,7 @@ def _days(dose) -> str:
 
 def describe_dose(dose) -> str:
     """The dose as the patient reads it, e.g.
-    "3 sets of 10 · hold 5 seconds · each side · twice a day · Mon, Wed, Fri".
+    "3 sets of 10 each side · hold 5 seconds · twice a day · Mon, Wed, Fri".
 
     Used everywhere a dose is shown: catalogue, builder, patient page, PDF.
     Accepts anything with the ``Dose`` attributes (a model or a snapshot).
@@ -235,6 +288,8 @@ def describe_dose(dose) -> str:
         parts.append(_("rest %(t)s between sets") % {"t": format_seconds(dose.rest_seconds)})
     parts.append(_per_day(dose.times_per_day or 1))
     parts.append(_days(dose))
+    if getattr(dose, "rest_day", False) and session_days(dose) <= MAX_REST_DAY_SESSIONS:
+        parts.append(_("leave a day between sessions"))
     return SEPARATOR.join(str(part) for part in parts if part)
 
 
@@ -249,7 +304,7 @@ def estimate_seconds(dose) -> int:
         per_set = dose.duration_seconds
     else:
         per_set = (dose.reps or 0) * (SECONDS_PER_REP + (dose.hold_seconds or 0))
-    if dose.side == Side.EACH:
+    if dose.side in (Side.EACH, Side.ALTERNATING):  # the number is per side
         per_set *= 2
     return sets * per_set + max(sets - 1, 0) * (dose.rest_seconds or 0)
 

@@ -9,7 +9,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises.dose import Dose
+from exercises.dose import Dose, rest_day_default
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep
 from exercises.poses import pose_problems
 
@@ -108,6 +108,11 @@ def _apply(exercise: Exercise, record: dict):
         if field in ("load", "progression_note") and value is None:
             value = ""
         setattr(exercise, field, value)
+    if "rest_day" not in dose:
+        # A catalogue written before the field: the default the source documents give.
+        exercise.rest_day = rest_day_default(
+            kind=exercise.kind, days_per_week=exercise.days_per_week, weekdays=exercise.weekdays
+        )
 
 
 @transaction.atomic

@@ -103,7 +103,7 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = ["title", "goal", "start_date", "duration_weeks", "review_date", "general_instructions"]
+        fields = ["title", "goal", "start_date", "duration_weeks", "review_date", "general_instructions", "tracker"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -117,6 +117,7 @@ class ProgramForm(forms.ModelForm):
             min_value=_("Enter a number of weeks from 1 to 52."), max_value=_("Enter a number of weeks from 1 to 52.")
         )
         self.fields["duration_weeks"].widget.attrs.pop("min", None)
+        self.fields["tracker"].widget.attrs["class"] = "form-check-input"
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
 

@@ -6,6 +6,7 @@ from prescriptions import handout_views as views
 
 urlpatterns = [
     path("<int:pk>/handout/", views.handout_panel, name="handout-panel"),
+    path("<int:pk>/handout/pages/", views.handout_pages, name="handout-pages"),
     path("<int:pk>/handout/issue/", views.handout_issue, name="handout-issue"),
     path("<int:pk>/handout/preview.pdf", views.handout_preview, name="handout-preview"),
     path("<int:pk>/handout/print.pdf", views.handout_print, name="handout-print"),

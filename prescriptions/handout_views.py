@@ -30,12 +30,13 @@ from prescriptions.handout import delivery as handout_delivery
 from prescriptions.handout import links as handout_links
 from prescriptions.handout.issue import ConflictsNeedDecision, IssueInProgress, issue_warnings, unresolved_conflicts
 from prescriptions.handout.issue import handout_issue as issue_service
-from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.pdf import draft_page_count, render_handout_pdf
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, ShareLink
 from prescriptions.services import StaleProgramError
 
 PANEL_TEMPLATE = "prescriptions/_handout_panel.html"
+PAGES_TEMPLATE = "prescriptions/_handout_pages.html"
 CONFIRM_TEMPLATE = "prescriptions/handout_confirm.html"
 PAGE_TEMPLATE = "prescriptions/handout_page.html"
 STORAGE_FAILED = gettext_lazy(
@@ -208,7 +209,8 @@ def _count_views(links, program) -> None:
 
 
 def handout_panel_context(request, program: Program, *, new_link=None, notice=None, email_form=None) -> dict:
-    """What ``_handout_panel.html`` shows, in six queries whatever the history's length."""
+    """What ``_handout_panel.html`` shows, in a fixed number of queries whatever the history's
+    length (the draft's snapshot, for its page count, among them)."""
     handout_list = list(program.handouts.defer("snapshot").select_related("issued_by").order_by("-version"))  # 1
     clearance_notes = list(program.clearance_notes.all())  # 2
     links = list(
@@ -231,6 +233,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             auto_id=f"id_link{link.pk}_%s",
         )
     patient_email = program.patient.email if program.patient_id else ""
+    # The draft's length before it is issued, if already counted for this content (a render
+    # costs up to a second: an uncounted draft is counted by handout_pages, loaded after).
+    snapshot = build_snapshot(program)
+    draft_pages = draft_page_count(snapshot, render=False) if snapshot["items"] else None
     return {
         "program": program,
         "handout_panel": {
@@ -244,6 +250,8 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             "email_form": email_form or DeliveryForm(initial={"to_email": patient_email}),
             "new_link": new_link,
             "notice": notice,
+            "draft_pages": draft_pages,
+            "has_items": bool(snapshot["items"]),
         },
     }
 
@@ -274,6 +282,17 @@ def handout_panel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, PANEL_TEMPLATE, context)
     return render(request, PAGE_TEMPLATE, {**context, "inner": PANEL_TEMPLATE})
+
+
+@require_GET
+def handout_pages(request, pk):
+    """How many pages the draft prints: the panel loads it after itself when not counted yet."""
+    program = _program(request, pk)
+    snapshot = build_snapshot(program)
+    pages = draft_page_count(snapshot) if snapshot["items"] else None
+    if not request.htmx:  # without JavaScript: back to the panel, which now shows the count
+        return redirect("prescriptions:handout-panel", program.pk)
+    return render(request, PAGES_TEMPLATE, {"program": program, "pages": pages})
 
 
 # ----------------------------------------------------------------------------- issuing

@@ -64,6 +64,11 @@ class Program(models.Model):
         blank=True,
         help_text=_("Warm-up, when to stop, when to call the clinic."),
     )
+    tracker = models.BooleanField(
+        _("print the weekly tracker"),
+        default=True,
+        help_text=_("Untick to issue the handout without the tick-box pages."),
+    )
     # Optimistic locking: every saved change bumps it; a form based on an older
     # revision is refused instead of silently overwriting a colleague's edit.
     revision = models.PositiveIntegerField(default=1, editable=False)

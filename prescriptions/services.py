@@ -171,6 +171,7 @@ def program_create(
         start_date=start_date,
         duration_weeks=duration_weeks or (source.duration_weeks if source else 6),
         general_instructions=general_instructions or (source.general_instructions if source else ""),
+        tracker=source.tracker if source else True,
         goal=copy_of.goal if copy_of else "",
     )
     program.full_clean()
@@ -214,6 +215,7 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
         title=title,
         duration_weeks=program.duration_weeks,
         general_instructions=program.general_instructions,
+        tracker=program.tracker,
         created_by=user,
     )
     template.full_clean()

@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from exercises.dose import BOUNDS, SEPARATOR, WEEKDAY_CODES, Side, clean_dose, describe_dose, estimate_seconds
+from exercises.dose import (
+    BOUNDS,
+    SEPARATOR,
+    WEEKDAY_CODES,
+    Side,
+    clean_dose,
+    describe_dose,
+    estimate_seconds,
+    rest_day_default,
+)
 
 
 def _bounded(field):
@@ -57,11 +66,16 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
     def parts(value):
         return value.split(SEPARATOR)
 
+    first = parts(text)[0]
+    # The number is per side whenever both sides work: "10 each side", never "each side" alone.
+    per_side = {Side.EACH: " each side", Side.ALTERNATING: " each side, alternating sides"}.get(dose.side, "")
+    assert first.endswith(per_side), text
+    assert "alternat" not in text or dose.side == Side.ALTERNATING
+    first = first.removesuffix(per_side)
     if dose.reps is not None:
         expected = f"{dose.sets} sets of {dose.reps}" if dose.sets > 1 else f"{dose.reps} repetition"
         assert text.startswith(expected), text
     else:
-        first = parts(text)[0]
         if dose.sets > 1:
             assert first.startswith(f"{dose.sets} sets of "), text
         duration = first.removeprefix(f"{dose.sets} sets of ")
@@ -72,12 +86,11 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
         assert minutes * 60 + seconds == dose.duration_seconds, text
     if dose.hold_seconds:
         assert "hold " in text
-    if dose.side == Side.EACH:
-        assert "each side" in text
     if dose.load:
         assert dose.load in text
-    # Rest is between sets: a one-set dose never mentions it.
+    # One set has nothing to rest between.
     assert ("between sets" in text) == bool(dose.rest_seconds and dose.sets > 1), text
+    assert "between sessions" not in text  # no rest day asked for
     per_day = {1: "once a day", 2: "twice a day"}.get(dose.times_per_day, f"{dose.times_per_day} times a day")
     assert per_day in parts(text), text
     if len(dose.weekdays.split(",")) == 7:
@@ -139,3 +152,66 @@ def test_unknown_weekdays_are_refused(dose, junk):
     with pytest.raises(ValidationError) as error:
         clean_dose(bad)
     assert error.value.message_dict["weekdays"] == ["Choose days from Mon to Sun."]
+
+
+def _dose(**overrides):
+    values = dict(sets=2, reps=10, duration_seconds=None, hold_seconds=0, rest_seconds=0, side="na",
+                  times_per_day=1, days_per_week=3, weekdays="", rest_day=False, load="", progression_note="")
+    return SimpleNamespace(**{**values, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("side", "sets", "expected"),
+    [
+        ("each", 2, "2 sets of 10 each side"),
+        ("alternating", 2, "2 sets of 10 each side, alternating sides"),
+        ("alternating", 1, "10 repetitions each side, alternating sides"),
+        ("each", 1, "10 repetitions each side"),
+        ("left", 2, "2 sets of 10 · left side"),
+    ],
+)
+def test_both_sided_doses_say_the_number_is_per_side(side, sets, expected):
+    assert describe_dose(_dose(side=side, sets=sets)).startswith(expected)
+
+
+def test_one_set_never_mentions_rest_between_sets():
+    assert "between sets" not in describe_dose(_dose(sets=1, rest_seconds=60))
+    assert "rest 1 minute between sets" in describe_dose(_dose(sets=2, rest_seconds=60))
+
+
+@pytest.mark.parametrize(("days", "weekdays"), [(2, ""), (3, ""), (3, "mon,wed,fri"), (2, "tue,fri")])
+def test_a_rest_day_dose_says_to_leave_a_day_between_sessions(days, weekdays):
+    dose = _dose(days_per_week=days, weekdays=weekdays, rest_day=True)
+    clean_dose(dose)
+    assert describe_dose(dose).endswith(" · leave a day between sessions")
+    assert "between sessions" not in describe_dose(_dose(days_per_week=days, weekdays=weekdays))
+
+
+@pytest.mark.parametrize(
+    ("days", "weekdays", "message"),
+    [
+        (4, "", "at most 3 days a week"),
+        (None, "mon,tue,thu", "next to each other"),
+        (None, "mon,sun", "next to each other"),  # Sunday, then Monday
+    ],
+)
+def test_a_rest_day_that_the_days_leave_no_room_for_is_refused_on_its_field(days, weekdays, message):
+    with pytest.raises(ValidationError) as error:
+        clean_dose(_dose(days_per_week=days, weekdays=weekdays, rest_day=True))
+    [text] = error.value.message_dict["rest_day"]
+    assert message in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "days", "weekdays", "expected"),
+    [
+        ("strengthening", 3, "", True),
+        ("strengthening", 2, "", True),
+        ("strengthening", 7, "", False),
+        ("strengthening", None, "mon,wed,fri", True),
+        ("stretch", 3, "", False),
+        ("strengthening", 1, "", False),
+    ],
+)
+def test_the_catalogue_default_rests_a_day_for_strengthening_two_or_three_days_a_week(kind, days, weekdays, expected):
+    assert rest_day_default(kind=kind, days_per_week=days, weekdays=weekdays) is expected

@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 from datetime import date, timedelta
 
 import segno
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from exercises.dose import SEPARATOR, WEEKDAYS
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
 
@@ -24,13 +26,22 @@ PICTURE_PREFIX = RESOURCE_SCHEME + "picture-"
 TRACKER_PREFIX = RESOURCE_SCHEME + "tracker-"
 QR_URL = RESOURCE_SCHEME + "qr.png"
 
-# The tracker grid, in millimetres; static/css/handout.css places the text on it (.tracker-*).
-TRACKER_WIDTH, TRACKER_NAME_WIDTH, TRACKER_DAY_WIDTH = 180, 75, 15
-TRACKER_HEAD_HEIGHT, TRACKER_ROW_HEIGHT = 11, 8
-# A grid never breaks across pages: longer weeks are printed in parts of at most this many
-# rows, each with the day headings (24 rows fit a Letter page in large print).
-TRACKER_MAX_ROWS = 24
-TRACKER_NAME_CHARS = 44
+# The tracker: one grid per week, its lines and tick boxes drawn as one picture (millimetres)
+# under preformatted text; static/css/handout.css places the text on it (.tracker-*). Large
+# print has its own, larger measures: nothing in it is below 14 pt.
+TRACKER_SIZES = {
+    False: {"width": 186, "day": 12, "head": 9, "row": 6, "box": 3.6, "max_rows": 34, "name_chars": 54},
+    True: {"width": 186, "day": 13.5, "head": 14, "row": 9, "box": 5, "max_rows": 22, "name_chars": 36},
+}
+# A grid part fits a page; a longer week prints in parts (each with the day headings and a pain row).
+WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# A caution printed for at least this many exercises is printed once, above them all.
+SHARED_CAUTION_MIN = 3
+# "to strengthen the buttocks": the purpose clause of a catalogue summary.
+PURPOSE = re.compile(
+    r"(?:^|[\s,])(to (?:strengthen|stretch|ease|train|learn|move|loosen|look|flatten|work|bend|build|improve|keep"
+    r"|relax|reduce|practise|practice|support|open|mobilise|mobilize|warm|calm|gain|restore|increase)\b.*?)\.?$"
+)
 
 
 def _date(value: str | None) -> date | None:
@@ -43,53 +54,166 @@ def resource_url(prefix: str, body: bytes, suffix: str) -> str:
     return f"{prefix}{hashlib.sha256(body).hexdigest()[:32]}.{suffix}"
 
 
+def purpose(summary: str) -> str:
+    """What an exercise is for, in a few words, from its catalogue summary ("" when it says none)."""
+    match = PURPOSE.search(" ".join((summary or "").split()))
+    return match.group(1) if match else ""
+
+
+def _dose_days(dose: dict) -> tuple[list[str], int]:
+    """The named weekdays of a dose (Monday first) and its sessions a week, in days."""
+    named = [code for code in WEEKDAY_NAMES if code in (dose.get("weekdays") or "").split(",")]
+    if named:
+        return named, len(named)
+    days = dose.get("days_per_week") or 7
+    return [], min(days, 7)
+
+
+def tracker_row(dose: dict) -> dict:
+    """One exercise's row of the tracker: how many boxes each weekday (0 = not a day for it), and
+    the note for "N days a week" without named days (then every day has boxes)."""
+    times = max(1, dose.get("times_per_day") or 1)
+    named, days = _dose_days(dose)
+    if named:
+        return {"boxes": [times if code in named else 0 for code in WEEKDAY_NAMES], "note": ""}
+    note = ""
+    if days < 7:
+        if times == 1:
+            note = ngettext("%(n)d time this week", "%(n)d times this week", days) % {"n": days}
+        else:
+            note = ngettext("%(n)d day this week", "%(n)d days this week", days) % {"n": days}
+    return {"boxes": [times] * 7, "note": note}
+
+
+def sessions_note(dose: dict) -> str:
+    """How many sessions the tracker asks for in a week, for the phone page."""
+    times = max(1, dose.get("times_per_day") or 1)
+    _named, days = _dose_days(dose)
+    sessions = times * days
+    return ngettext(
+        "The tracker asks for %(n)d session a week.", "The tracker asks for %(n)d sessions a week.", sessions
+    ) % {"n": sessions}
+
+
 def _tracker_weeks(snapshot: Snapshot) -> list[dict]:
-    """One tick grid per week of the program: the exercises × 7 days, and a pain row."""
+    """The weeks of the program, each with its seven columns' labels and weekdays.
+
+    Without a start date the columns are the weekdays Monday to Sunday, so that named days can
+    still be marked.
+    """
     start = _date(snapshot["program"]["start_date"])
     weeks = []
     for week in range(snapshot["program"]["duration_weeks"]):
         if start:
             days = [start + timedelta(days=7 * week + day) for day in range(7)]
-            labels = [(f"{d:%a}", f"{d.day} {d:%b}") for d in days]
+            columns = [(f"{d:%a}", str(d.day), WEEKDAY_NAMES[d.weekday()]) for d in days]
+            span = f"{days[0]:%-d %b} – {days[-1]:%-d %b}"
         else:
-            labels = [(_("Day %(n)d") % {"n": day + 1}, "") for day in range(7)]
-        weeks.append({"number": week + 1, "days": labels})
+            columns = [(str(label), "", code) for code, label in WEEKDAYS]
+            span = ""
+        weeks.append({"number": week + 1, "columns": columns, "span": span})
     return weeks
 
 
-def tracker_grid_svg(rows: int) -> bytes:
-    """The lines of one week's grid: a header, ``rows`` rows, a name column and seven day columns."""
-    width, height = TRACKER_WIDTH, TRACKER_HEAD_HEIGHT + rows * TRACKER_ROW_HEIGHT
+def tracker_grid_svg(rows: list[list[int]], *, large_print: bool = False) -> bytes:
+    """One week's grid: a header, a row per exercise with its tick boxes (a shaded cell where it
+    has none), and a pain row last (``None``) with empty cells to write a number in."""
+    size = TRACKER_SIZES[large_print]
+    width, day, head, row_height, box = size["width"], size["day"], size["head"], size["row"], size["box"]
+    name_width = width - 7 * day
+    height = head + len(rows) * row_height
     lines = [f"M0 0H{width}V{height}H0Z"]
-    lines += [f"M0 {TRACKER_HEAD_HEIGHT + row * TRACKER_ROW_HEIGHT}H{width}" for row in range(rows)]
-    lines += [f"M{TRACKER_NAME_WIDTH + day * TRACKER_DAY_WIDTH} 0V{height}" for day in range(7)]
+    lines += [f"M0 {head + index * row_height:g}H{width}" for index in range(len(rows))]
+    lines += [f"M{name_width + column * day:g} 0V{height:g}" for column in range(7)]
+    shaded, boxes = [], []
+    for index, counts in enumerate(rows):
+        if counts is None:
+            continue
+        top = head + index * row_height
+        for column, count in enumerate(counts):
+            left = name_width + column * day
+            if not count:
+                shaded.append(f"M{left:g} {top:g}h{day}v{row_height:g}h-{day}Z")
+                continue
+            # Up to three boxes side by side; more sessions a day stack in two lines.
+            per_line = min(count, 3)
+            lines_needed = -(-count // per_line)
+            side = min(box, (row_height - 1.2) / lines_needed - 0.4 * (lines_needed - 1), (day - 1.6) / per_line - 0.6)
+            gap = 0.6
+            for n in range(count):
+                line, position = divmod(n, per_line)
+                in_line = min(per_line, count - line * per_line)
+                x = left + (day - in_line * side - (in_line - 1) * gap) / 2 + position * (side + gap)
+                y = top + (row_height - lines_needed * side - (lines_needed - 1) * 0.4) / 2 + line * (side + 0.4)
+                boxes.append(f"M{x:.2f} {y:.2f}h{side:.2f}v{side:.2f}h-{side:.2f}Z")
     pad = 0.2  # half the stroke: the outer lines are not clipped
-    return (
+    parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2 * pad}mm" height="{height + 2 * pad}mm" '
         f'viewBox="{-pad} {-pad} {width + 2 * pad} {height + 2 * pad}">'
-        f'<path d="{" ".join(lines)}" fill="none" stroke="#555" stroke-width="{2 * pad}"/></svg>'
-    ).encode()
+    ]
+    if shaded:
+        parts.append(f'<path d="{" ".join(shaded)}" fill="#d9d9d9"/>')
+    parts.append(f'<path d="{" ".join(lines)}" fill="none" stroke="#555" stroke-width="{2 * pad}"/>')
+    if boxes:
+        parts.append(f'<path d="{" ".join(boxes)}" fill="#fff" stroke="#111" stroke-width="0.3"/>')
+    parts.append("</svg>")
+    return "".join(parts).encode()
 
 
-def _tracker_parts(items: list[ItemData], resources: Resources) -> list[dict]:
-    """The grids every week prints: its rows (the exercises, then pain) in parts that fit a page."""
-    # One line per row (the rows are preformatted text): no line breaks or tabs from names. The
-    # print CSS ends a name too wide for its column with "…"; names are first cut to what could
-    # fit, as WeasyPrint copies the cut-off text into the PDF (a long one made an invalid entry).
-    names = [" ".join(f"{item['number']}. {item['name']}".split()) for item in items]
-    names = [name if len(name) <= TRACKER_NAME_CHARS else name[: TRACKER_NAME_CHARS - 1] + "…" for name in names]
-    rows = len(names) + 1
-    count = -(-rows // TRACKER_MAX_ROWS)
-    size = -(-rows // count)
+def _tracker_parts(items: list[dict], columns: list[str], resources: Resources, *, large_print: bool) -> list[dict]:
+    """The grid parts every week prints: its rows (the exercises, then pain) in parts that fit a
+    page, each part ending with the pain row (a patient scores pain wherever the part ends)."""
+    size = TRACKER_SIZES[large_print]
+    # One line per row (the rows are preformatted text): no line breaks or tabs from names.
+    # Names are cut to what fits beside their note; the print CSS ends any still too wide
+    # with "…" (WeasyPrint copies the cut-off text into the PDF: a long one made an invalid entry).
+    rows = []
+    for item in items:
+        row = tracker_row(item["dose"])
+        by_day = dict(zip(WEEKDAY_NAMES, row["boxes"], strict=True))
+        row["boxes"] = [by_day[code] for code in columns]  # the week may start on any weekday
+        limit = size["name_chars"] - (len(row["note"]) + 2 if row["note"] else 0)
+        name = " ".join(f"{item['number']}. {item['name']}".split())
+        rows.append({**row, "name": name if len(name) <= limit else name[: limit - 1] + "…"})
+    per_part = size["max_rows"] - 1  # and the pain row
+    count = max(1, -(-len(rows) // per_part))
+    part_size = -(-len(rows) // count) if rows else 0
     parts = []
     for index in range(count):
-        chunk = names[index * size : (index + 1) * size]
-        last = index == count - 1
-        grid = tracker_grid_svg(len(chunk) + last)
+        chunk = rows[index * part_size : (index + 1) * part_size]
+        grid = tracker_grid_svg([row["boxes"] for row in chunk] + [None], large_print=large_print)
         key = resource_url(TRACKER_PREFIX, grid, "svg")
         resources[key] = (grid, "image/svg+xml")
-        parts.append({"grid": key, "names": "\n".join(chunk), "continued": index > 0, "last": last})
+        parts.append(
+            {
+                "grid": key,
+                "names": "\n".join(row["name"] for row in chunk),
+                "notes": "\n".join(row["note"] for row in chunk),
+                "has_notes": any(row["note"] for row in chunk),
+                "continued": index > 0,
+            }
+        )
     return parts
+
+
+def shared_cautions(items: list[ItemData]) -> list[str]:
+    """Cautions that most exercises repeat word for word: printed once, above the exercises."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for caution in dict.fromkeys(item["cautions"]):
+            counts[caution] = counts.get(caution, 0) + 1
+    return [caution for caution, count in counts.items() if count >= SHARED_CAUTION_MIN]
+
+
+def _unbroken_parts(dose_line: str) -> str:
+    """The dose line with each part kept on one line ("3 days a week" never split as "3 days /
+    a week"); lines break only between parts. Paper only: a phone's line may be shorter."""
+    return SEPARATOR.join(part.replace(" ", "\u00a0") for part in dose_line.split(SEPARATOR))
+
+
+def _clearance_order(note: dict) -> tuple:
+    # Newest first: a surgeon's recent restrictions come before an older clearance.
+    return (note["cleared_on"] is not None, note["cleared_on"] or date.min)
 
 
 def _svg_data_url(svg: str) -> str:
@@ -122,9 +246,15 @@ def handout_context(
 ) -> tuple[dict, Resources]:
     """The template context and (for the PDF) the generated resources the fetcher may serve."""
     resources: Resources = {}
+    shared = shared_cautions(snapshot["items"])
     items = [
         {
             **item,
+            # Older snapshots (schema 1) have no summary: they print no purpose line.
+            "why": purpose(item.get("summary", "")),
+            "dose_line": _unbroken_parts(item["dose_line"]) if pdf else item["dose_line"],
+            "cautions": [caution for caution in item["cautions"] if caution not in shared],
+            "sessions_note": sessions_note(item["dose"]),
             "pictures": [
                 {"src": _picture_src(p, pdf=pdf, resources=resources), "alt": p["alt"], "caption": p["caption"]}
                 for p in item["pictures"]
@@ -141,7 +271,11 @@ def handout_context(
         resources[QR_URL] = (qr_png(link_url), "image/png")
         qr_src = QR_URL
     program = snapshot["program"]
-    tracker_weeks = _tracker_weeks(snapshot) if pdf else []
+    large_print = bool(snapshot["patient"].get("large_print"))
+    # Older snapshots (schema 1) have no choice about the tracker: they always printed one.
+    with_tracker = pdf and program.get("tracker", True) and bool(items)
+    tracker_weeks = _tracker_weeks(snapshot) if with_tracker else []
+    tracker_columns = [code for _label, _day, code in tracker_weeks[0]["columns"]] if tracker_weeks else []
     context = {
         "s": snapshot,
         "pdf": pdf,
@@ -151,12 +285,20 @@ def handout_context(
         "start_date": _date(program["start_date"]),
         "end_date": _date(program["end_date"]),
         "review_date": _date(program["review_date"]),
-        "clearance_notes": [
-            {**note, "cleared_on": _date(note["cleared_on"]), "valid_until": _date(note["valid_until"])}
-            for note in snapshot["clearance_notes"]
-        ],
+        "clearance_notes": sorted(
+            (
+                {**note, "cleared_on": _date(note["cleared_on"]), "valid_until": _date(note["valid_until"])}
+                for note in reversed(snapshot["clearance_notes"])  # the later of two on one day first
+            ),
+            key=_clearance_order,
+            reverse=True,
+        ),
+        "shared_cautions": shared,
+        "with_tracker": program.get("tracker", True),
         "tracker_weeks": tracker_weeks,
-        "tracker_parts": _tracker_parts(items, resources) if tracker_weeks else [],
+        "tracker_parts": (
+            _tracker_parts(items, tracker_columns, resources, large_print=large_print) if tracker_weeks else []
+        ),
         "logo_src": logo_src,
         "qr_src": qr_src,
         "link_url": link_url,

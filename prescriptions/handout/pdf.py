@@ -16,16 +16,21 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.core.cache import cache as django_cache
 from django.template.loader import render_to_string
 
 from prescriptions.handout.context import PICTURE_PREFIX, TEMPLATE, TRACKER_PREFIX, handout_context
 from prescriptions.handout.fetcher import STATIC_SCHEME, RefusedURL, Resources, resolve, static_file
-from prescriptions.handout.snapshot import Snapshot
+from prescriptions.handout.links import public_link_url
+from prescriptions.handout.snapshot import Snapshot, content_digest
 from prescriptions.models import handout_filename
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "css/handout.css"
+# How long a draft's page count is remembered: it is keyed by the content, so it never goes stale.
+PAGE_COUNT_TIMEOUT = 30 * 24 * 3600
+
 PAPER_SIZES = {"A4": "A4", "letter": "letter"}
 
 
@@ -87,7 +92,7 @@ def font_config():
     return _font_config
 
 
-def _stylesheet_list(paper_size: str, draft: bool) -> list:
+def _stylesheet_list(paper_size: str, draft: bool, large_print: bool = False) -> list:
     """The print stylesheet, parsed once per process (and again when the file changes)."""
     import weasyprint  # see _fetcher_class
 
@@ -106,12 +111,22 @@ def _stylesheet_list(paper_size: str, draft: bool) -> list:
                 _stylesheets[name] = weasyprint.CSS(
                     string=f"@page {{ size: {size}; }}", url_fetcher=fetcher, font_config=font_config()
                 )
+            # Large print: the page boxes (footer, page number, draft mark) at 14 pt like the smallest
+            # text inside (handout.css cannot reach them by the body's class).
+            _stylesheets["large_print"] = weasyprint.CSS(
+                string="@page { @bottom-left { font-size: 14pt; } @bottom-right { font-size: 14pt; } "
+                "@top-center { font-size: 14pt; } }",
+                url_fetcher=fetcher,
+                font_config=font_config(),
+            )
             _stylesheets["draft"] = weasyprint.CSS(
                 string='@page { @top-center { content: "DRAFT – not issued"; } }',
                 url_fetcher=fetcher,
                 font_config=font_config(),
             )
         sheets = [_stylesheets["main"], _stylesheets[paper_size if paper_size in PAPER_SIZES else "A4"]]
+        if large_print:
+            sheets.append(_stylesheets["large_print"])
         if draft:
             sheets.append(_stylesheets["draft"])
         return sheets
@@ -167,7 +182,9 @@ def render_handout_pdf(
     ]
     with _gc_paused():
         document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
-            stylesheets=_stylesheet_list(snapshot["clinic"]["paper_size"], draft),
+            stylesheets=_stylesheet_list(
+                snapshot["clinic"]["paper_size"], draft, bool(snapshot["patient"].get("large_print"))
+            ),
             font_config=font_config(),
             cache=picture_cache(drawings, make_url_fetcher),
         )
@@ -176,3 +193,19 @@ def render_handout_pdf(
         del document  # garbage before the collector runs again: it need not scan the pages
     filename = handout_filename(version=None if draft else snapshot.get("version"), issued_on=snapshot["issued_on"])
     return RenderedPdf(content=content, page_count=page_count, filename=filename)
+
+
+def draft_page_count(snapshot: Snapshot, *, render: bool = True) -> int | None:
+    """How many pages ``snapshot`` prints once issued, rendered once per content (``None`` when
+    not counted yet and ``render`` is false).
+
+    A render costs ~0.3–0.8 s, so the count is cached under the snapshot's content digest (and
+    the stylesheet's version): the handout panel asks on every load, and an unchanged draft is
+    counted once. The paper size and large print are part of the snapshot, hence of the digest.
+    """
+    key = f"handout-pages:{content_digest(snapshot)}:{Path(static_file(STYLESHEET)).stat().st_mtime_ns}"
+    pages = django_cache.get(key)
+    if pages is None and render:
+        pages = render_handout_pdf(snapshot, draft=True, link_url=public_link_url("x" * 43)).page_count
+        django_cache.set(key, pages, PAGE_COUNT_TIMEOUT)
+    return pages

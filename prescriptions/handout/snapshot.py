@@ -21,7 +21,10 @@ from exercises.models import ExercisePicture, ExerciseStep
 from prescriptions.models import ConflictAcknowledgement, Program
 from prescriptions.safety import Conflict, find_conflicts
 
-SNAPSHOT_SCHEMA = 1
+# 2: each item's catalogue summary (its purpose line) and the dose's rest day; the program's
+# tracker choice. A stored schema-1 snapshot still renders: handout.context reads the new keys
+# with defaults (no purpose line; a tracker).
+SNAPSHOT_SCHEMA = 2
 # Pictures printed per exercise: the start and end positions are what a patient needs.
 PICTURES_PER_EXERCISE = 2
 # Keys that say when and by whom a version was issued, not what it says.
@@ -52,6 +55,7 @@ class ItemData(TypedDict):
     number: int
     exercise_id: int
     name: str
+    summary: str
     steps: list[str]
     cautions: list[str]
     dose: dict
@@ -170,6 +174,7 @@ def build_snapshot(
                 "number": number,
                 "exercise_id": exercise.pk,
                 "name": exercise.name,
+                "summary": exercise.summary,
                 "steps": [step.text for step in exercise.step_list],
                 "cautions": exercise.caution_list,
                 "dose": item.dose_values(),
@@ -207,6 +212,7 @@ def build_snapshot(
             "duration_weeks": program.duration_weeks,
             "review_date": _iso(program.review_date),
             "general_instructions": program.general_instructions,
+            "tracker": program.tracker,
         },
         "clearance_notes": [
             {

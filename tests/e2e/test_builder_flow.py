@@ -53,7 +53,7 @@ def test_clinician_builds_a_program(page, live_server, clinician, patient, catal
     bridge.get_by_label("Wed").check()
     bridge.get_by_label("Fri").check()
     expect(page.locator("#program-items > li").filter(has_text="Bridge").locator(".dose-line")).to_have_text(
-        "3 sets of 10 · hold 5 seconds · each side · twice a day · Mon, Wed, Fri"
+        "3 sets of 10 each side · hold 5 seconds · twice a day · Mon, Wed, Fri"
     )
 
     bridge = items(page).filter(has_text="Bridge")
@@ -61,7 +61,7 @@ def test_clinician_builds_a_program(page, live_server, clinician, patient, catal
     bridge.get_by_label("Sets").press("Tab")
     expect(bridge.get_by_text("Enter a whole number from 1 to 20.")).to_be_visible()
     expect(bridge.locator(".dose-line")).to_have_text(
-        "3 sets of 10 · hold 5 seconds · each side · twice a day · Mon, Wed, Fri"
+        "3 sets of 10 each side · hold 5 seconds · twice a day · Mon, Wed, Fri"
     )
     assert page.evaluate("window.stillTheSamePage") is True
 

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,8 @@ from pypdf import PdfReader
 from core.models import AuditAction, AuditEntry
 from prescriptions.handout.delivery import delivery_request
 from prescriptions.handout.issue import handout_issue
-from prescriptions.handout.links import create_link
+from prescriptions.handout.links import create_link, public_link_url
+from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Handout, HandoutClaim, ShareLink
 from tests.factories import ClearanceNoteFactory
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, pdf_text, stored_pdf
@@ -190,9 +192,11 @@ def test_panel_query_count_does_not_grow_with_history(program, clinician, clinic
     assert response.status_code == 200
     # 1 session, 2 user, 3 program (scoped to the user's clinics), 4 handouts (with issuer),
     # 5 clearance notes, 6 links (with handout and delivery), 7 the links' views (from the audit
-    # log), 8 deliveries (with handout), 9-11 the session save (SESSION_SAVE_EVERY_REQUEST) in a
-    # savepoint.
-    assert len(queries) == 11, "\n".join(q["sql"][:150] for q in queries)
+    # log), 8 deliveries (with handout), the draft's snapshot for its page count (the count itself
+    # is cached by content): 9 program (with clinic, patient, creator), 10 clearance notes,
+    # 11 items, 12 exercises, 13 steps, 14 pictures, 15 the conflict acknowledgements;
+    # 16-18 the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint.
+    assert len(queries) == 18, "\n".join(q["sql"][:150] for q in queries)
     assert response.content.decode().count("Download version") == versions
 
 
@@ -216,3 +220,46 @@ def test_render_handout_command_writes_the_stored_pdf_or_a_draft(program, clinic
 
     call_command("render_handout", str(program.pk), "-o", str(target), "--draft")
     assert "DRAFT" in pdf_text(target.read_bytes())
+
+
+def test_panel_says_how_many_pages_the_draft_prints_and_counts_once_per_content(
+    program, clinician_client, monkeypatch
+):
+    from prescriptions.handout import pdf
+
+    cache.clear()  # a count left by another test (program ids repeat) would hide the render
+    renders = []
+    real = pdf.render_handout_pdf
+
+    def counting(*args, **kwargs):
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_handout_pdf", counting)
+    panel = reverse("prescriptions:handout-panel", args=[program.pk])
+    pages = reverse("prescriptions:handout-pages", args=[program.pk])
+    expected = real(build_snapshot(program), draft=True, link_url=public_link_url("x" * 43)).page_count
+    sentence = f"As it stands, the handout prints on {expected} pages."
+
+    # Not counted yet: the panel does not wait for a render, it asks for the count after itself.
+    html = clinician_client.get(panel, **HTMX).content.decode()
+    assert not renders and sentence not in html
+    assert f'hx-get="{pages}"' in html
+    assert sentence in clinician_client.get(pages, **HTMX).content.decode()
+    assert len(renders) == 1
+    # Counted: the panel shows it at once, and nothing is rendered again.
+    assert sentence in clinician_client.get(panel, **HTMX).content.decode()
+    assert clinician_client.get(pages).url == panel  # without JavaScript: back to the panel
+    assert len(renders) == 1, "an unchanged draft was rendered again"
+
+    program.duration_weeks = 20  # more tracker pages
+    program.save()
+    html = clinician_client.get(pages, **HTMX).content.decode()
+    assert len(renders) == 2
+    counted = re.search(r"prints on (\d+) pages", html)
+    assert counted and int(counted[1]) > expected
+
+
+def test_outsider_cannot_count_the_pages_of_a_program(program, client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("prescriptions:handout-pages", args=[program.pk]), **HTMX).status_code == 404

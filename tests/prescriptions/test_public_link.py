@@ -58,7 +58,7 @@ def test_patient_page_shows_the_newest_version_with_a_download_button(client, to
     assert "version 2" in html
     for name in ("Bridge", "Clamshell", "Sit to stand"):
         assert name in html
-    assert "3 sets of 10 · hold 5 seconds · each side · twice a day · 5 days a week" in html
+    assert "3 sets of 10 each side · hold 5 seconds · twice a day · 5 days a week" in html
     # The button's link is relative to the page, so it opens this token's PDF.
     assert 'href="handout.pdf" download>Download PDF</a>' in html
     assert page_url(token) + "handout.pdf" == reverse("public:handout-pdf", args=[token])

@@ -1,0 +1,307 @@
+"""How much paper the handout takes and how it is laid out, read from the rendered PDF.
+
+pdfplumber gives every character's size and every drawn rectangle: the picture frames (a
+#bbb border), the tracker's tick boxes (small squares) and its shaded rest days.
+"""
+
+import copy
+import io
+import re
+from datetime import date
+
+import pdfplumber
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from exercises.models import Exercise
+from prescriptions.handout.context import TRACKER_SIZES
+from prescriptions.handout.pdf import render_handout_pdf
+from prescriptions.handout.snapshot import build_snapshot
+from prescriptions.models import Program, ProgramItem
+from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
+
+MM = 25.4 / 72  # millimetres per PDF point
+FRAME_GREY = (0.733333, 0.733333, 0.733333)  # the picture frame's border colour (#bbb, handout.css)
+PAIN = "Pain (0–10)"
+
+
+@pytest.fixture
+def demo_snapshot(db):
+    """The demo program as a patient gets it, made up to ten catalogue exercises with their own
+    steps, cautions, pictures and default doses: what a standard program prints."""
+    call_command(
+        "import_catalogue", str(settings.BASE_DIR / "exercises/catalogue/catalogue.json"), stdout=io.StringIO()
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    program = Program.objects.for_patients().filter(handouts__isnull=False).distinct().get()
+    used = set(program.items.values_list("exercise_id", flat=True))
+    extra = Exercise.objects.published().exclude(pk__in=used).filter(pictures__isnull=False).distinct()
+    extra = extra.order_by("slug")[: 10 - len(used)]
+    for order, exercise in enumerate(extra, start=len(used)):
+        ProgramItem.objects.create(program=program, exercise=exercise, order=order, **exercise.dose_values())
+    program.duration_weeks = 6
+    program.save()
+    snapshot = build_snapshot(program)
+    assert len(snapshot["items"]) == 10
+    return snapshot
+
+
+def render(snapshot, *, paper="A4", large_print=False):
+    snapshot = copy.deepcopy(snapshot)
+    snapshot["clinic"]["paper_size"] = paper
+    snapshot["patient"]["large_print"] = large_print
+    return render_handout_pdf(snapshot, link_url="http://testserver/p/" + "x" * 43 + "/").content
+
+
+def page_texts(content):
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def sections(snapshot, texts):
+    """(exercise pages, tracker pages), 1-based: an exercise page shows an exercise's dose line."""
+    tracker = [n for n, text in enumerate(texts, start=1) if "Weekly tracker" in text or PAIN in text]
+    first_tracker = min(tracker) if tracker else len(texts) + 1
+    flat = [" ".join(text.split()) for text in texts]
+    exercises = [
+        n
+        for n, text in enumerate(flat, start=1)
+        if n < first_tracker and any(item["dose_line"] in text for item in snapshot["items"])
+    ]
+    return exercises, tracker
+
+
+def picture_frames(page):
+    """The widths (mm) of the picture frames on a page: the outer edge of each #bbb border."""
+    frames = [
+        r for r in page.rects if r["fill"] and tuple(round(c, 6) for c in r["non_stroking_color"] or ()) == FRAME_GREY
+    ]
+    # A border is drawn as a filled ring: an outer and an inner rectangle at the same place.
+    outer = [
+        r
+        for r in frames
+        if not any(o is not r and o["width"] > r["width"] and abs(o["x0"] - r["x0"]) < 1 for o in frames)
+    ]
+    return [r["width"] * MM for r in outer]
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_ten_exercise_program_prints_exercises_on_four_pages_and_seven_in_all(demo_snapshot, paper):
+    content = render(demo_snapshot, paper=paper)
+    texts = page_texts(content)
+    exercise_pages, tracker_pages = sections(demo_snapshot, texts)
+    for item in demo_snapshot["items"]:
+        assert any(" ".join(item["dose_line"].split()) in " ".join(t.split()) for t in texts), item["name"]
+
+    assert len(texts) <= 7, f"{len(texts)} pages"
+    assert exercise_pages and exercise_pages[-1] - exercise_pages[0] + 1 <= 4, exercise_pages
+    assert len(tracker_pages) <= 2, tracker_pages
+    assert " ".join(texts).count(PAIN) == 6  # one grid per week, each ending with the pain row
+
+    pictures = sum(len(item["pictures"]) for item in demo_snapshot["items"])
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        widths = [width for page in pdf.pages for width in picture_frames(page)]
+    assert len(widths) == pictures
+    assert min(widths) >= 60 - 0.01, widths
+
+
+def test_large_print_has_nothing_under_14pt_body_at_18pt_and_pictures_80mm_wide(demo_snapshot):
+    content = render(demo_snapshot, large_print=True, paper="letter")
+    step = demo_snapshot["items"][0]["steps"][0][:20]
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        sizes = [char["size"] for page in pdf.pages for char in page.chars if char["text"].strip()]
+        widths = [width for page in pdf.pages for width in picture_frames(page)]
+        step_sizes = {
+            round(char["size"], 1)
+            for page in pdf.pages
+            for match in page.search(re.escape(step))
+            for char in match["chars"]
+        }
+        footer_sizes = {
+            round(char["size"], 1)
+            for page in pdf.pages
+            for match in page.search(r"Page \d+ of \d+")
+            for char in match["chars"]
+        }
+    assert min(sizes) >= 14 - 0.01, f"smallest character {min(sizes)} pt"  # PDF sizes carry float noise
+    assert step_sizes and min(step_sizes) >= 18 - 0.01, step_sizes
+    # Body text: most characters are at least 18 pt.
+    assert sorted(sizes)[len(sizes) // 2] >= 18 - 0.01
+    assert footer_sizes == {14.0}
+    assert widths and min(widths) >= 80 - 0.01, widths
+
+
+def _tracker_program(*, start: date, items: list[dict], weeks: int = 2):
+    program = ProgramFactory(start_date=start, duration_weeks=weeks, title="Tracker")
+    for index, dose in enumerate(items):
+        exercise = ExerciseFactory(name=dose.pop("name"), slug=f"tracker-{index}")
+        if index == 0:
+            ExercisePictureFactory(exercise=exercise)
+        values = {"sets": 2, "reps": 10, "hold_seconds": 0, "side": "na", "times_per_day": 1, "days_per_week": 7}
+        ProgramItemFactory(program=program, exercise=exercise, order=index, **{**values, **dose})
+    return program
+
+
+def _rows(page, name, large_print):
+    """For each row printed for ``name`` on a page: the weekday headings of the columns of its boxes."""
+    size, day = TRACKER_SIZES[large_print]["box"] / MM, TRACKER_SIZES[large_print]["day"] / MM
+    boxes = [r for r in page.rects if abs(r["width"] - size) < 0.3 and abs(r["height"] - size) < 0.3]
+    headings = [w for w in page.extract_words() if w["text"] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+    rows = []
+    for match in page.search(rf"\d+\. {re.escape(name)}"):
+        middle = (match["top"] + match["bottom"]) / 2
+        in_row = [b for b in boxes if abs((b["top"] + b["bottom"]) / 2 - middle) < size]
+        # The day headings of this week: the nearest heading row above the exercise's row.
+        above = [h for h in headings if h["bottom"] < match["top"]]
+        head_top = max(h["top"] for h in above)
+        week = [h for h in above if abs(h["top"] - head_top) < 1]
+        days = []
+        for box in in_row:
+            centre = (box["x0"] + box["x1"]) / 2
+            [heading] = [h for h in week if h["x0"] - 3 <= centre <= h["x0"] + day - 3]  # text starts 1 mm in
+            days.append(heading["text"])
+        rows.append(days)
+    return rows
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_tracker_boxes_follow_the_dose(db, large_print):
+    program = _tracker_program(
+        start=date(2026, 11, 4),  # a Wednesday: the columns run Wed to Tue
+        items=[
+            {"name": "Bridge", "weekdays": "mon,wed,fri", "days_per_week": 3},
+            {"name": "Pelvic tilt", "times_per_day": 2},
+            {"name": "Clamshell", "days_per_week": 3},
+        ],
+    )
+    snapshot = build_snapshot(program)
+    content = render(snapshot, large_print=large_print)
+    texts = page_texts(content)
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        pages = [
+            page
+            for page in pdf.pages
+            if "Weekly tracker" in (page.extract_text() or "") or PAIN in (page.extract_text() or "")
+        ]
+        bridge = [row for page in pages for row in _rows(page, "Bridge", large_print)]
+        tilt = [row for page in pages for row in _rows(page, "Pelvic tilt", large_print)]
+        clamshell = [row for page in pages for row in _rows(page, "Clamshell", large_print)]
+    assert len(bridge) == len(tilt) == len(clamshell) == 2  # two weeks
+    for week in bridge:
+        assert sorted(week) == ["Fri", "Mon", "Wed"]  # exactly three boxes, under the named days
+    for week in tilt:
+        assert len(week) == 14 and sorted(set(week)) == sorted({"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
+    for week in clamshell:
+        assert len(week) == 7
+    tracker_text = " ".join(" ".join(texts).split())
+    assert tracker_text.count("3 times this week") == 2  # Clamshell's row, each week
+    assert tracker_text.count(PAIN) == 2
+
+
+def test_a_week_too_long_for_a_page_prints_in_parts_each_with_headings_and_a_pain_row(db):
+    program = _tracker_program(
+        start=date(2026, 11, 2), weeks=1, items=[{"name": f"Exercise number {n}"} for n in range(1, 46)]
+    )
+    texts = page_texts(render(build_snapshot(program)))
+    tracker = [t for t in texts if "Week 1" in t]
+    assert len(tracker) >= 2
+    for text in tracker:  # each part on one page: its heading, day headings and its own pain row
+        lines = text.splitlines()
+        week_line = next(i for i, line in enumerate(lines) if line.startswith("Week 1"))
+        pain_line = next(i for i, line in enumerate(lines) if line.startswith(PAIN))
+        assert week_line < pain_line
+        assert "Mon Tue Wed Thu Fri Sat Sun" in text
+        # the pain row closes the part: no exercise row after it
+        assert not any(re.match(r"\d+\. Exercise", line) for line in lines[pain_line + 1 :])
+    assert "Week 1 (continued)" in " ".join(tracker)
+
+
+def test_a_program_issued_without_the_tracker_prints_none(db):
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    program.tracker = False
+    program.save()
+    texts = page_texts(render(build_snapshot(program)))
+    assert not any("Weekly tracker" in text or PAIN in text for text in texts)
+    assert any("Bridge" in text for text in texts)
+
+
+def test_phone_page_shows_purpose_pictures_under_their_heading_and_the_sessions_asked_for(db):
+    from django.template.loader import render_to_string
+
+    from prescriptions.handout.context import TEMPLATE, handout_context
+
+    program = _tracker_program(
+        start=date(2026, 11, 2), items=[{"name": "Bridge", "weekdays": "mon,wed,fri", "times_per_day": 2}]
+    )
+    exercise = program.items.get().exercise
+    exercise.summary = "Lifting the hips while lying on your back to strengthen the buttocks and back of the thighs."
+    exercise.save()
+    context, _resources = handout_context(build_snapshot(program), pdf=False)
+    html = render_to_string(TEMPLATE, context)
+    article = html[html.index('<article class="exercise') : html.index("</article>")]
+    assert article.index("<h3>") < article.index("<img") < article.index("Why:")
+    assert "<strong>Why:</strong> to strengthen the buttocks and back of the thighs</p>" in article
+    assert "The tracker asks for 6 sessions a week." in article
+
+
+def test_an_older_snapshot_without_the_new_keys_still_renders(db):
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    snapshot = build_snapshot(program)
+    snapshot["schema"] = 1
+    for item in snapshot["items"]:
+        del item["summary"]
+        del item["dose"]["rest_day"]
+    del snapshot["program"]["tracker"]
+    text = " ".join(page_texts(render(snapshot)))
+    assert "Bridge" in text and PAIN in text and "Why:" not in text
+
+
+def test_clearance_notes_print_newest_first_with_restrictions_before_scope(db):
+    from tests.factories import ClearanceNoteFactory
+
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    ClearanceNoteFactory(program=program, cleared_by_name="Dr Older", cleared_on=date(2026, 1, 5))
+    ClearanceNoteFactory(program=program, cleared_by_name="Dr Newer", cleared_on=date(2026, 10, 1))
+    text = " ".join(" ".join(page_texts(render(build_snapshot(program)))).split())
+    assert text.index("Dr Newer") < text.index("Dr Older")
+    first = text[text.index("Dr Newer") :]
+    assert first.index("Restrictions and precautions:") < first.index("Cleared for:")
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Lifting the hips from the floor while lying on your back"
+            " to strengthen the buttocks and back of the thighs.",
+            "to strengthen the buttocks and back of the thighs",
+        ),
+        ("Leaning into a wall with one leg behind you to stretch the calf.", "to stretch the calf"),
+        (
+            "Rolling the knees from side to side while lying on your back to loosen the lower back.",
+            "to loosen the lower back",
+        ),
+        ("Holding the body straight on the forearms and toes, an advanced whole-body exercise.", ""),
+    ],
+)
+def test_the_purpose_line_is_the_summary_s_to_clause(summary, expected):
+    from prescriptions.handout.context import purpose
+
+    assert purpose(summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("dose", "boxes", "note"),
+    [
+        ({"weekdays": "mon,wed,fri", "days_per_week": 3, "times_per_day": 1}, [1, 0, 1, 0, 1, 0, 0], ""),
+        ({"weekdays": "", "days_per_week": 7, "times_per_day": 2}, [2] * 7, ""),
+        ({"weekdays": "", "days_per_week": 3, "times_per_day": 1}, [1] * 7, "3 times this week"),
+        ({"weekdays": "", "days_per_week": 2, "times_per_day": 2}, [2] * 7, "2 days this week"),
+        ({"weekdays": "", "days_per_week": None, "times_per_day": 1}, [1] * 7, ""),
+    ],
+)
+def test_a_tracker_row_has_one_box_per_prescribed_session(dose, boxes, note):
+    from prescriptions.handout.context import tracker_row
+
+    assert tracker_row(dose) == {"boxes": boxes, "note": note}
