@@ -269,8 +269,8 @@ def test_saving_a_day_query_count_does_not_grow_with_logs(client, token, program
         client.post(today_url(token), day_form(program, timezone.localdate() - datetime.timedelta(days=back), pain=1))
     data = day_form(program, timezone.localdate(), pain=5, done={"Clamshell": 1}, difficulty={"Bridge": "too_hard"})
     # 1 the newest handout of the usable link, 2 the link with its program, 3 the items;
-    # in a savepoint (4, 14): 5 the day's log, 6-8 created in a savepoint of its own, 9 saved with the answers, 10 its entries,
-    # 11-12 the two exercises answered, 13 the audit entry.
+    # in a savepoint (4, 14): 5 the day's log, 6-8 created in a savepoint of its own,
+    # 9 saved with the answers, 10 its entries, 11-12 the two exercises answered, 13 the audit entry.
     with django_assert_num_queries(14):
         assert client.post(today_url(token), data).status_code == 302
 
