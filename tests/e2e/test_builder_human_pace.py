@@ -41,7 +41,7 @@ PLAN = [
             progression="add 1 rep a week",
             note="Keep your hips level",
         ),
-        "4 sets of 12 · hold 7 seconds · each side · red band · rest 45 seconds between sets · once a day · "
+        "4 sets of 12 each side · hold 7 seconds · red band · rest 45 seconds between sets · once a day · "
         "Mon, Wed, Fri",
     ),
     (
@@ -58,7 +58,8 @@ PLAN = [
             progression="hold a little longer",
             note="Slowly",
         ),
-        "3 sets of 8 · hold 15 seconds · alternate sides · rest 30 seconds between sets · twice a day · 5 days a week",
+        "3 sets of 8 each side, alternating sides · hold 15 seconds · rest 30 seconds between sets · twice a day · "
+        "5 days a week",
     ),
     (
         "Pelvic tilt",
@@ -106,7 +107,7 @@ PLAN = [
             progression="straighten the knees",
             note="Hips up",
         ),
-        "3 sets of 30 seconds · each side · rest 1 minute between sets · once a day · 4 days a week",
+        "3 sets of 30 seconds each side · rest 1 minute between sets · once a day · 4 days a week",
     ),
     (
         "Prone lying",

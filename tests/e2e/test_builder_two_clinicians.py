@@ -77,7 +77,7 @@ def test_different_items_both_save_and_the_same_item_shows_both_values(
     conflict = bob_tilt.get_by_role("alert").filter(has_text="Someone else changed this exercise's dose")
     expect(conflict).to_be_visible()
     expect(bob_tilt.locator("form.dose-form")).to_have_attribute("data-save-state", "conflict")
-    expect(conflict).to_contain_text("3 sets of 10 · hold 7 seconds")  # Alice's saved values …
+    expect(conflict).to_contain_text("3 sets of 10 each side · hold 7 seconds")  # Alice's saved values …
     expect(bob_tilt.get_by_label("Hold (s)", exact=True)).to_have_value("9")  # … beside Bob's typed ones
     expect(bob_tilt.get_by_label("Note to the patient", exact=True)).to_have_value("Gently")
     item = ProgramItem.objects.get(program=program, exercise__name="Pelvic tilt")
@@ -93,7 +93,7 @@ def test_different_items_both_save_and_the_same_item_shows_both_values(
     bob_tilt.get_by_role("button", name="Keep my values").click()
     expect(bob_tilt.locator("form.dose-form")).to_have_attribute("data-save-state", "saved")
     expect(conflict).to_have_count(0)
-    expect(bob_tilt.locator(".dose-line")).to_contain_text("3 sets of 10 · hold 9 seconds")
+    expect(bob_tilt.locator(".dose-line")).to_contain_text("3 sets of 10 each side · hold 9 seconds")
     item.refresh_from_db()
     assert (item.hold_seconds, item.rest_seconds, item.patient_note) == (9, 30, "Gently")
 
@@ -106,7 +106,7 @@ def test_different_items_both_save_and_the_same_item_shows_both_values(
     expect(alice_tilt.get_by_label("Hold (s)", exact=True)).to_have_value("9")
     expect(alice_tilt.get_by_label("Sets", exact=True)).to_have_value("3")
     expect(alice_tilt.get_by_label("Note to the patient", exact=True)).to_have_value("Gently")
-    expect(alice_tilt.locator(".dose-line")).to_contain_text("3 sets of 10 · hold 9 seconds")
+    expect(alice_tilt.locator(".dose-line")).to_contain_text("3 sets of 10 each side · hold 9 seconds")
     item.refresh_from_db()
     assert (item.sets, item.hold_seconds) == (3, 9)
 
