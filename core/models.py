@@ -42,6 +42,13 @@ class AuditAction(models.TextChoices):
     SIGNIN_FAILED = "auth.signin_failed", _("Failed sign-in")
     SIGNED_OUT = "auth.signout", _("Signed out")
     AUDIT_EXPORTED = "audit.exported", _("Exported audit log")
+    CLINIC_EXERCISE_CREATED = "exercise.created", _("Created clinic exercise")
+    CLINIC_EXERCISE_CHANGED = "exercise.changed", _("Changed clinic exercise")
+    CLINIC_EXERCISE_RETIRED = "exercise.retired", _("Retired clinic exercise")
+    CLINIC_EXERCISE_RESTORED = "exercise.restored", _("Restored clinic exercise")
+    CLINIC_EXERCISE_DELETED = "exercise.deleted", _("Deleted clinic exercise")
+    CLINIC_EXERCISES_EXPORTED = "exercise.exported", _("Exported clinic exercises")
+    CLINIC_EXERCISES_IMPORTED = "exercise.imported", _("Imported clinic exercises")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -11,9 +11,12 @@ from exercises.models import Exercise, ExercisePicture, Status
 RESULTS_PER_PAGE = 24
 
 
-def catalogue_page(request, per_page=RESULTS_PER_PAGE):
-    """The search form and one page of result cards, for the catalogue and the builder."""
-    form = CatalogueSearchForm(request.GET or None)
+def catalogue_page(request, per_page=RESULTS_PER_PAGE, form=None):
+    """The search form and one page of result cards, for the catalogue and the builder.
+
+    ``form``: a ``CatalogueSearchForm`` (sub)class bound to the request, when the caller widens the search.
+    """
+    form = form or CatalogueSearchForm(request.GET or None)
     paginator = Paginator(form.results().for_cards(), per_page)
     page = paginator.get_page(request.GET.get("page"))
     exercises = list(page.object_list)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from prescriptions import views
+from prescriptions.exercise_urls import urlpatterns as exercise_urlpatterns
 from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
 app_name = "prescriptions"
@@ -28,3 +29,5 @@ urlpatterns = [
 
 # Handout issuing, downloads, patient links and email.
 urlpatterns += handout_urlpatterns
+# A clinic's own exercises and each clinician's favourites.
+urlpatterns += exercise_urlpatterns

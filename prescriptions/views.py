@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +25,9 @@ from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
 from prescriptions import services
+from prescriptions.exercise_forms import BuilderSearchForm
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
-from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.models import ClearanceNote, ClinicExercise, Program, ProgramItem
 
 LETTER_NOT_STORED = gettext_lazy(
     "The letter could not be stored: the file storage is full or unavailable. "
@@ -188,10 +189,19 @@ def program_create(request, patient_pk):
     )
 
 
+def _usable_exercises(program):
+    """What the program may use: the catalogue's published exercises and its clinic's own."""
+    return Exercise.objects.usable(ClinicExercise.objects.filter(clinic=program.clinic_id).exercise_ids())
+
+
 def _search_context(request, program) -> dict:
-    """The catalogue search beside the program, with "Add to program" on each result."""
+    """The catalogue and the clinic's own exercises beside the program, with "Add to program" on each.
+
+    Starred exercises come first when nothing is typed; "My favourites" shows only them.
+    """
+    form = BuilderSearchForm(request.GET or None, clinic=program.clinic, user=request.user)
     return {
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE),
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, form=form),
         "program": program,
         "add_url": True,
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
@@ -212,7 +222,7 @@ def _builder_page(request, program, *, forms=None, status=200):
 def program_builder(request, pk):
     program = _get_program(request, pk)
     if request.htmx and request.htmx.target == "builder-results":
-        return render(request, "exercises/_catalogue_results.html", _search_context(request, program))
+        return render(request, "prescriptions/_builder_results.html", _search_context(request, program))
     return _builder_page(request, program)
 
 
@@ -249,7 +259,7 @@ def program_archive(request, pk):
 @_revision_required
 def item_add(request, pk):
     program = _get_program(request, pk)
-    exercise = get_object_or_404(Exercise.objects.published(), pk=_posted_id(request, "exercise"))
+    exercise = get_object_or_404(_usable_exercises(program), pk=_posted_id(request, "exercise"))
     try:
         services.item_add(
             program=program, exercise=exercise, user=request.user, revision=_revision(request), request=request
@@ -388,7 +398,12 @@ def item_remove(request, pk, item_pk):
 def item_restore(request, pk):
     """Undo a removal: put the exercise back with the dose and place it had."""
     program = _get_program(request, pk)
-    exercise = get_object_or_404(Exercise.objects.exclude(status="draft"), pk=_posted_id(request, "exercise"))
+    # A retired exercise may be put back where it was; another clinic's never.
+    mine = ClinicExercise.objects.filter(clinic=program.clinic_id).exercise_ids()
+    exercise = get_object_or_404(
+        Exercise.objects.filter(Q(in_catalogue=True) | Q(pk__in=mine)).exclude(status="draft"),
+        pk=_posted_id(request, "exercise"),
+    )
     form = ItemDoseForm(request.POST, instance=ProgramItem(program=program, exercise=exercise))
     if not form.is_valid():
         return _answer_with_items(request, program)

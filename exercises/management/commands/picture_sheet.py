@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", default="pictures.html")
 
     def handle(self, *args, output, **options):
-        exercises = Exercise.objects.exclude(status="retired").prefetch_related("pictures").order_by("name")
+        exercises = Exercise.objects.catalogue().exclude(status="retired").prefetch_related("pictures").order_by("name")
         entries = [(f"{e.name} ({e.slug})", [p.svg for p in e.pictures.all() if p.svg]) for e in exercises]
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(contact_sheet_html(entries))
