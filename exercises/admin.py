@@ -200,6 +200,9 @@ class ExerciseAdmin(admin.ModelAdmin):
             formset.model.objects.bulk_update(rows, ["order"])
 
     def get_search_results(self, request, queryset, search_term):
+        if request.path.endswith("/autocomplete/"):
+            # Progressions and regressions link catalogue exercises only, never an organisation's own.
+            queryset = queryset.catalogue()
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False

@@ -73,6 +73,9 @@ class ClinicExerciseForm(forms.ModelForm):
     drawing = DrawingChoiceField(
         label=_("Add a drawing from the catalogue"), queryset=ExercisePicture.objects.none(), required=False
     )
+    video_url = forms.URLField(
+        label=_("Video link"), required=False, assume_scheme="https", help_text=_("https only; shown as a link.")
+    )
     remove_pictures = forms.ModelMultipleChoiceField(
         label=_("Remove pictures"),
         queryset=ExercisePicture.objects.none(),

@@ -175,9 +175,7 @@ def clinic_exercises_import(*, document: dict, clinic, user, request=None) -> di
     stored for this clinic's exercises (a file from another HomeRx carries no photos).
     """
     scope = _clinic_exercises(clinic)
-    images = set(
-        ExercisePicture.objects.filter(exercise__in=scope).exclude(image="").values_list("image", flat=True)
-    )
+    images = set(ExercisePicture.objects.filter(exercise__in=scope).exclude(image="").values_list("image", flat=True))
     result = catalogue_import(document, scope=scope, images=images)
     ClinicExercise.objects.bulk_create(
         [ClinicExercise(exercise=exercise, clinic=clinic, created_by=user) for exercise in result["new"]]

@@ -57,11 +57,7 @@ def picture_src(ownership: ClinicExercise, picture: ExercisePicture) -> str:
 def clinic_exercise_list(request: HttpRequest) -> HttpResponse:
     if not request.membership:
         raise Http404
-    owned = list(
-        _owned(request)
-        .filter(clinic=request.clinic)
-        .order_by("exercise__name", "pk")
-    )
+    owned = list(_owned(request).filter(clinic=request.clinic).order_by("exercise__name", "pk"))
     return render(
         request,
         "prescriptions/clinic_exercise_list.html",

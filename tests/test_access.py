@@ -161,6 +161,10 @@ def test_walker_sorts_each_kind_of_page_into_its_cases():
         "prescriptions:handout-download",
         "prescriptions:link-revoke",
         "prescriptions:delivery-retry",
+        "prescriptions:clinic-exercise-detail",
+        "prescriptions:clinic-exercise-update",
+        "prescriptions:clinic-exercise-picture",
+        "prescriptions:favourite-set",
     } <= names(CLINIC_OBJECT)
     assert {"patients:patient-list", "prescriptions:template-list"} <= names(SIGN_IN_REQUIRED) - names(CLINIC_OBJECT)
     assert names(CATALOGUE) == {"exercises:exercise-detail"}
@@ -179,6 +183,8 @@ def test_walker_sorts_each_kind_of_page_into_its_cases():
         "prescriptions.Handout",
         "prescriptions.ShareLink",
         "prescriptions.Delivery",
+        "prescriptions.ClinicExercise",
+        "exercises.ExercisePicture",
     ],
 )
 def test_walker_has_an_owned_object_of_each_kind_for_every_pk(db, label):
@@ -193,7 +199,7 @@ def test_walker_has_an_owned_object_of_each_kind_for_every_pk(db, label):
 
 
 def _clinic_of(obj):
-    for path in ("clinic", "program.clinic", "handout.program.clinic"):
+    for path in ("clinic", "program.clinic", "handout.program.clinic", "exercise.clinic_ownership.clinic"):
         target = obj
         for attribute in path.split("."):
             target = getattr(target, attribute, None)
