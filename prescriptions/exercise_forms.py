@@ -49,6 +49,18 @@ class DrawingChoiceField(forms.ModelChoiceField):
         return f"{picture.exercise.name} — {picture.caption or picture.alt_text}"
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database could hold before asking it (SQLite raises OverflowError on them)."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not str(item).isdigit() or len(str(item)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
 class ClinicExerciseForm(forms.ModelForm):
     """Everything a clinic writes about its exercise; its steps one per line, a photo or a drawing to add."""
 
@@ -76,7 +88,7 @@ class ClinicExerciseForm(forms.ModelForm):
     video_url = forms.URLField(
         label=_("Video link"), required=False, assume_scheme="https", help_text=_("https only; shown as a link.")
     )
-    remove_pictures = forms.ModelMultipleChoiceField(
+    remove_pictures = IdsChoiceField(
         label=_("Remove pictures"),
         queryset=ExercisePicture.objects.none(),
         required=False,
@@ -116,6 +128,7 @@ class ClinicExerciseForm(forms.ModelForm):
             "body_regions": forms.CheckboxSelectMultiple,
             "equipment": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"body_regions": IdsChoiceField, "equipment": IdsChoiceField}
         # TODO(issue 17): add "movements" here once the Exercise model has it.
 
     def __init__(self, *args, **kwargs):

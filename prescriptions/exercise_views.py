@@ -202,8 +202,9 @@ def favourite_set(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "prescriptions/_favourite_button.html", {"exercise": exercise, "starred": starred})
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "prescriptions:clinic-exercise-list"
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    if not safe:
+        target = reverse("prescriptions:clinic-exercise-list")
     return redirect(target)
 
 
