@@ -52,13 +52,13 @@ class DrawingChoiceField(forms.ModelChoiceField):
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids no database could hold before asking it (SQLite raises OverflowError on them)."""
 
-    def _check_values(self, value):
-        for item in value:
+    def clean(self, value):
+        for item in value if isinstance(value, (list, tuple)) else []:
             if not str(item).isdigit() or len(str(item)) > 18:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class ClinicExerciseForm(forms.ModelForm):
