@@ -111,6 +111,8 @@ def clinic_exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("pictures", queryset=ExercisePicture.objects.for_listing()),
             "body_regions",
             "equipment",
+            "progressions",
+            "regressions",
         )
         .get()
     )

@@ -301,3 +301,28 @@ def test_import_is_all_or_nothing_with_numbered_errors(clinic_admin_client, clin
 def test_only_clinic_admins_export_and_import(clinician_client):
     assert clinician_client.get(reverse("prescriptions:clinic-exercise-export")).status_code == 404
     assert clinician_client.get(reverse("prescriptions:clinic-exercise-import")).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_clinic_exercise_pages_query_counts_do_not_grow(
+    clinician_client, clinician, clinic, other_clinic, count, django_assert_num_queries
+):
+    for n in range(count):
+        exercise = make_clinic_exercise(
+            clinic, clinician, name=f"Own {n:02d}", status=[Status.PUBLISHED, Status.RETIRED][n % 2]
+        )
+        ExercisePictureFactory(exercise=exercise)
+        make_clinic_exercise(other_clinic, None, name=f"Theirs {n:02d}")
+    # 1 session, 2 user, 3 memberships (+clinic): current clinic and menu, 4 the clinic's exercises
+    # (+exercise, author), 5-7 session saved.
+    with django_assert_num_queries(7):
+        response = clinician_client.get(reverse("prescriptions:clinic-exercise-list"))
+    names = [o.exercise.name for o in response.context["active"] + response.context["retired"]]
+    assert sorted(names) == [f"Own {n:02d}" for n in range(count)]
+
+    # 1 session, 2 user, 3 the ownership (+exercise, clinic, author), 4 the exercise, 5-10 its steps,
+    # pictures, regions, equipment, progressions, regressions, 11 memberships (may the user edit
+    # it; the menu reuses them), 12 in use?, 13 starred?, 14-16 session saved.
+    with django_assert_num_queries(16):
+        response = clinician_client.get(reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk]))
+    assert response.context["exercise"] == exercise and response.context["can_edit"]
