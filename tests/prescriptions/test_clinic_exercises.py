@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
 from exercises.models import Exercise, Status
-from exercises.services import catalogue_export
+from exercises.services import CatalogueImportError, catalogue_export, catalogue_import
 from prescriptions.models import ClinicExercise, ProgramItem
 from tests.access_fixtures_prescriptions import png_bytes
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
@@ -326,3 +326,46 @@ def test_clinic_exercise_pages_query_counts_do_not_grow(
     with django_assert_num_queries(16):
         response = clinician_client.get(reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk]))
     assert response.context["exercise"] == exercise and response.context["can_edit"]
+
+
+def test_catalogue_admin_lists_clinic_exercises_only_when_asked(client, catalogue_admin, clinician, clinic, bridge):
+    own = make_clinic_exercise(clinic, clinician, name="Bridge on a step (clinic)")
+    client.force_login(catalogue_admin)
+    changelist = reverse("admin:exercises_exercise_changelist")
+    assert [e.pk for e in client.get(changelist).context["cl"].result_list] == [bridge.pk]
+    assert [e.pk for e in client.get(changelist, {"belongs": "own"}).context["cl"].result_list] == [own.pk]
+    assert len(client.get(changelist, {"belongs": "all"}).context["cl"].result_list) == 2
+
+
+def test_catalogue_import_never_takes_over_a_clinic_exercise(clinician, clinic):
+    own = make_clinic_exercise(clinic, clinician, slug="clinic-bridge", name="Clinic bridge")
+    record = {
+        "slug": "clinic-bridge",
+        "name": "Hijacked",
+        "summary": "s",
+        "kind": "balance",
+        "position": "standing",
+        "steps": ["Stand."],
+        "dose": {"sets": 1, "reps": 5},
+    }
+    with pytest.raises(CatalogueImportError) as refused:
+        catalogue_import({"format": "homerx-catalogue", "exercises": [record]})
+    assert refused.value.errors[0].startswith("record 1 (clinic-bridge): field 'slug'")
+    own.refresh_from_db()
+    assert (own.name, own.in_catalogue) == ("Clinic bridge", False)
+
+
+def test_edit_removes_a_picture_and_adds_a_catalogue_drawing(clinician_client, clinician, clinic, bridge):
+    own = make_clinic_exercise(clinic, clinician, name="Step bridge")
+    old = ExercisePictureFactory(exercise=own, caption="Old")
+    drawing = bridge.pictures.get()
+    page = clinician_client.get(reverse("prescriptions:clinic-exercise-update", args=[own.pk]))
+    assert "Bridge — Start" in page.content.decode()  # the catalogue's drawings are offered by name
+    response = clinician_client.post(
+        reverse("prescriptions:clinic-exercise-update", args=[own.pk]),
+        exercise_data(name="Step bridge", remove_pictures=[old.pk], drawing=drawing.pk),
+    )
+    assert response.status_code == 302
+    pictures = list(own.pictures.all())
+    assert [(p.caption, p.pose) for p in pictures] == [("Start", drawing.pose)]
+    assert pictures[0].pk != drawing.pk and bridge.pictures.count() == 1  # a copy; the catalogue's stays
