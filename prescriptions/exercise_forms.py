@@ -85,6 +85,9 @@ class ClinicExerciseForm(forms.ModelForm):
     drawing = DrawingChoiceField(
         label=_("Add a drawing from the catalogue"), queryset=ExercisePicture.objects.none(), required=False
     )
+    # When the exercise was last saved, as the form saw it: a save from an older form is refused
+    # (another tab or a colleague saved in between), so nobody's edit is silently lost.
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
     video_url = forms.URLField(
         label=_("Video link"), required=False, assume_scheme="https", help_text=_("https only; shown as a link.")
     )
@@ -135,10 +138,11 @@ class ClinicExerciseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["drawing"].queryset = drawing_choices()
         if self.instance.pk:
+            self.initial["edited_from"] = self.instance.updated_at.isoformat()
             self.fields["remove_pictures"].queryset = self.instance.pictures.order_by("order", "pk")
             self.initial.setdefault("steps", "\n".join(step.text for step in self.instance.steps.all()))
         else:
-            del self.fields["remove_pictures"]
+            del self.fields["remove_pictures"], self.fields["edited_from"]
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

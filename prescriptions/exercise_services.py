@@ -19,6 +19,13 @@ from exercises.services import catalogue_export_json, catalogue_import
 from prescriptions.models import ClinicExercise, FavouriteExercise
 
 
+class StaleExerciseError(Exception):
+    message = _(
+        "Someone else saved this exercise (or you did in another tab) since you opened this form. "
+        "Nothing was saved: reload the page to see the current version, then make your change again."
+    )
+
+
 class ExerciseInUse(Exception):
     message = _("This exercise is used by a program, so it cannot be deleted. Retire it instead.")
 
@@ -51,6 +58,10 @@ def clinic_exercise_save(*, form, clinic, user, copied_from: Exercise | None = N
     """
     exercise = form.save(commit=False)
     created = exercise.pk is None
+    if not created:
+        stored = Exercise.objects.select_for_update().only("updated_at").get(pk=exercise.pk)
+        if form.cleaned_data.get("edited_from") != stored.updated_at.isoformat():
+            raise StaleExerciseError
     if created:
         exercise.slug = new_slug(exercise.name)
         exercise.in_catalogue = False

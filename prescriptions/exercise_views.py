@@ -135,17 +135,23 @@ def clinic_exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def clinic_exercise_update(request: HttpRequest, pk: int) -> HttpResponse:
     ownership = _editable(request, _get_owned(request, pk))
     form = ClinicExerciseForm(request.POST or None, request.FILES or None, instance=ownership.exercise)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.clinic_exercise_save(form=form, clinic=ownership.clinic, user=request.user, request=request)
-        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": ownership.exercise.name})
-        return redirect(ownership)
+        try:
+            services.clinic_exercise_save(form=form, clinic=ownership.clinic, user=request.user, request=request)
+        except services.StaleExerciseError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.success(request, _("Changes to “%(name)s” saved.") % {"name": ownership.exercise.name})
+            return redirect(ownership)
     for picture in form.fields["remove_pictures"].queryset:
         picture.src = picture_src(ownership, picture)
     return render(
         request,
         "prescriptions/clinic_exercise_form.html",
         {"form": form, "source": None, "ownership": ownership},
-        status=422 if form.errors else 200,
+        status=status if status != 200 else (422 if form.errors else 200),
     )
 
 

@@ -39,6 +39,12 @@ def exercise_data(**changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def edit_data(exercise, **changes) -> dict:
+    """The edit form's fields, as sent from a form opened now."""
+    exercise.refresh_from_db()
+    return exercise_data(edited_from=exercise.updated_at.isoformat(), **changes)
+
+
 def make_clinic_exercise(clinic, user, **fields) -> Exercise:
     exercise = ExerciseFactory(in_catalogue=False, **fields)
     ClinicExercise.objects.create(exercise=exercise, clinic=clinic, created_by=user)
@@ -187,13 +193,13 @@ def test_clinicians_change_their_own_and_clinic_admins_any(client, clinician, co
     client.force_login(colleague)
     assert client.get(reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])).status_code == 200
     assert client.get(edit).status_code == 403
-    assert client.post(edit, exercise_data(name="Bob's now")).status_code == 403
+    assert client.post(edit, edit_data(exercise, name="Bob's now")).status_code == 403
     assert client.post(retire).status_code == 403
     exercise.refresh_from_db()
     assert (exercise.name, exercise.status) == ("Alice's bridge", Status.PUBLISHED)
 
     client.force_login(clinic_admin)
-    assert client.post(edit, exercise_data(name="Renamed by the admin")).status_code == 302
+    assert client.post(edit, edit_data(exercise, name="Renamed by the admin")).status_code == 302
     exercise.refresh_from_db()
     assert exercise.name == "Renamed by the admin"
     entry = AuditEntry.objects.get(action=AuditAction.CLINIC_EXERCISE_CHANGED)
@@ -215,7 +221,7 @@ def test_issued_handout_keeps_the_wording_when_the_clinic_exercise_is_edited(
 
     response = clinician_client.post(
         reverse("prescriptions:clinic-exercise-update", args=[exercise.pk]),
-        exercise_data(name="Step bridge", steps="Heels on a stair at home.\nLift.\nLower."),
+        edit_data(exercise, name="Step bridge", steps="Heels on a stair at home.\nLift.\nLower."),
     )
     assert response.status_code == 302
     handout.refresh_from_db()
@@ -363,9 +369,24 @@ def test_edit_removes_a_picture_and_adds_a_catalogue_drawing(clinician_client, c
     assert "Bridge — Start" in page.content.decode()  # the catalogue's drawings are offered by name
     response = clinician_client.post(
         reverse("prescriptions:clinic-exercise-update", args=[own.pk]),
-        exercise_data(name="Step bridge", remove_pictures=[old.pk], drawing=drawing.pk),
+        edit_data(own, name="Step bridge", remove_pictures=[old.pk], drawing=drawing.pk),
     )
     assert response.status_code == 302
     pictures = list(own.pictures.all())
     assert [(p.caption, p.pose) for p in pictures] == [("Start", drawing.pose)]
     assert pictures[0].pk != drawing.pk and bridge.pictures.count() == 1  # a copy; the catalogue's stays
+
+
+def test_an_edit_from_an_older_form_is_refused_and_the_newer_kept(client, clinician, clinic_admin, clinic):
+    exercise = make_clinic_exercise(clinic, clinician, name="Step bridge")
+    edit = reverse("prescriptions:clinic-exercise-update", args=[exercise.pk])
+    opened = edit_data(exercise, name="The admin's name")  # the admin opens the form...
+    client.force_login(clinician)
+    assert client.post(edit, edit_data(exercise, name="Alice's name")).status_code == 302  # ...Alice saves first
+    client.force_login(clinic_admin)
+    response = client.post(edit, opened)
+    assert response.status_code == 409
+    assert "Someone else saved this exercise" in response.content.decode()
+    exercise.refresh_from_db()
+    assert exercise.name == "Alice's name"
+    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_CHANGED).count() == 1
