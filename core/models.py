@@ -47,6 +47,13 @@ class AuditAction(models.TextChoices):
     LOG_VIEWED = "log.viewed", _("Viewed exercise logs")
     ATTENTION_VIEWED = "attention.viewed", _("Viewed needs attention")
     ATTENTION_SEEN = "attention.seen", _("Marked attention seen")
+    CLINIC_EXERCISE_CREATED = "exercise.created", _("Created clinic exercise")
+    CLINIC_EXERCISE_CHANGED = "exercise.changed", _("Changed clinic exercise")
+    CLINIC_EXERCISE_RETIRED = "exercise.retired", _("Retired clinic exercise")
+    CLINIC_EXERCISE_RESTORED = "exercise.restored", _("Restored clinic exercise")
+    CLINIC_EXERCISE_DELETED = "exercise.deleted", _("Deleted clinic exercise")
+    CLINIC_EXERCISES_EXPORTED = "exercise.exported", _("Exported clinic exercises")
+    CLINIC_EXERCISES_IMPORTED = "exercise.imported", _("Imported clinic exercises")
 
 
 class AuditEntryQuerySet(models.QuerySet):

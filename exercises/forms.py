@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_file_size
@@ -35,9 +36,21 @@ class CatalogueSearchForm(forms.Form):
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 
-    def results(self):
-        """Published exercises matching the valid filters; invalid filters are ignored."""
-        qs = Exercise.objects.published()
+    def results(self, *, also=None, starred=None, only_starred=False):
+        """Published exercises matching the valid filters; invalid filters are ignored.
+
+        The caller may widen and order the search without this app knowing why: ``also`` is a
+        queryset of further exercise ids to include (besides the catalogue), ``starred`` a
+        queryset of exercise ids listed first when nothing is typed (``only_starred``: only
+        those). Both stay subqueries, so the number of queries does not change.
+        """
+        qs = Exercise.objects.usable(also)
+        if starred is not None:
+            qs = qs.annotate(
+                starred=models.ExpressionWrapper(models.Q(pk__in=starred), output_field=models.BooleanField())
+            )
+            if only_starred:
+                qs = qs.filter(starred=True)
         data = self.cleaned_data if self.is_valid() else {}
         ranked = bool(data.get("q"))
         if ranked:
@@ -50,8 +63,10 @@ class CatalogueSearchForm(forms.Form):
             qs = qs.filter(position=data["position"])
         if data.get("equipment"):
             qs = qs.filter(equipment=data["equipment"])
-        # A search lists the best match first; browsing lists by name.
-        return qs.ranked() if ranked else qs.order_by("name", "pk")
+        # A search lists the best match first; browsing lists by name, starred ones first.
+        if ranked:
+            return qs.ranked()
+        return qs.order_by("-starred", "name", "pk") if starred is not None else qs.order_by("name", "pk")
 
 
 class CatalogueImportForm(forms.Form):

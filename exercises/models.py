@@ -110,7 +110,23 @@ def _search_rank(phrase: str) -> models.Case:
 
 class ExerciseQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        """The shared catalogue as clinicians see it: published, and not one organisation's own."""
+        return self.filter(status=Status.PUBLISHED, in_catalogue=True)
+
+    def catalogue(self):
+        """Every exercise of the shared catalogue, whatever its status (admin, import, export)."""
+        return self.filter(in_catalogue=True)
+
+    def usable(self, also=None):
+        """Published exercises a program may use: the catalogue's, and those of ``also``.
+
+        ``also`` is a queryset of exercise ids (or ``None``) chosen by the caller, e.g. the
+        exercises one clinic owns; it stays a subquery, so this costs no query of its own.
+        """
+        shared = models.Q(in_catalogue=True)
+        if also is not None:
+            shared |= models.Q(pk__in=also)
+        return self.filter(shared, status=Status.PUBLISHED)
 
     def search(self, query: str):
         """Every word must appear in the name, other names, muscles or summary, in any order.
@@ -177,6 +193,9 @@ class Exercise(Dose):
         "self", symmetrical=False, related_name="regressions", blank=True, verbose_name=_("progressions")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # False for an exercise that one organisation keeps for itself (the prescriptions app says
+    # whose): it is left out of the catalogue pages, the admin's catalogue list and the export.
+    in_catalogue = models.BooleanField(_("in the shared catalogue"), default=True, editable=False)
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -241,6 +260,11 @@ class Exercise(Dose):
 
     def retire(self):
         self.status = Status.RETIRED
+        self.save(update_fields=["status", "updated_at"])
+
+    def restore(self):
+        """Back from retirement: published again."""
+        self.status = Status.PUBLISHED
         self.save(update_fields=["status", "updated_at"])
 
 

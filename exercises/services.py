@@ -59,8 +59,10 @@ def exercise_as_dict(exercise: Exercise) -> dict:
     return record
 
 
-def catalogue_export() -> dict:
-    exercises = Exercise.objects.order_by("slug").prefetch_related(
+def catalogue_export(exercises=None) -> dict:
+    """The shared catalogue, or the given exercises (e.g. one clinic's own), in the catalogue format."""
+    exercises = Exercise.objects.catalogue() if exercises is None else exercises
+    exercises = exercises.order_by("slug").prefetch_related(
         "body_regions", "equipment", "steps", "pictures", "progressions"
     )
     return {
@@ -70,9 +72,9 @@ def catalogue_export() -> dict:
     }
 
 
-def catalogue_export_json() -> str:
+def catalogue_export_json(exercises=None) -> str:
     """The export as the text written to a file: stable key order, so two exports of one catalogue are identical."""
-    return json.dumps(catalogue_export(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(catalogue_export(exercises), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _field_errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -116,11 +118,19 @@ def _apply(exercise: Exercise, record: dict):
 
 
 @transaction.atomic
-def catalogue_import(document: dict) -> dict:
+def catalogue_import(document: dict, *, scope=None, images=None) -> dict:
     """Create or update every exercise in ``document``; raise CatalogueImportError on any problem.
 
-    Returns the counts and the saved exercises: ``{"created": 3, "updated": 52, "exercises": [...]}``.
+    ``scope`` is the exercises the file may update (by slug; the shared catalogue unless given);
+    new exercises join the catalogue only when the scope is the catalogue's. A slug used by an
+    exercise outside the scope is an error, so one import never takes over another's exercise.
+    ``images``, when given, is the set of stored picture paths a record may name.
+
+    Returns the counts and the saved exercises: ``{"created": 3, "updated": 52, "exercises": [...],
+    "new": [...]}`` (``new``: the exercises created).
     """
+    in_catalogue = scope is None
+    scope = Exercise.objects.catalogue() if scope is None else scope
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CatalogueImportError([f"The file is not a HomeRx catalogue (format must be {FORMAT!r})."])
     records = document.get("exercises")
@@ -129,7 +139,11 @@ def catalogue_import(document: dict) -> dict:
 
     regions = {region.slug: region for region in BodyRegion.objects.all()}
     equipment = {item.slug: item for item in Equipment.objects.all()}
-    existing = {exercise.slug: exercise for exercise in Exercise.objects.all()}
+    existing = {exercise.slug: exercise for exercise in scope}
+    file_slugs = [r.get("slug") for r in records if isinstance(r, dict) and isinstance(r.get("slug"), str)]
+    taken = set(
+        Exercise.objects.filter(slug__in=file_slugs).exclude(pk__in=scope.values("pk")).values_list("slug", flat=True)
+    )
     all_slugs = set(existing) | {r.get("slug") for r in records if isinstance(r, dict)}
     errors: list[str] = []
     seen: set[str] = set()
@@ -149,7 +163,10 @@ def catalogue_import(document: dict) -> dict:
             errors.append(f"{where}: field 'slug': appears more than once in the file.")
             continue
         seen.add(slug)
-        exercise = existing.get(slug) or Exercise(slug=slug)
+        if slug in taken:
+            errors.append(f"{where}: field 'slug': another exercise already uses this slug; give the record a new one.")
+            continue
+        exercise = existing.get(slug) or Exercise(slug=slug, in_catalogue=in_catalogue)
         record_errors: list[tuple[str, str]] = []
         try:
             _apply(exercise, record)
@@ -188,6 +205,10 @@ def catalogue_import(document: dict) -> dict:
                     image=picture.get("image", ""),
                 )
                 candidate.full_clean(exclude=["exercise", "image"])
+                if images is not None and candidate.image and candidate.image.name not in images:
+                    raise ValidationError(
+                        {"image": "This picture file is not stored here: remove 'image' and upload the photo later."}
+                    )
                 if candidate.pose:
                     # A drawing that contradicts its exercise's steps is refused like a bad field.
                     for problem in pose_problems(candidate.pose):
@@ -205,11 +226,13 @@ def catalogue_import(document: dict) -> dict:
 
     created = updated = 0
     by_slug = {}
+    new = []
     for exercise, record in prepared:
         if exercise.pk:
             updated += 1
         else:
             created += 1
+            new.append(exercise)
         exercise.save()
         by_slug[exercise.slug] = exercise
         exercise.body_regions.set([regions[s] for s in record.get("body_regions", [])])
@@ -235,4 +258,4 @@ def catalogue_import(document: dict) -> dict:
     lookup = {**existing, **by_slug}
     for exercise, record in prepared:
         exercise.progressions.set([lookup[s] for s in record.get("progressions", [])])
-    return {"created": created, "updated": updated, "exercises": list(by_slug.values())}
+    return {"created": created, "updated": updated, "exercises": list(by_slug.values()), "new": new}

@@ -11,14 +11,15 @@ from exercises.models import Exercise, ExercisePicture, Status
 RESULTS_PER_PAGE = 24
 
 
-def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset()):
+def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(), form=None):
     """The search form and one page of result cards, for the catalogue and the builder.
 
-    ``hide_movements`` (the builder's restricted movements) leaves out the exercises involving
-    any of them, unless the request asks for them (``show_conflicting``); one more count query
-    says how many were left out.
+    ``form``: a ``CatalogueSearchForm`` (sub)class bound to the request, when the caller widens
+    the search. ``hide_movements`` (the builder's restricted movements) leaves out the exercises
+    involving any of them, unless the request asks for them (``show_conflicting``); one more
+    count query says how many were left out.
     """
-    form = CatalogueSearchForm(request.GET or None)
+    form = form or CatalogueSearchForm(request.GET or None)
     results = form.results()
     hiding = bool(hide_movements) and not request.GET.get("show_conflicting")
     shown = results.without_movements(hide_movements) if hiding else results

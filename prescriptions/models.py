@@ -143,6 +143,65 @@ class ProgramItem(Dose):
         return f"{self.program}: {self.exercise}"
 
 
+class ClinicExerciseQuerySet(ClinicScopedQuerySet):
+    def exercise_ids(self):
+        """The owned exercises' ids, as a subquery for ``Exercise.objects.usable(also=...)``."""
+        return self.values("exercise_id")
+
+
+class ClinicExercise(models.Model):
+    """Makes an exercise one clinic's own: only that clinic finds, sees, edits and prescribes it.
+
+    The exercise itself is an ordinary ``Exercise`` kept out of the shared catalogue
+    (``in_catalogue=False``), so programs, dose wording and the handout treat it like any other.
+    """
+
+    exercise = models.OneToOneField(
+        Exercise, on_delete=models.CASCADE, primary_key=True, related_name="clinic_ownership"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="own_exercises")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The catalogue exercise it was copied from ("Copy and edit"), for the clinic's information.
+    copied_from = models.ForeignKey(Exercise, on_delete=models.SET_NULL, related_name="+", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicExerciseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clinic exercise")
+
+    def __str__(self):
+        return f"{self.exercise} ({self.clinic})"
+
+    def get_absolute_url(self):
+        return reverse("prescriptions:clinic-exercise-detail", args=[self.pk])
+
+    def editable_by(self, user, memberships) -> bool:
+        """Clinic admins edit, retire and restore any of the clinic's exercises; clinicians their own.
+
+        ``memberships``: the user's active memberships (``request.memberships``, already loaded).
+        """
+        membership = next((m for m in memberships if m.clinic_id == self.clinic_id), None)
+        return membership is not None and (membership.is_admin or self.created_by_id == user.pk)
+
+
+class FavouriteExercise(models.Model):
+    """An exercise a clinician starred: listed first in the builder's search, and its own filter."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourite_exercises")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="favourite_unique_user_exercise")]
+        verbose_name = _("favourite exercise")
+
+    def __str__(self):
+        return f"{self.user}: {self.exercise}"
+
+
 def clearance_letter_path(instance, filename):
     # Never keep the uploaded file name: it often holds the patient's name.
     return f"clearance-letters/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"

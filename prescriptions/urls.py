@@ -2,6 +2,7 @@ from django.urls import path
 
 from prescriptions import views
 from prescriptions.adherence_urls import urlpatterns as adherence_urlpatterns
+from prescriptions.exercise_urls import urlpatterns as exercise_urlpatterns
 from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
 app_name = "prescriptions"
@@ -32,3 +33,5 @@ urlpatterns += handout_urlpatterns
 
 # The patient's logs: adherence, the paper tracker, "Needs attention".
 urlpatterns += adherence_urlpatterns
+# A clinic's own exercises and each clinician's favourites.
+urlpatterns += exercise_urlpatterns

@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,8 +26,9 @@ from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
 from prescriptions import services
+from prescriptions.exercise_forms import BuilderSearchForm
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
-from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.models import ClearanceNote, ClinicExercise, Program, ProgramItem
 from prescriptions.safety import restricted_movements
 
 LETTER_NOT_STORED = gettext_lazy(
@@ -191,16 +192,23 @@ def program_create(request, patient_pk):
     )
 
 
-def _search_context(request, program, notes=None) -> dict:
-    """The catalogue search beside the program, with "Add to program" on each result.
+def _usable_exercises(program):
+    """What the program may use: the catalogue's published exercises and its clinic's own."""
+    return Exercise.objects.usable(ClinicExercise.objects.filter(clinic=program.clinic_id).exercise_ids())
 
-    Exercises involving a movement the clearance restricts are hidden unless the clinician
-    asks to see them (``show_conflicting``); the page says how many are hidden.
+
+def _search_context(request, program, notes=None) -> dict:
+    """The catalogue and the clinic's own exercises beside the program, with "Add to program" on each.
+
+    Starred exercises come first when nothing is typed; "My favourites" shows only them.
+    Exercises involving a movement the clearance restricts are hidden unless the clinician asks
+    to see them (``show_conflicting``); the page says how many are hidden.
     """
     notes = list(program.clearance_notes.all()) if notes is None else notes
     restricted = restricted_movements(notes, today=timezone.localdate())
+    form = BuilderSearchForm(request.GET or None, clinic=program.clinic, user=request.user)
     return {
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted),
+        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted, form=form),
         "program": program,
         "add_url": True,
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
@@ -222,7 +230,7 @@ def _builder_page(request, program, *, forms=None, status=200):
 def program_builder(request, pk):
     program = _get_program(request, pk)
     if request.htmx and request.htmx.target == "builder-results":
-        return render(request, "exercises/_catalogue_results.html", _search_context(request, program))
+        return render(request, "prescriptions/_builder_results.html", _search_context(request, program))
     return _builder_page(request, program)
 
 
@@ -259,7 +267,7 @@ def program_archive(request, pk):
 @_revision_required
 def item_add(request, pk):
     program = _get_program(request, pk)
-    exercise = get_object_or_404(Exercise.objects.published(), pk=_posted_id(request, "exercise"))
+    exercise = get_object_or_404(_usable_exercises(program), pk=_posted_id(request, "exercise"))
     try:
         services.item_add(
             program=program, exercise=exercise, user=request.user, revision=_revision(request), request=request
@@ -402,7 +410,12 @@ def item_remove(request, pk, item_pk):
 def item_restore(request, pk):
     """Undo a removal: put the exercise back with the dose and place it had."""
     program = _get_program(request, pk)
-    exercise = get_object_or_404(Exercise.objects.exclude(status="draft"), pk=_posted_id(request, "exercise"))
+    # A retired exercise may be put back where it was; another clinic's never.
+    mine = ClinicExercise.objects.filter(clinic=program.clinic_id).exercise_ids()
+    exercise = get_object_or_404(
+        Exercise.objects.filter(Q(in_catalogue=True) | Q(pk__in=mine)).exclude(status="draft"),
+        pk=_posted_id(request, "exercise"),
+    )
     form = ItemDoseForm(request.POST, instance=ProgramItem(program=program, exercise=exercise))
     if not form.is_valid():
         return _answer_with_items(request, program)

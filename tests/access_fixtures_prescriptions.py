@@ -2,18 +2,22 @@
 
 Every kind gets the primary keys the walker fills into ``<int:...>``: a patient program
 (``pks[0]``) and a clinic template (``pks[1]``), their items and clearance notes, two
-issued handouts with a small stored PDF, two patient links, two email deliveries and a logged day.
+issued handouts with a small stored PDF, two patient links, two email deliveries, a logged day,
+and two of the clinic's own exercises with an uploaded photo each.
 """
 
 import datetime
+import io
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from core.tokens import hash_token, new_token
+from exercises.models import ExercisePicture
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
-from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
+from prescriptions.models import ClinicExercise, Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
 
 # The smallest file a PDF reader accepts; the walker only needs something to stream.
@@ -82,4 +86,22 @@ def make_prescription_objects(*, clinic, patient, owner, pks) -> list[str]:
     ExerciseLog.objects.create(
         day_log=day_log, item_id=pks[0], exercise=exercise, sessions_done=1, difficulty=Difficulty.TOO_HARD
     )
+    make_clinic_exercises(clinic=clinic, owner=owner, pks=pks)
     return tokens
+
+
+def png_bytes(size=(30, 20), colour=(200, 120, 40)) -> bytes:
+    """A small real PNG: uploads are decoded, so a fake one would be refused."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_clinic_exercises(*, clinic, owner, pks) -> None:
+    """The clinic's own exercises, each with an uploaded photo of the same primary key."""
+    for pk in pks:
+        exercise = ExerciseFactory(pk=pk, slug=f"clinic-walker-{pk}", name=f"Clinic bridge {pk}", in_catalogue=False)
+        ClinicExercise.objects.create(exercise=exercise, clinic=clinic, created_by=owner)
+        picture = ExercisePicture(pk=pk, exercise=exercise, alt_text="A clinic photo", pose=None)
+        picture.image.save("photo.png", ContentFile(png_bytes()), save=False)
+        picture.save()

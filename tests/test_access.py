@@ -164,6 +164,10 @@ def test_walker_sorts_each_kind_of_page_into_its_cases():
         "prescriptions:program-adherence",
         "prescriptions:paper-tracker",
         "prescriptions:attention-seen",
+        "prescriptions:clinic-exercise-detail",
+        "prescriptions:clinic-exercise-update",
+        "prescriptions:clinic-exercise-picture",
+        "prescriptions:favourite-set",
     } <= names(CLINIC_OBJECT)
     assert {"patients:patient-list", "prescriptions:template-list", "prescriptions:attention-list"} <= names(
         SIGN_IN_REQUIRED
@@ -184,6 +188,8 @@ def test_walker_sorts_each_kind_of_page_into_its_cases():
         "prescriptions.Handout",
         "prescriptions.ShareLink",
         "prescriptions.Delivery",
+        "prescriptions.ClinicExercise",
+        "exercises.ExercisePicture",
     ],
 )
 def test_walker_has_an_owned_object_of_each_kind_for_every_pk(db, label):
@@ -198,7 +204,7 @@ def test_walker_has_an_owned_object_of_each_kind_for_every_pk(db, label):
 
 
 def _clinic_of(obj):
-    for path in ("clinic", "program.clinic", "handout.program.clinic"):
+    for path in ("clinic", "program.clinic", "handout.program.clinic", "exercise.clinic_ownership.clinic"):
         target = obj
         for attribute in path.split("."):
             target = getattr(target, attribute, None)

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
-from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.models import ClearanceNote, ClinicExercise, FavouriteExercise, Program, ProgramItem
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -627,3 +627,41 @@ def test_one_set_dose_never_mentions_rest_between_sets(clinician_client, program
     assert item.dose_text == "12 repetitions · once a day · every day"
     item.sets = 2
     assert item.dose_text == "2 sets of 12 · rest 1 minute between sets · once a day · every day"
+
+
+# The builder's search results alone (HTMX): 1 session, 2 user, 3 program (+clinic, patient), 4 count
+# of results, 5 the page of results (the clinic's own exercises and the user's favourites are
+# subqueries of both), 6 their pictures, 7-9 session saved (savepoint, update, release).
+SEARCH_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_builder_search_query_count_is_pinned_with_clinic_exercises_and_favourites(
+    clinician_client, clinician, clinic, other_clinic, program, count, django_assert_num_queries
+):
+    for n in range(count):
+        own = ExerciseFactory(name=f"Clinic bridge {n:02d}", in_catalogue=False)
+        ClinicExercise.objects.create(exercise=own, clinic=clinic, created_by=clinician)
+        ExercisePictureFactory(exercise=own)
+        FavouriteExercise.objects.create(user=clinician, exercise=own)
+        ExercisePictureFactory(exercise=ExerciseFactory(name=f"Catalogue bridge {n:02d}"))
+        foreign = ExerciseFactory(name=f"Their bridge {n:02d}", in_catalogue=False)
+        ClinicExercise.objects.create(exercise=foreign, clinic=other_clinic)
+    ProgramItemFactory(program=program, exercise=own)  # so the items' pictures are read, as in BUILDER_QUERIES
+    with django_assert_num_queries(BUILDER_QUERIES):
+        response = clinician_client.get(program.get_absolute_url())
+    # Starred first (the clinic's own here), the other clinic's never.
+    assert response.context["exercises"][0].name == "Clinic bridge 00"
+    assert response.context["page_obj"].paginator.count == 2 * count
+
+    # The search alone (SEARCH_QUERIES), whatever the filter or query.
+    for params in ({}, {"q": "bridge"}, {"favourites": "on"}, {"favourites": "on", "q": "clinic bridge"}):
+        with django_assert_num_queries(SEARCH_QUERIES):
+            response = clinician_client.get(
+                program.get_absolute_url(), params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="builder-results"
+            )
+        assert response.status_code == 200
+        names = [exercise.name for exercise in response.context["exercises"]]
+        assert names and not any(name.startswith("Their") for name in names)
+        if params.get("favourites"):
+            assert all(name.startswith("Clinic") for name in names)
