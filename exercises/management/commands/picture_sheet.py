@@ -80,7 +80,12 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", default="pictures.html")
 
     def handle(self, *args, output, **options):
-        exercises = Exercise.objects.catalogue().exclude(status="retired").prefetch_related("steps", "pictures").order_by("name")
+        exercises = (
+            Exercise.objects.catalogue()
+            .exclude(status="retired")
+            .prefetch_related("steps", "pictures")
+            .order_by("name")
+        )
         page = review_sheet_html(exercises)
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(page)
