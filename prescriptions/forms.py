@@ -198,18 +198,7 @@ class ClearanceNoteForm(forms.ModelForm):
 
     class Meta:
         model = ClearanceNote
-        fields = [
-            "cleared_by_name",
-            "cleared_by_role",
-            "cleared_on",
-            "scope",
-            "restrictions",
-            "restricted_movements",
-            "max_lift_kg",
-            "restrictions_until",
-            "valid_until",
-            "letter",
-        ]
+        fields = ClearanceNote.RECORDED_FIELDS
         widgets = {
             "cleared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

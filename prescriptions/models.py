@@ -208,6 +208,19 @@ def clearance_letter_path(instance, filename):
 
 
 class ClearanceNote(models.Model):
+    # What a clinician records (the form's fields, and what a new program copies from the last).
+    RECORDED_FIELDS = [
+        "cleared_by_name",
+        "cleared_by_role",
+        "cleared_on",
+        "scope",
+        "restrictions",
+        "restricted_movements",
+        "max_lift_kg",
+        "restrictions_until",
+        "valid_until",
+        "letter",
+    ]
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="clearance_notes")
     cleared_by_name = models.CharField(_("cleared by"), max_length=120)
     cleared_by_role = models.CharField(_("role"), max_length=120, blank=True)

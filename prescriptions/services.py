@@ -105,20 +105,6 @@ def _copy_items(source: Program, target: Program, *, keep_notes: bool):
     )
 
 
-CLEARANCE_COPIED_FIELDS = [
-    "cleared_by_name",
-    "cleared_by_role",
-    "cleared_on",
-    "scope",
-    "restrictions",
-    "restricted_movements",
-    "max_lift_kg",
-    "restrictions_until",
-    "valid_until",
-    "letter",
-]
-
-
 def _carry_clearance(patient, target: Program, copy_of: Program | None = None) -> Program | None:
     """Give a new program the patient's clearance still in force, so its conflicts show at once.
 
@@ -136,7 +122,7 @@ def _carry_clearance(patient, target: Program, copy_of: Program | None = None) -
         return None
     today = timezone.localdate()
     notes = [
-        ClearanceNote(program=target, **{field: getattr(note, field) for field in CLEARANCE_COPIED_FIELDS})
+        ClearanceNote(program=target, **{field: getattr(note, field) for field in ClearanceNote.RECORDED_FIELDS})
         for note in source.clearance_notes.all()
         if note.valid_until is None or note.valid_until >= today
     ]
