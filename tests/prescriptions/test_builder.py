@@ -629,10 +629,11 @@ def test_one_set_dose_never_mentions_rest_between_sets(clinician_client, program
     assert item.dose_text == "2 sets of 12 · rest 1 minute between sets · once a day · every day"
 
 
-# The builder's search results alone (HTMX): 1 session, 2 user, 3 program (+clinic, patient), 4 count
-# of results, 5 the page of results (the clinic's own exercises and the user's favourites are
-# subqueries of both), 6 their pictures, 7-9 session saved (savepoint, update, release).
-SEARCH_QUERIES = 9
+# The builder's search results alone (HTMX): 1 session, 2 user, 3 program (+clinic, patient),
+# 4 its clearance notes (restricted movements are hidden), 5 count of results, 6 the page of
+# results (the clinic's own exercises and the user's favourites are subqueries of both), 7 their
+# pictures, 8-10 session saved (savepoint, update, release).
+SEARCH_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [1, 30])
