@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
 from prescriptions import public_views
@@ -114,8 +115,6 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     The event says nothing about health: its title is "Home exercises" and its text the link.
     The time is floating (no time zone): the reminder follows the phone wherever it is.
     """
-    from icalendar import Calendar, Event, vRecur
-
     link, handout, refusal = public_views._open_with_link(request, token)
     if refusal:
         return refusal

@@ -5,6 +5,7 @@ lists the facts it was checked against (its constraints), so a wrong check is as
 a wrong drawing. Printed or opened in a browser, the pictures have the handout's size.
 """
 
+import base64
 import html
 
 from django.core.management.base import BaseCommand
@@ -34,8 +35,6 @@ figcaption .checks {{ color: #555; font-size: 7.5pt; margin: 1mm 0 0; padding-le
 
 
 def _picture(picture) -> str:
-    import base64
-
     src = "data:image/svg+xml;base64," + base64.b64encode(picture.svg.encode()).decode()
     # One line per fact: "feet flat on the floor" is checked at both heels and toes.
     checks = list(dict.fromkeys(c.get("says", "") for c in (picture.pose or {}).get("constraints", [])))
