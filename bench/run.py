@@ -252,11 +252,10 @@ def _save_dose(client, program, sets):
     from django.urls import reverse
 
     from prescriptions.forms import ItemDoseForm
-    from prescriptions.models import Program
 
     item = program.items.order_by("order").first()
-    revision = Program.objects.values_list("revision", flat=True).get(pk=program.pk)
-    form = ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": revision})
+    # The builder names the item's own revision (conflicts are per item).
+    form = ItemDoseForm(instance=item, prefix=f"item-{item.pk}", initial={"revision": item.revision})
     post = {}
     for name in form.fields:
         value = form[name].value()
