@@ -67,7 +67,7 @@ def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors:
     """The "Today" section again with what went wrong: alone for HTMX, else in the whole page."""
     section = today_section(request, link, handout, day=day, errors=errors, entry=entry)
     if not request.htmx:
-        section = page_with_today(request, link, handout, public_views._handout_page_html(handout), section=section)
+        section = page_with_today(request, handout, public_views._handout_page_html(handout), section=section)
     return public_views._private(HttpResponse(section, status=status))
 
 

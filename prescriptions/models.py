@@ -357,12 +357,16 @@ class HandoutQuerySet(models.QuerySet):
         several times a whole /healthz request (see bench/). The conditions are those of
         ``ShareLink.objects.usable()`` and ``Program``/``Patient`` archiving; tests in
         tests/prescriptions/test_public_link.py pin each of them. The handout carries
-        ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the view's audit entry; its
-        snapshot is deferred.
+        ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the view's audit entry, and
+        ``program_revision``, ``program_updated_at`` and ``logs_updated_at``: what the cached
+        "Today" section depends on (``today.cached_today_section``). Its snapshot is deferred.
         """
         sql = f"""
             SELECT h.id, h.program_id, h.version, h.pdf, h.pdf_sha256, h.page_count, h.issued_by_id,
-                   h.issued_at, l.id AS link_pk, p.clinic_id AS clinic_pk, p.patient_id AS patient_pk
+                   h.issued_at, l.id AS link_pk, p.clinic_id AS clinic_pk, p.patient_id AS patient_pk,
+                   p.revision AS program_revision, p.updated_at AS program_updated_at,
+                   (SELECT MAX(d.updated_at) FROM {DayLog._meta.db_table} d WHERE d.program_id = p.id)
+                       AS logs_updated_at
             FROM {ShareLink._meta.db_table} l
             JOIN {Program._meta.db_table} p ON p.id = l.program_id
             LEFT JOIN {Patient._meta.db_table} pt ON pt.id = p.patient_id

@@ -118,7 +118,7 @@ def handout_page(request, token):
     if refusal:
         return refusal
     _audit(AuditAction.HANDOUT_VIEWED, handout)
-    html = page_with_today(request, _link_of(handout), handout, _handout_page_html(handout))
+    html = page_with_today(request, handout, _handout_page_html(handout), load_link=lambda: _link_of(handout))
     return _private(HttpResponse(html))
 
 

@@ -1,21 +1,29 @@
-"""The patient's "Today" section: rendered per request and set at the top of the cached patient page.
+"""The patient's "Today" section, set at the top of the cached patient page.
 
 Rendering only (no writes, no gate): the patient-link views (``public_views``, ``log_views``)
 pass the link and handout they have already checked. "Today" lists the exercises and days of
 the issued version the patient holds (like the rest of the page), not the program's unissued
 edits; each is matched to the program's item it is logged against.
+
+The section is rendered with placeholders for the link's token and the CSRF token, which
+each response fills in; so a GET of the patient page can reuse a section cached until
+something it shows changes (``cached_today_section``): the program's items, a log, the day.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from prescriptions.adherence import sessions_on
 from prescriptions.log_services import DayEntry
@@ -25,6 +33,12 @@ from prescriptions.models import Handout
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
 ISSUED_ITEMS_CACHE_SECONDS = 24 * 60 * 60
+SECTION_CACHE_SECONDS = 24 * 60 * 60
+SECTION_TEMPLATE = "prescriptions/_today.html"
+# Rendered in place of the tokens; neither can occur in a page otherwise (a link token is
+# [A-Za-z0-9_-], a CSRF token alphanumeric) and no patient text is rendered unescaped.
+TOKEN_PLACEHOLDER = "~link-token~"
+CSRF_PLACEHOLDER = "~csrf-token~"
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,7 @@ def today_section(
     errors=None,
     entry=None,
     items: list[TodayItem] | None = None,
+    fill: bool = True,
 ) -> str:
     """The "Today" section of the patient page, for ``day`` (today unless asked otherwise).
 
@@ -145,7 +160,8 @@ def today_section(
         got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
         glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
     context = {
-        "token": link_token(request),
+        "token": TOKEN_PLACEHOLDER,
+        "csrf_token": CSRF_PLACEHOLDER,
         "day": day,
         "today": today,
         "days": _editable_days(today),
@@ -160,22 +176,73 @@ def today_section(
         "errors": errors or {},
         "reminder": DEFAULT_REMINDER,
     }
-    return render_to_string("prescriptions/_today.html", context, request=request)
+    section = _render_section(context)
+    return _filled(request, section) if fill else section
+
+
+def _render_section(context: dict) -> str:
+    """The section with placeholders for the tokens (no request: nothing of it is in the HTML)."""
+    return render_to_string(SECTION_TEMPLATE, context)
+
+
+def _filled(request: HttpRequest, section: str) -> str:
+    """The section for this response: its link's token, and a CSRF token masked afresh."""
+    return section.replace(TOKEN_PLACEHOLDER, link_token(request)).replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+@functools.cache
+def _section_template_version() -> str:
+    """Changes when the section's template does, so a deploy never serves a section cached from the old one."""
+    return hashlib.sha256(get_template(SECTION_TEMPLATE).template.source.encode()).hexdigest()[:12]
+
+
+def cached_today_section(request: HttpRequest, handout, load_link) -> str:
+    """The "Today" section a GET of the patient page shows, rendered only when something in it changed.
+
+    ``handout`` comes from ``Handout.objects.newest_for_token``, which also reads what the
+    section depends on: the program's revision and last change (its items) and the time of
+    its newest log (every patient or paper-tracker entry saves its day's log). With the day
+    shown and the date, they make the cache key, so a repeated view costs no query here;
+    ``load_link()`` is called only to render.
+    """
+    today = timezone.localdate()
+    day = chosen_day(request.GET.get("day"), today) or today
+    saved = request.GET.get("saved") == day.isoformat()
+    stamp = ":".join(
+        str(part)
+        for part in (
+            handout.pk,
+            handout.program_revision,
+            handout.program_updated_at,
+            handout.logs_updated_at,
+            today,
+            day,
+            saved,
+            get_language(),
+            _section_template_version(),
+        )
+    )
+    key = "today-section:" + hashlib.sha256(stamp.encode()).hexdigest()
+    section = cache.get(key)
+    if section is None:
+        section = today_section(request, load_link(), handout, day=day, saved=saved, fill=False)
+        cache.set(key, section, SECTION_CACHE_SECONDS)
+    return _filled(request, section)
 
 
 def link_token(request: HttpRequest) -> str:
     return request.resolver_match.kwargs["token"]
 
 
-def page_with_today(request: HttpRequest, link, handout, html: bytes, *, section: str | None = None) -> bytes:
+def page_with_today(request: HttpRequest, handout, html: bytes, *, section: str | None = None, load_link=None) -> bytes:
     """The cached handout page with the request's own "Today" section at the top of its body.
 
     The handout page is cached per version and holds nothing of the request; "Today" holds the
-    patient's entries and a CSRF token, so it is rendered per request and set in here.
+    patient's entries and a CSRF token, so it is set in here: ``section`` when the caller
+    rendered it (a refused save), else the cached one (``load_link()`` gives the link to render it).
     """
     if section is None:
-        day = chosen_day(request.GET.get("day"), timezone.localdate()) or timezone.localdate()
-        section = today_section(request, link, handout, day=day, saved=request.GET.get("saved") == day.isoformat())
+        section = cached_today_section(request, handout, load_link)
     # The cached page is UTF-8 bytes (encoding 100 KB per view cost more than the page, bench/).
     head = render_to_string("prescriptions/_today_head.html", request=request).encode()
     html = html.replace(b"</head>", head + b"</head>", 1)

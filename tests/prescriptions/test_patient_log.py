@@ -255,11 +255,17 @@ def test_patient_page_query_count_does_not_grow_with_logs(client, token, program
         day = timezone.localdate() - datetime.timedelta(days=back)
         client.post(today_url(token), day_form(program, day, pain=back, done={"Clamshell": 1}))
     client.get(reverse("public:handout", args=[token]))  # the handout page is now cached
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("public:handout", args=[token]))
-    # 1 the newest handout of the usable link, 2 the view's audit entry (one INSERT), 3 the link
-    # with its program, 4 the program's items, 5 the last week's logs, 6 their entries.
+        client.get(reverse("public:handout", args=[token]), {"day": yesterday})
+    # A "Today" section not cached yet: 1 the newest handout of the usable link, 2 the view's
+    # audit entry (one INSERT), 3 the link with its program, 4 the program's items, 5 the last
+    # week's logs, 6 their entries.
     assert len(queries) == 6, [q["sql"][:120] for q in queries]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("public:handout", args=[token]), {"day": yesterday})
+    # Then cached: 1 the newest handout, 2 the audit entry.
+    assert len(queries) == 2, [q["sql"][:120] for q in queries]
 
 
 @pytest.mark.parametrize("days", [0, 2])
@@ -304,3 +310,60 @@ def test_a_link_cannot_log_against_another_programs_exercises(client, token, pro
     assert not DayLog.objects.filter(program=other).exists()
     assert not ExerciseLog.objects.filter(item__program=other).exists()
     assert not ExerciseLog.objects.exists()  # nothing ticked on this program either
+
+
+def _today_section(client, token, **params):
+    html = client.get(reverse("public:handout", args=[token]), params).content.decode()
+    start = html.index('id="today"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_cached_today_shows_a_save_at_once(client, token, program):
+    """A repeated view reuses the cached "Today"; a patient's save shows on the next view."""
+    assert 'value="7" checked' not in _today_section(client, token)
+    client.post(today_url(token), day_form(program, timezone.localdate(), pain=7, done={"Clamshell": 1}))
+
+    section = _today_section(client, token)
+    assert 'value="7" checked' in section
+    assert 'name="done-{}" value="1" checked'.format(items_by_name(program)["Clamshell"].pk) in section
+
+
+def test_the_cached_today_shows_a_clinicians_paper_tracker_entry_at_once(client, token, program, clinician):
+    from prescriptions.log_services import DayEntry, paper_tracker_save
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert 'value="4" checked' not in _today_section(client, token, day=yesterday.isoformat())
+    paper_tracker_save(program=program, user=clinician, days={yesterday: DayEntry(pain=4)})
+
+    assert 'value="4" checked' in _today_section(client, token, day=yesterday.isoformat())
+
+
+def test_the_cached_today_leaves_out_an_exercise_removed_from_the_program(client, token, program, clinician):
+    from prescriptions import services
+
+    assert "Clamshell" in _today_section(client, token)
+    program.refresh_from_db()
+    clamshell = items_by_name(program)["Clamshell"]
+    services.item_remove(item=clamshell, user=clinician, revision=program.revision)
+
+    assert "Clamshell" not in _today_section(client, token)
+
+
+def test_the_cached_today_moves_on_with_the_date(client, token, program, monkeypatch):
+    today = timezone.localdate()
+    assert today.strftime("%a %-d %b") in _today_section(client, token)
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    assert tomorrow.strftime("%a %-d %b") in _today_section(client, token)
+
+
+def test_the_cached_today_is_filled_with_each_link_and_response_tokens(client, token, program, clinician):
+    from prescriptions.handout.links import share_link_create
+
+    _link, other_token = share_link_create(program=program, user=clinician)
+    first, second = _today_section(client, token), _today_section(client, other_token)
+
+    assert reverse("public:today", args=[token]) in first and other_token not in first
+    assert reverse("public:today", args=[other_token]) in second and token not in second
+    assert "~" not in first + second  # no placeholder left
