@@ -1,5 +1,7 @@
 import re
+import time
 
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
@@ -67,3 +69,31 @@ class RejectControlCharactersMiddleware:
                         content_type="text/plain; charset=utf-8",
                     )
         return self.get_response(request)
+
+
+class SessionIdleRenewalMiddleware:
+    """Move a session's idle expiry on at most once a minute, instead of on every request.
+
+    A signed-in session ends ``SESSION_COOKIE_AGE`` (30 minutes) after the last activity, so
+    its expiry must follow activity; but ``SESSION_SAVE_EVERY_REQUEST`` made every page view a
+    write transaction on the session row. Here the session is marked changed (and so saved,
+    with a new expiry, by ``SessionMiddleware``) only when its last renewal is a minute old:
+    the session ends between 29 and 30 minutes after the last request. Placed below
+    ``SessionMiddleware`` so its response pass runs first.
+    """
+
+    RENEWED_AT = "_renewed_at"
+    RENEW_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # No session key: nobody signed in (a patient link, /healthz); nothing to renew or load.
+        if session is not None and session.session_key is not None and AUTH_SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(self.RENEWED_AT, 0) >= self.RENEW_AFTER_SECONDS:
+                session[self.RENEWED_AT] = now
+        return response

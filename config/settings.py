@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews the idle expiry once a minute (not SESSION_SAVE_EVERY_REQUEST: a write per page).
+    "config.middleware.SessionIdleRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectControlCharactersMiddleware",
@@ -151,9 +153,8 @@ AXES_LOCKOUT_CALLABLE = "patients.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Idle sessions expire: the cookie's age is renewed on every request.
+# Idle sessions expire: activity renews them (config.middleware.SessionIdleRenewalMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -334,4 +334,3 @@ def estimate_seconds(dose) -> int:
     if dose.side in (Side.EACH, Side.ALTERNATING):  # the number is per side
         per_set *= 2
     return sets * per_set + max(sets - 1, 0) * (dose.rest_seconds or 0)
-

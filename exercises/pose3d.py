@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]  # rows
 
+
 class PoseError(ValueError):
     """An invalid pose; the message names the offending field."""
 

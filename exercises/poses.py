@@ -371,7 +371,6 @@ def validate_pose(pose: dict) -> dict:
             raise PoseError("arrow.offset: expected [dx, dy] in cm, each within -100..100")
         arrow = {"at": at, "direction": direction, "offset": [float(v) for v in offset]}
 
-
     constraints = validate_constraints(pose.get("constraints", []), kinds)
     return {
         "base": base,

@@ -94,9 +94,11 @@ def _apply(exercise: Exercise, record: dict):
         setattr(exercise, field, separator.join(v.strip() for v in value))
     # Checked against the vocabulary by the model field's validator (full_clean), stored sorted.
     movements = record.get("movements", [])
-    exercise.movements = sorted(movements) if isinstance(movements, list) and all(
-        isinstance(code, str) for code in movements
-    ) else movements
+    exercise.movements = (
+        sorted(movements)
+        if isinstance(movements, list) and all(isinstance(code, str) for code in movements)
+        else movements
+    )
     dose = record.get("dose")
     if not isinstance(dose, dict):
         raise ValidationError({"dose": "Expected an object with the dose fields."})

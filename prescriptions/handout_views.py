@@ -168,7 +168,9 @@ def _scoped(queryset, request, program_pk, **lookup):
 
 
 def _handout(request, pk, handout_pk) -> Handout:
-    return _scoped(Handout.objects.select_related("program__patient__clinic"), request, pk, pk=handout_pk)
+    """An issued version of one of the user's programs, without its snapshot (tens of KB of JSON)."""
+    handouts = Handout.objects.defer("snapshot").select_related("program__patient__clinic")
+    return _scoped(handouts, request, pk, pk=handout_pk)
 
 
 def _link(request, pk, link_pk) -> ShareLink:

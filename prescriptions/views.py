@@ -32,8 +32,7 @@ from prescriptions.models import ClearanceNote, ClinicExercise, Program, Program
 from prescriptions.safety import restricted_movements
 
 LETTER_NOT_STORED = gettext_lazy(
-    "The letter could not be stored: the file storage is full or unavailable. "
-    "Nothing was saved; try again in a minute."
+    "The letter could not be stored: the file storage is full or unavailable. Nothing was saved; try again in a minute."
 )
 # Programs longer than this lower adherence: the builder warns.
 LONG_PROGRAM_ITEMS = 8

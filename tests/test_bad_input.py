@@ -342,8 +342,13 @@ def test_no_bad_input_causes_a_server_error_or_half_saved_data(db, kind, capsys)
                 attack.send("get", path, f"NUL in {name}", data={name: "x\x00y"})
             attack.send("get", path, "huge page", data={"page": "9" * 30, "show": "archived"})
             attack.send("get", path + "?q=%FF%FE&page=%ED%A0%80", "invalid UTF-8 query")
-            attack.send("post", path, "invalid UTF-8 body", data=INVALID_UTF8_BODY,
-                        content_type="application/x-www-form-urlencoded")
+            attack.send(
+                "post",
+                path,
+                "invalid UTF-8 body",
+                data=INVALID_UTF8_BODY,
+                content_type="application/x-www-form-urlencoded",
+            )
             attack.send("delete", path, "delete")
             attack.send("put", path, "put", data=b'{"x": 1}', content_type="application/json")
             for label, payload in _payloads(fields, files, per_field_megabyte=privileged and known is not None):
@@ -351,8 +356,9 @@ def test_no_bad_input_causes_a_server_error_or_half_saved_data(db, kind, capsys)
             if known and privileged:
                 # The form as the page filled it, sent twice (a double-click, a resubmitted tab).
                 for attempt in ("first", "repeated"):
-                    attack.send("post", path, f"submission as shown, {attempt}",
-                                data={n: v or "" for n, v in fields.items()})
+                    attack.send(
+                        "post", path, f"submission as shown, {attempt}", data={n: v or "" for n, v in fields.items()}
+                    )
 
     with capsys.disabled():
         print(f"\nbad input as {kind}: {attack.requests} requests, {len(forms)} forms found")

@@ -98,8 +98,21 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
 
 
 @given(valid_doses())
-@example(SimpleNamespace(sets=1, reps=1, duration_seconds=None, hold_seconds=0, rest_seconds=0, side="na",
-                         times_per_day=1, days_per_week=7, weekdays="", load="", progression_note=""))
+@example(
+    SimpleNamespace(
+        sets=1,
+        reps=1,
+        duration_seconds=None,
+        hold_seconds=0,
+        rest_seconds=0,
+        side="na",
+        times_per_day=1,
+        days_per_week=7,
+        weekdays="",
+        load="",
+        progression_note="",
+    )
+)
 def test_the_time_estimate_is_positive_and_grows_with_the_work(dose):
     seconds = estimate_seconds(dose)
     assert isinstance(seconds, int) and seconds > 0
@@ -121,8 +134,14 @@ def test_valid_doses_pass_validation(dose):
 
 @given(valid_doses(), st.data())
 def test_reps_and_duration_together_or_neither_are_refused_on_the_field_to_change(dose, data):
-    both = SimpleNamespace(**{**vars(dose), "reps": data.draw(_bounded("reps")),
-                              "duration_seconds": data.draw(_bounded("duration_seconds")), "hold_seconds": 0})
+    both = SimpleNamespace(
+        **{
+            **vars(dose),
+            "reps": data.draw(_bounded("reps")),
+            "duration_seconds": data.draw(_bounded("duration_seconds")),
+            "hold_seconds": 0,
+        }
+    )
     with pytest.raises(ValidationError) as both_error:
         clean_dose(both)
     assert "duration_seconds" in both_error.value.message_dict
@@ -135,8 +154,19 @@ def test_reps_and_duration_together_or_neither_are_refused_on_the_field_to_chang
 
 @given(_bounded("duration_seconds"), st.integers(min_value=0, max_value=BOUNDS["hold_seconds"][1]))
 def test_a_hold_must_be_shorter_than_the_timed_set(duration, hold):
-    dose = SimpleNamespace(sets=1, reps=None, duration_seconds=duration, hold_seconds=hold, rest_seconds=0,
-                           side="na", times_per_day=1, days_per_week=7, weekdays="", load="", progression_note="")
+    dose = SimpleNamespace(
+        sets=1,
+        reps=None,
+        duration_seconds=duration,
+        hold_seconds=hold,
+        rest_seconds=0,
+        side="na",
+        times_per_day=1,
+        days_per_week=7,
+        weekdays="",
+        load="",
+        progression_note="",
+    )
     if hold < duration:
         clean_dose(dose)
     else:
@@ -155,8 +185,20 @@ def test_unknown_weekdays_are_refused(dose, junk):
 
 
 def _dose(**overrides):
-    values = dict(sets=2, reps=10, duration_seconds=None, hold_seconds=0, rest_seconds=0, side="na",
-                  times_per_day=1, days_per_week=3, weekdays="", rest_day=False, load="", progression_note="")
+    values = dict(
+        sets=2,
+        reps=10,
+        duration_seconds=None,
+        hold_seconds=0,
+        rest_seconds=0,
+        side="na",
+        times_per_day=1,
+        days_per_week=3,
+        weekdays="",
+        rest_day=False,
+        load="",
+        progression_note="",
+    )
     return SimpleNamespace(**{**values, **overrides})
 
 

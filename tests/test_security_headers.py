@@ -1,6 +1,7 @@
 """Response headers, templates that keep the Content Security Policy, and session rules."""
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,11 +77,21 @@ def test_templates_need_no_inline_script_or_style(path):
 # --- Sessions and passwords --------------------------------------------------------------------
 
 
-def test_idle_sessions_expire_and_activity_renews_them(clinician_client):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_idle_sessions_expire_and_activity_renews_them(clinician_client, monkeypatch):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     clinician_client.get(reverse("patients:patient-list"))
     session = Session.objects.get()
     assert timedelta(minutes=29) < session.expire_date - timezone.now() <= timedelta(minutes=30)
+
+    # Within the minute, a request does not write the session again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=20))
+    clinician_client.get(reverse("patients:patient-list"))
+    assert Session.objects.get().expire_date - timezone.now() <= timedelta(minutes=20)
+    # A minute later, activity renews it for another 30 minutes.
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    clinician_client.get(reverse("patients:patient-list"))
+    assert Session.objects.get().expire_date - timezone.now() > timedelta(minutes=29)
 
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = clinician_client.get(reverse("patients:patient-list"))

@@ -165,8 +165,13 @@ def test_patient_detail_query_count_does_not_grow_with_programs(
         program = ProgramFactory(patient=patient, created_by=clinician, title=f"Program {n:02d}")
         for version in (1, 2):  # Issued twice: the page shows the newest version.
             Handout.objects.create(
-                program=program, version=version, snapshot={}, pdf=f"handouts/{program.pk}-{version}.pdf",
-                pdf_sha256="0" * 64, page_count=1, issued_by=clinician,
+                program=program,
+                version=version,
+                snapshot={},
+                pdf=f"handouts/{program.pk}-{version}.pdf",
+                pdf_sha256="0" * 64,
+                page_count=1,
+                issued_by=clinician,
             )
     ProgramFactory(patient=PatientFactory(clinic=patient.clinic), title="Someone else's program")
 

@@ -194,9 +194,8 @@ def test_panel_query_count_does_not_grow_with_history(program, clinician, clinic
     # 5 clearance notes, 6 links (with handout and delivery), 7 the links' views (from the audit
     # log), 8 deliveries (with handout), the draft's snapshot for its page count (the count itself
     # is cached by content): 9 program (with clinic, patient, creator), 10 clearance notes,
-    # 11 items, 12 exercises, 13 steps, 14 pictures, 15 the conflict acknowledgements;
-    # 16-18 the session save (SESSION_SAVE_EVERY_REQUEST) in a savepoint.
-    assert len(queries) == 18, "\n".join(q["sql"][:150] for q in queries)
+    # 11 items, 12 exercises, 13 steps, 14 pictures, 15 the conflict acknowledgements.
+    assert len(queries) == 15, "\n".join(q["sql"][:150] for q in queries)
     assert response.content.decode().count("Download version") == versions
 
 
@@ -222,9 +221,7 @@ def test_render_handout_command_writes_the_stored_pdf_or_a_draft(program, clinic
     assert "DRAFT" in pdf_text(target.read_bytes())
 
 
-def test_panel_says_how_many_pages_the_draft_prints_and_counts_once_per_content(
-    program, clinician_client, monkeypatch
-):
+def test_panel_says_how_many_pages_the_draft_prints_and_counts_once_per_content(program, clinician_client, monkeypatch):
     from prescriptions.handout import pdf
 
     cache.clear()  # a count left by another test (program ids repeat) would hide the render
