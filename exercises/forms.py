@@ -69,10 +69,12 @@ class CatalogueSearchForm(forms.Form):
         return [("", empty_label), *((slug, row.name) for slug, row in self._rows(model).items())]
 
     def clean_region(self) -> BodyRegion | None:
-        return self._rows(BodyRegion).get(self.cleaned_data["region"])
+        slug = self.cleaned_data["region"]
+        return self._rows(BodyRegion)[slug] if slug else None
 
     def clean_equipment(self) -> Equipment | None:
-        return self._rows(Equipment).get(self.cleaned_data["equipment"])
+        slug = self.cleaned_data["equipment"]
+        return self._rows(Equipment)[slug] if slug else None
 
     def results(self, *, also=None, starred=None, only_starred=False):
         """Published exercises matching the valid filters; invalid filters are ignored.
