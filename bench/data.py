@@ -39,7 +39,7 @@ def build() -> dict:
             cautions=source.cautions,
             status="published",
         )
-        variant.search_text = f"{variant.name} {source.search_text}".lower()
+        variant.fill_search_fields()  # bulk_create skips save(), which keeps the search columns
         variants.append((variant, source))
     Exercise.objects.bulk_create([v for v, _s in variants], batch_size=1000)
     steps, pictures, regions, equipment = [], [], [], []

@@ -1,40 +1,80 @@
 import json
+from functools import partial
 
 from django import forms
 from django.db import models
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_file_size
 from exercises.models import BodyRegion, Equipment, Exercise, Kind, Position
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python, not through a template per option.
+
+    The search form is on every catalogue and builder request: Django's widget templates cost
+    more there than the search's queries. The markup is the same as ``forms.Select``'s.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
 class CatalogueSearchForm(forms.Form):
     """The catalogue search: used by the catalogue page and the program builder alike."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    region = forms.ModelChoiceField(
-        label=_("Body region"),
-        queryset=BodyRegion.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any region"),
+    # Regions and equipment by slug: read once per form, for both the choices and the cleaning
+    # (a ModelChoiceField reads its table twice, once more to check the chosen value).
+    region = forms.ChoiceField(label=_("Body region"), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices], required=False, widget=QuickSelect
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices], required=False)
     position = forms.ChoiceField(
-        label=_("Position"), choices=[("", _("Any position")), *Position.choices], required=False
-    )
-    equipment = forms.ModelChoiceField(
-        label=_("Equipment"),
-        queryset=Equipment.objects.all(),
-        to_field_name="slug",
+        label=_("Position"),
+        choices=[("", _("Any position")), *Position.choices],
         required=False,
-        empty_label=_("Any equipment"),
+        widget=QuickSelect,
     )
+    equipment = forms.ChoiceField(label=_("Equipment"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._by_slug = {}
+        self.fields["region"].choices = partial(self._choices, BodyRegion, _("Any region"))
+        self.fields["equipment"].choices = partial(self._choices, Equipment, _("Any equipment"))
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def _rows(self, model) -> dict:
+        """``model``'s rows (BodyRegion or Equipment) by slug, in their order, read once per form."""
+        if model not in self._by_slug:
+            self._by_slug[model] = {row.slug: row for row in model.objects.all()}
+        return self._by_slug[model]
+
+    def _choices(self, model, empty_label) -> list[tuple[str, str]]:
+        return [("", empty_label), *((slug, row.name) for slug, row in self._rows(model).items())]
+
+    def clean_region(self) -> BodyRegion | None:
+        slug = self.cleaned_data["region"]
+        return self._rows(BodyRegion)[slug] if slug else None
+
+    def clean_equipment(self) -> Equipment | None:
+        slug = self.cleaned_data["equipment"]
+        return self._rows(Equipment)[slug] if slug else None
 
     def results(self, *, also=None, starred=None, only_starred=False):
         """Published exercises matching the valid filters; invalid filters are ignored.

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Concat, Length, Lower, Replace
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
@@ -81,15 +81,8 @@ class Status(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-def _normalized(expression):
-    """``normalize_search_text`` in SQL, for the punctuation exercise names use (names are ASCII)."""
-    for mark in "-'’(),./\r":
-        expression = Replace(expression, Value(mark), Value(" "), output_field=models.TextField())
-    return Lower(expression)
-
-
 def _search_rank(phrase: str) -> models.Case:
-    """How well an exercise's names match the search, best first (needs the ``_rank_*`` aliases):
+    """How well an exercise's names match the search, best first (plain comparisons of stored columns):
 
     0 the name is the phrase; 1 an other name is the phrase ("plank" is Forearm plank's other
     name, so it comes before "Plank on knees"); 2 the name starts with it; 3 an other name
@@ -97,15 +90,19 @@ def _search_rank(phrase: str) -> models.Case:
     elsewhere (in any order, or in the muscles or summary).
     """
     return models.Case(
-        models.When(_rank_name=phrase, then=Value(0)),
-        models.When(_rank_others__contains=f"\n{phrase}\n", then=Value(1)),
-        models.When(_rank_name__startswith=phrase, then=Value(2)),
-        models.When(_rank_others__contains=f"\n{phrase}", then=Value(3)),
-        models.When(_rank_name__contains=phrase, then=Value(4)),
-        models.When(_rank_others__contains=phrase, then=Value(5)),
+        models.When(search_name=phrase, then=Value(0)),
+        models.When(search_other_names__contains=f"\n{phrase}\n", then=Value(1)),
+        models.When(search_name__startswith=phrase, then=Value(2)),
+        models.When(search_other_names__contains=f"\n{phrase}", then=Value(3)),
+        models.When(search_name__contains=phrase, then=Value(4)),
+        models.When(search_other_names__contains=phrase, then=Value(5)),
         default=Value(6),
         output_field=models.IntegerField(),
     )
+
+
+# The columns fill_search_fields() keeps.
+SEARCH_FIELDS = ("search_text", "search_name", "search_other_names")
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -131,21 +128,17 @@ class ExerciseQuerySet(models.QuerySet):
     def search(self, query: str):
         """Every word must appear in the name, other names, muscles or summary, in any order.
 
-        Each match is annotated with ``search_rank`` (lower is better), for ``ranked()``.
+        Each match is annotated with ``search_rank`` (lower is better), for ``ranked()``. The
+        words are matched against ``search_text`` alone, which holds all four fields normalised
+        as the query is, so an index (pg_trgm on PostgreSQL) can serve the whole test.
         """
         words = normalize_search_text(query).split()[:8]
         qs = self
         for word in words:
-            qs = qs.filter(models.Q(search_text__contains=word) | models.Q(summary__icontains=word))
+            qs = qs.filter(search_text__contains=word)
         if not words:
             return qs.annotate(search_rank=Value(6))
-        return qs.alias(
-            _rank_name=_normalized(models.F("name")),
-            # Each other name on its own line, between newlines: "\nphrase\n" is an exact other name.
-            _rank_others=Concat(
-                Value("\n"), _normalized(models.F("other_names")), Value("\n"), output_field=models.TextField()
-            ),
-        ).annotate(search_rank=_search_rank(" ".join(words)))
+        return qs.annotate(search_rank=_search_rank(" ".join(words)))
 
     def ranked(self):
         """Best match first (see ``_search_rank``), then shorter names, then by name."""
@@ -196,7 +189,12 @@ class Exercise(Dose):
     # False for an exercise that one organisation keeps for itself (the prescriptions app says
     # whose): it is left out of the catalogue pages, the admin's catalogue list and the export.
     in_catalogue = models.BooleanField(_("in the shared catalogue"), default=True, editable=False)
+    # Kept by fill_search_fields(), normalised like the query: the words searched (name, other
+    # names, muscles and summary), the name, and the other names one per line between newlines
+    # ("\nplank\n" is an exact other name). The ranking compares them without any SQL function.
     search_text = models.TextField(editable=False, blank=True)
+    search_name = models.TextField(editable=False, blank=True, default="")
+    search_other_names = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,15 +211,26 @@ class Exercise(Dose):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = normalize_search_text(
-            " ".join([self.name, self.other_names.replace("\n", " "), self.muscles])
-        )
+        self.fill_search_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *SEARCH_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("exercises:exercise-detail", args=[self.slug])
+
+    def fill_search_fields(self) -> None:
+        """Set the stored search columns from the names, muscles and summary.
+
+        ``save()`` calls it; code that writes exercises without ``save()`` (``bulk_create``)
+        calls it first.
+        """
+        self.search_text = normalize_search_text(
+            " ".join([self.name, self.other_names.replace("\n", " "), self.muscles, self.summary])
+        )
+        self.search_name = normalize_search_text(self.name)
+        others = [name for name in map(normalize_search_text, self.other_name_list) if name]
+        self.search_other_names = "\n{}\n".format("\n".join(others)) if others else ""
 
     @property
     def other_name_list(self) -> list[str]:

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -23,10 +24,12 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     results = form.results()
     hiding = bool(hide_movements) and not request.GET.get("show_conflicting")
     shown = results.without_movements(hide_movements) if hiding else results
-    paginator = Paginator(shown.for_cards(), per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    exercises = list(page.object_list)
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if "search_rank" in shown.query.annotations:
+        page = _ranked_page(shown, request.GET.get("page"), per_page)
+    else:
+        page = Paginator(shown.for_cards(), per_page).get_page(request.GET.get("page"))
+    exercises = list(page.object_list)
     for exercise in exercises:
         # "Also called: Plank" on Forearm plank's card shows why it was found.
         exercise.also_called = exercise.other_names_matching(searched)
@@ -35,7 +38,7 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     conflict_filter = {
         "available": bool(hide_movements),
         "hiding": hiding,
-        "hidden": results.count() - paginator.count if hiding else 0,
+        "hidden": results.count() - page.paginator.count if hiding else 0,
     }
     return {
         "form": form,
@@ -44,6 +47,48 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
         "query_string": query.urlencode(),
         "conflict_filter": conflict_filter,
     }
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the number of items, so it never counts them itself."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__((), per_page)
+        self.count = count  # shadows the cached property
+
+
+def _ranked_page(results, number, per_page) -> Page:
+    """One page of a ranked search, in two queries whatever the number of matches.
+
+    Ranking needs every match read and sorted: the first query does it on the narrow columns
+    the ranking reads (an index covers them on SQLite), and returns the page's ids with the
+    number of matches beside them, instead of a count and a ranked select scanning twice. The
+    second fetches the page's rows by id, for the cards.
+    """
+    try:
+        number = max(int(number or 1), 1)
+    except ValueError:
+        number = 1
+    extra = ["starred"] if "starred" in results.query.annotations else []
+    matches = results.annotate(matches=Window(Count("*"))).values_list("pk", "matches", *extra)
+    rows = list(matches[(number - 1) * per_page : number * per_page])
+    if rows or number == 1:
+        count = rows[0][1] if rows else 0
+    else:
+        # Past the last page: the last page instead, as Paginator.get_page does.
+        count = results.count()
+        last = max((count + per_page - 1) // per_page, 1)
+        if last < number:
+            number = last
+            rows = list(matches[(number - 1) * per_page : number * per_page])
+    exercises = Exercise.objects.filter(pk__in=[row[0] for row in rows]).for_cards().in_bulk()
+    page = []
+    for pk, _matches, *starred in rows:
+        exercise = exercises[pk]
+        if starred:
+            exercise.starred = starred[0]
+        page.append(exercise)
+    return Page(page, number, _CountedPaginator(count, per_page))
 
 
 @require_GET

@@ -2,10 +2,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from exercises.forms import CatalogueSearchForm
-from exercises.models import Exercise, Status
+from exercises.models import BodyRegion, Exercise, Status, normalize_search_text
 from tests.factories import ExerciseFactory, ExercisePictureFactory
 
 CATALOGUE = reverse("exercises:catalogue")
@@ -199,3 +200,89 @@ def test_card_says_also_called_when_an_other_name_matched(clinician_client):
 
     response = clinician_client.get(CATALOGUE, {"q": "prone bridge"})
     assert "Also called: Prone bridge" in response.text and "Lateral plank" not in response.text
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_filtered_search_query_count_does_not_grow_with_matches(clinician_client, django_assert_num_queries, count):
+    hip = BodyRegion.objects.get(slug="hip")  # reference data
+    for n in range(count):
+        exercise = ExerciseFactory(name=f"Bridge {n:02d}", slug=f"bridge-{n}", kind="strengthening")
+        exercise.body_regions.add(hip)
+        ExercisePictureFactory(exercise=exercise)
+    ExerciseFactory(name="Bridge stretch", kind="stretch").body_regions.add(hip)
+    clinician_client.get(CATALOGUE)
+
+    # 1 session, 2 user, 3 the regions (the filter's check and its choices), 4 the page's ids
+    # with the number of matches, 5 those exercises, 6 their pictures, 7 the user's memberships
+    # (navigation), 8 the equipment choices, 9-11 the session saved again in a savepoint.
+    with django_assert_num_queries(11):
+        response = clinician_client.get(CATALOGUE, {"q": "bridge", "region": "hip", "kind": "strengthening"})
+
+    assert f"{count} exercises" in response.text
+    assert "Bridge stretch" not in response.text
+
+
+def test_later_pages_and_a_page_past_the_end_show_the_rest_of_a_ranked_search(clinician_client):
+    for n in range(30):
+        ExerciseFactory(name=f"Bridge {n:02d}", slug=f"bridge-{n}")
+
+    second = clinician_client.get(CATALOGUE, {"q": "bridge", "page": 2})
+    past_the_end = clinician_client.get(CATALOGUE, {"q": "bridge", "page": 9})
+
+    for response in (second, past_the_end):
+        assert [e.name for e in response.context["exercises"]] == [f"Bridge {n:02d}" for n in range(24, 30)]
+        assert "30 exercises" in response.text
+        assert "Page 2 of 2" in response.text
+
+
+def test_an_admin_edit_of_the_names_is_found_by_the_next_search(catalogue_admin_client, clinician):
+    exercise = ExerciseFactory(name="Bridge", other_names="Butt lift", status=Status.PUBLISHED)
+    ExerciseFactory(name="Hip lift with band")
+    form = {
+        "name": "Glute bridge",
+        "slug": exercise.slug,
+        "status": Status.PUBLISHED,
+        "other_names": "Hip lift\nPelvic raise",
+        "summary": exercise.summary,
+        "kind": exercise.kind,
+        "position": exercise.position,
+        "difficulty": exercise.difficulty,
+        "sets": "2",
+        "reps": "10",
+        "hold_seconds": "0",
+        "rest_seconds": "0",
+        "side": "na",
+        "times_per_day": "1",
+        "days_per_week": "7",
+        **{f"{inline}-{key}": value for inline in ("steps", "pictures") for key, value in INLINE_EMPTY.items()},
+    }
+
+    response = catalogue_admin_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), form)
+
+    assert response.status_code == 302
+    assert found(q="glute bridge") == [exercise.slug]
+    assert found(q="hip lift")[0] == exercise.slug  # an exact other name ranks before a longer name
+    assert found(q="butt") == []
+    clinician_client = Client()  # the client fixture is signed in as the admin
+    clinician_client.force_login(clinician)
+    page = clinician_client.get(CATALOGUE, {"q": "pelvic raise"})
+    assert "Glute bridge" in page.text and "Also called: Pelvic raise" in page.text
+
+
+INLINE_EMPTY = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
+
+
+def test_search_columns_hold_the_names_normalised_and_follow_a_partial_save(db):
+    exercise = ExerciseFactory(
+        name="Cat-Camel (Pronë)", other_names="Cat-cow\n\n  Spinal  flexion/extension ", muscles="Erector spinae"
+    )
+    assert exercise.search_name == "cat camel prone"
+    assert exercise.search_other_names == "\ncat cow\nspinal flexion extension\n"
+    assert "erector spinae" in exercise.search_text
+    assert normalize_search_text(exercise.summary) in exercise.search_text
+
+    exercise.name = "Seated cat stretch"
+    exercise.save(update_fields=["name"])
+
+    assert Exercise.objects.get(pk=exercise.pk).search_name == "seated cat stretch"
+    assert found(q="seated cat") == [exercise.slug]
