@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,11 +59,19 @@ def _get_item(request, pk, item_pk) -> ProgramItem:
 
 
 def _items(program):
-    return (
-        program.items.select_related("exercise")
-        .prefetch_related(Prefetch("exercise__pictures", queryset=ExercisePicture.objects.for_listing()))
-        .order_by("order", "pk")
-    )
+    return program.items.select_related("exercise").order_by("order", "pk")
+
+
+def _first_pictures(items) -> dict[int, ExercisePicture]:
+    """Each item's exercise's first picture, by exercise id, for the rows' thumbnails.
+
+    One query, like ``prefetch_related``, without the queryset it builds for every exercise.
+    """
+    pictures = ExercisePicture.objects.for_listing().filter(exercise__in={item.exercise_id for item in items})
+    first = {}
+    for picture in pictures:
+        first.setdefault(picture.exercise_id, picture)
+    return first
 
 
 def _posted_id(request, name) -> int:
@@ -120,7 +128,7 @@ class ItemRow:
     dose_label: str
 
 
-def _item_rows(program, items, forms) -> list[ItemRow]:
+def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
     move_url = url_format("prescriptions:item-move")
     remove_url = url_format("prescriptions:item-remove")
     dose_url = url_format("prescriptions:item-update")
@@ -130,7 +138,7 @@ def _item_rows(program, items, forms) -> list[ItemRow]:
     rows = []
     for item in items:
         name = {"name": item.exercise.name}
-        picture = next(iter(item.exercise.pictures.all()), None)
+        picture = pictures.get(item.exercise_id)
         rows.append(
             ItemRow(
                 item=item,
@@ -154,8 +162,9 @@ def _item_rows(program, items, forms) -> list[ItemRow]:
 
 def _items_context(program, items=None, forms=None, undo=None, notice=None, notes=None):
     items = list(_items(program)) if items is None else items
+    pictures = _first_pictures(items)
     services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
-    rows = _item_rows(program, items, forms or {})
+    rows = _item_rows(program, items, forms or {}, pictures)
     minutes = program.estimated_minutes(items)
     return {
         "program": program,
@@ -264,7 +273,7 @@ def _search_context(request, program, notes=None) -> dict:
     return {
         **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted, form=form),
         "program": program,
-        "add_url": True,
+        "add_url": reverse("prescriptions:item-add", args=[program.pk]),
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
     }
 
