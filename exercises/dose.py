@@ -295,16 +295,17 @@ def describe_dose(dose) -> str:
     Used everywhere a dose is shown: catalogue, builder, patient page, PDF.
     Accepts anything with the ``Dose`` attributes (a model or a snapshot).
     """
+    # What only some doses' wording reads may be missing from a snapshot, as before the memo.
     wording = _Wording(
         dose.sets,
-        dose.reps,
-        dose.duration_seconds,
+        getattr(dose, "reps", None),
+        getattr(dose, "duration_seconds", None),
         dose.hold_seconds,
         dose.rest_seconds,
         dose.side,
         dose.times_per_day,
-        dose.days_per_week,
-        dose.weekdays,
+        getattr(dose, "days_per_week", None),
+        getattr(dose, "weekdays", ""),
         getattr(dose, "rest_day", False),
         dose.load,
     )
