@@ -5,14 +5,18 @@
 database constraints and the wording can never drift apart.
 """
 
+from functools import lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 SEPARATOR = " · "
 
@@ -295,6 +299,22 @@ def _days(dose) -> str:
     return ngettext("%(n)d day a week", "%(n)d days a week", dose.days_per_week) % {"n": dose.days_per_week}
 
 
+class _Wording(NamedTuple):
+    """What the wording of a dose depends on (the progression note is not said in it)."""
+
+    sets: int | None
+    reps: int | None
+    duration_seconds: int | None
+    hold_seconds: int | None
+    rest_seconds: int | None
+    side: str
+    times_per_day: int | None
+    days_per_week: int | None
+    weekdays: str
+    rest_day: bool
+    load: str
+
+
 def describe_dose(dose) -> str:
     """The dose as the patient reads it, e.g.
     "3 sets of 10 each side · hold 5 seconds · twice a day · Mon, Wed, Fri".
@@ -302,6 +322,41 @@ def describe_dose(dose) -> str:
     Used everywhere a dose is shown: catalogue, builder, patient page, PDF.
     Accepts anything with the ``Dose`` attributes (a model or a snapshot).
     """
+    # What only some doses' wording reads may be missing from a snapshot, as before the memo.
+    wording = _Wording(
+        dose.sets,
+        getattr(dose, "reps", None),
+        getattr(dose, "duration_seconds", None),
+        dose.hold_seconds,
+        dose.rest_seconds,
+        dose.side,
+        dose.times_per_day,
+        getattr(dose, "days_per_week", None),
+        getattr(dose, "weekdays", ""),
+        getattr(dose, "rest_day", False),
+        dose.load,
+    )
+    try:
+        return _described(*wording, get_language())
+    except TypeError:  # an unhashable value: say it without the memo
+        return _describe(wording)
+
+
+# A page of thirty items, or a catalogue page, says the same few doses over and over: remember
+# the wording per language (typed: 10 and 10.0 are told apart, as str() tells them apart).
+@lru_cache(maxsize=4096, typed=True)
+def _described(*values) -> str:
+    return _describe(_Wording(*values[:-1]))
+
+
+@receiver(setting_changed)
+def _forget_wordings(*, setting, **kwargs):
+    """Tests may swap the translations: the remembered wordings go with them."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+        _described.cache_clear()
+
+
+def _describe(dose) -> str:
     parts = [_volume(dose)]
     if dose.hold_seconds:
         parts.append(_("hold %(t)s") % {"t": format_seconds(dose.hold_seconds)})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from core.svg import validate_svg_upload
+from core.urlformat import url_format
 from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
 from exercises.movements import MovementsField, movement_label
@@ -358,4 +359,5 @@ class ExercisePicture(models.Model):
     def url(self) -> str:
         if self.image:
             return self.image.url
-        return reverse("exercises:picture-svg", args=[self.pk, self.svg_version])
+        # Pages show dozens of pictures: the pattern is reversed once, not once a picture.
+        return url_format("exercises:picture-svg")(self.pk, self.svg_version)

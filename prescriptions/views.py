@@ -5,11 +5,12 @@ and an HTMX request with the partial template it re-renders. Every lookup goes
 through ``Program.objects.for_user`` so another clinic's program is a 404.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import audit_record
 from core.models import AuditAction
 from core.storage import StorageUnavailable
+from core.urlformat import url_format
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
@@ -57,11 +59,19 @@ def _get_item(request, pk, item_pk) -> ProgramItem:
 
 
 def _items(program):
-    return (
-        program.items.select_related("exercise")
-        .prefetch_related(Prefetch("exercise__pictures", queryset=ExercisePicture.objects.for_listing()))
-        .order_by("order", "pk")
-    )
+    return program.items.select_related("exercise").order_by("order", "pk")
+
+
+def _first_pictures(items) -> dict[int, ExercisePicture]:
+    """Each item's exercise's first picture, by exercise id, for the rows' thumbnails.
+
+    One query, like ``prefetch_related``, without the queryset it builds for every exercise.
+    """
+    pictures = ExercisePicture.objects.for_listing().filter(exercise__in={item.exercise_id for item in items})
+    first = {}
+    for picture in pictures:
+        first.setdefault(picture.exercise_id, picture)
+    return first
 
 
 def _posted_id(request, name) -> int:
@@ -95,12 +105,66 @@ def _revision_required(view):
     return wrapper
 
 
+@dataclass(frozen=True)
+class ItemRow:
+    """One program item as its row in the builder shows it.
+
+    The row's links, labels and dose line are made here, once per item: as template tags
+    (``{% url %}``, ``{% blocktranslate %}``) they cost most of a long program's page.
+    """
+
+    item: ProgramItem
+    form: ItemDoseForm | None
+    dose_text: str
+    picture: ExercisePicture | None
+    picture_url: str
+    move_url: str
+    remove_url: str
+    dose_url: str
+    move_label: str
+    move_up_label: str
+    move_down_label: str
+    remove_label: str
+    dose_label: str
+
+
+def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
+    move_url = url_format("prescriptions:item-move")
+    remove_url = url_format("prescriptions:item-remove")
+    dose_url = url_format("prescriptions:item-update")
+    # The same words as the template's {% blocktranslate %} would look up, translated once a page.
+    move, move_up, move_down = _("Move %(name)s"), _("Move %(name)s up"), _("Move %(name)s down")
+    remove, dose = _("Remove %(name)s"), _("Dose for %(name)s")
+    rows = []
+    for item in items:
+        name = {"name": item.exercise.name}
+        picture = pictures.get(item.exercise_id)
+        rows.append(
+            ItemRow(
+                item=item,
+                # Dose forms are rendered only where given (a refused dose); the others load when opened.
+                form=forms.get(item.pk),
+                dose_text=item.dose_text,
+                picture=picture,
+                picture_url=picture.url if picture else "",
+                move_url=move_url(program.pk, item.pk),
+                remove_url=remove_url(program.pk, item.pk),
+                dose_url=dose_url(program.pk, item.pk),
+                move_label=move % name,
+                move_up_label=move_up % name,
+                move_down_label=move_down % name,
+                remove_label=remove % name,
+                dose_label=dose % name,
+            )
+        )
+    return rows
+
+
 def _items_context(program, items=None, forms=None, undo=None, notice=None, notes=None):
     items = list(_items(program)) if items is None else items
+    pictures = _first_pictures(items)
     services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
-    forms = forms or {}
-    # Dose forms are rendered only where given (a refused dose); the others load when opened.
-    rows = [(item, forms.get(item.pk)) for item in items]
+    rows = _item_rows(program, items, forms or {}, pictures)
     minutes = program.estimated_minutes(items)
     return {
         "program": program,
@@ -209,7 +273,7 @@ def _search_context(request, program, notes=None) -> dict:
     return {
         **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted, form=form),
         "program": program,
-        "add_url": True,
+        "add_url": reverse("prescriptions:item-add", args=[program.pk]),
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
     }
 
@@ -357,7 +421,7 @@ def item_update(request, pk, item_pk):
             if request.htmx:
                 context = _items_context(program)
                 # The saved item as the list shows it: with its conflicts (a heavier load may add one).
-                item = next((row for row, _form in context["rows"] if row.pk == item.pk), item)
+                item = next((row.item for row in context["rows"] if row.item.pk == item.pk), item)
                 context["item"] = item
                 context["values"] = _stored_values(item)
                 response = render(request, "prescriptions/_item_saved.html", context)
