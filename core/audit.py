@@ -22,12 +22,12 @@ def audit_record(
 ) -> AuditEntry:
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
-    if patient is not None and clinic is None:
-        clinic = patient.clinic
+    # The patient's clinic by its id: no query for the clinic row.
+    clinic_id = clinic.pk if clinic is not None else (patient.clinic_id if patient is not None else None)
     return AuditEntry.objects.create(
         user=user,
         username=username or (user.get_username() if user else ""),
-        clinic=clinic,
+        clinic_id=clinic_id,
         patient=patient,
         action=action,
         object_type=target._meta.model_name if target is not None else "",

@@ -168,9 +168,10 @@ def _scoped(queryset, request, program_pk, **lookup):
 
 
 def _handout(request, pk, handout_pk) -> Handout:
-    """An issued version of one of the user's programs, without its snapshot (tens of KB of JSON)."""
-    handouts = Handout.objects.defer("snapshot").select_related("program__patient__clinic")
-    return _scoped(handouts, request, pk, pk=handout_pk)
+    """An issued version of one of the user's programs, with its patient, without its snapshot
+    (tens of KB of JSON a download does not need)."""
+    handouts = Handout.objects.for_user(request.user).defer("snapshot").select_related("program__patient")
+    return get_object_or_404(handouts, pk=handout_pk, program_id=pk)
 
 
 def _link(request, pk, link_pk) -> ShareLink:

@@ -340,7 +340,9 @@ def handout_path(instance, filename):
     return f"handouts/{uuid.uuid4().hex}.pdf"
 
 
-class HandoutQuerySet(models.QuerySet):
+class HandoutQuerySet(ClinicScopedQuerySet):
+    clinic_path = "program__clinic__"
+
     def newest(self) -> "Handout | None":
         """The newest version among these: the one every patient link of its program opens."""
         try:
