@@ -6,7 +6,8 @@
    the program can be issued, take the snapshot, and either return the newest version (when
    its content is the same: a double click, a retried request) or record a ``HandoutClaim``
    for the next version number.
-2. **Render** the PDF with no transaction and no lock held, so other clinicians' saves go on.
+2. **Render** the PDF with no transaction and no lock held, at a lower CPU priority, so other
+   clinicians' saves go on undelayed.
 3. **Store**: write the PDF to the private storage (a failure leaves no file), then in a
    second short transaction create the ``Handout`` with its printed link and audit entry and
    drop the claim. A render or storage failure drops the claim and leaves no version.
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.models import AuditAction
+from core.priority import run_at_low_priority
 from core.storage import save_or_clean_up
 from core.tokens import new_token
 from prescriptions.handout.links import create_link, public_link_url
@@ -111,7 +113,8 @@ def handout_issue(*, program: Program, user, revision=None, reissue_of: int | No
     claim, snapshot = outcome
     token = new_token()  # printed as the QR code, stored (hashed) with the version
     try:
-        rendered = render_handout_pdf(snapshot, link_url=public_link_url(token))
+        # Below other requests' priority: a colleague's save meanwhile is not slowed (core.priority).
+        rendered = run_at_low_priority(render_handout_pdf, snapshot, link_url=public_link_url(token))
         handout = _store(claim=claim, snapshot=snapshot, rendered=rendered, token=token, user=user, request=request)
     except BaseException:
         HandoutClaim.objects.filter(pk=claim.pk).delete()
