@@ -26,7 +26,7 @@ from core.models import AuditAction
 from core.throttle import AddressThrottle
 from prescriptions.handout.context import TEMPLATE, handout_context
 from prescriptions.models import Handout, ShareLink
-from prescriptions.today import page_with_today
+from prescriptions.today import TODAY_HEAD_TEMPLATE, page_parts, page_with_today
 
 logger = logging.getLogger(__name__)
 
@@ -124,30 +124,29 @@ def handout_page(request, token):
 
 @functools.cache
 def _template_version() -> str:
-    """Changes when the page's template does, so a deploy never serves a page cached from the old one."""
-    source = get_template(TEMPLATE).template.source
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
+    """Changes when the page's templates do, so a deploy never serves a page cached from the old ones."""
+    sources = (get_template(name).template.source for name in (TEMPLATE, TODAY_HEAD_TEMPLATE))
+    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]
 
 
-def _handout_page_html(handout) -> bytes:
-    """The patient page of an issued handout, rendered once and cached, encoded.
+def _handout_page_html(handout) -> tuple[bytes, bytes]:
+    """The patient page of an issued handout, rendered once and cached, in two parts around
+    its "Today" section (``today.page_parts``).
 
     An issued handout never changes and the page holds nothing of the request or the token
-    (the download link is relative), so every link and view of that version shares it. It is
-    cached as UTF-8 bytes: encoding the page (inline drawings make it ~100 KB) on every view
-    cost more than its database queries.
+    (the download link is relative), so every link and view of that version shares it.
     """
-    key = f"handout-page-utf8:{handout.pk}:{get_language()}:{_template_version()}"
-    html = cache.get(key)
-    if html is None:
+    key = f"handout-page-parts:{handout.pk}:{get_language()}:{_template_version()}"
+    parts = cache.get(key)
+    if parts is None:
         context, _resources = handout_context(
             Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk),
             pdf=False,
             download_url=PDF_NAME,
         )
-        html = render_to_string(TEMPLATE, context).encode()
-        cache.set(key, html, PAGE_CACHE_SECONDS)
-    return html
+        parts = page_parts(render_to_string(TEMPLATE, context))
+        cache.set(key, parts, PAGE_CACHE_SECONDS)
+    return parts
 
 
 @login_not_required

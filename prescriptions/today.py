@@ -35,6 +35,7 @@ DEFAULT_REMINDER = "18:00"
 ISSUED_ITEMS_CACHE_SECONDS = 24 * 60 * 60
 SECTION_CACHE_SECONDS = 24 * 60 * 60
 SECTION_TEMPLATE = "prescriptions/_today.html"
+TODAY_HEAD_TEMPLATE = "prescriptions/_today_head.html"
 # Rendered in place of the tokens; neither can occur in a page otherwise (a link token is
 # [A-Za-z0-9_-], a CSRF token alphanumeric) and no patient text is rendered unescaped.
 TOKEN_PLACEHOLDER = "~link-token~"
@@ -234,8 +235,22 @@ def link_token(request: HttpRequest) -> str:
     return request.resolver_match.kwargs["token"]
 
 
-def page_with_today(request: HttpRequest, handout, html: bytes, *, section: str | None = None, load_link=None) -> bytes:
-    """The cached handout page with the request's own "Today" section at the top of its body.
+def page_parts(html: str) -> tuple[bytes, bytes]:
+    """A handout page made ready for "Today": its head links the section's style and script, and
+    it is cut where the section goes (just inside ``<body>``). UTF-8 bytes, to be cached with the
+    page: a view then only joins the parts and its section (encoding or searching 100 KB of
+    inline drawings on every view cost more than the page's queries, bench/)."""
+    head = render_to_string(TODAY_HEAD_TEMPLATE)
+    html = html.replace("</head>", head + "</head>", 1)
+    body = re.search(r"<body[^>]*>", html)
+    cut = body.end() if body else len(html)
+    return html[:cut].encode(), html[cut:].encode()
+
+
+def page_with_today(
+    request: HttpRequest, handout, parts: tuple[bytes, bytes], *, section: str | None = None, load_link=None
+) -> bytes:
+    """The cached handout page (``page_parts``) with the request's own "Today" section at the top of its body.
 
     The handout page is cached per version and holds nothing of the request; "Today" holds the
     patient's entries and a CSRF token, so it is set in here: ``section`` when the caller
@@ -243,10 +258,5 @@ def page_with_today(request: HttpRequest, handout, html: bytes, *, section: str 
     """
     if section is None:
         section = cached_today_section(request, handout, load_link)
-    # The cached page is UTF-8 bytes (encoding 100 KB per view cost more than the page, bench/).
-    head = render_to_string("prescriptions/_today_head.html", request=request).encode()
-    html = html.replace(b"</head>", head + b"</head>", 1)
-    body = re.search(rb"<body[^>]*>", html)
-    if body is None:
-        return html
-    return html[: body.end()] + section.encode() + html[body.end() :]
+    before, after = parts
+    return b"".join((before, section.encode(), after))
