@@ -166,7 +166,8 @@ def test_patient_list_marker_query_count_does_not_grow(
         program, _token = make_logging_program(clinic=clinic, patient=PatientFactory(clinic=clinic), user=clinician)
         log_day(program, timezone.localdate(), pain=9)
     # 1 session, 2 user, 3 memberships with clinics, 4 count, 5 the page of patients, 6 the
-    # issued programs, 7 their recent pain scores, 8 their "too hard" counts, 9-11 the session.
+    # page's patients' issued programs, 7 their recent pain scores, 8 their "too hard" counts,
+    # 9-11 the session.
     with django_assert_num_queries(11):
         response = clinician_client.get(reverse("patients:patient-list"))
     assert response.content.decode().count("Needs attention<span") == patients
