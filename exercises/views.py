@@ -1,8 +1,16 @@
+import functools
+import hashlib
+
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -10,6 +18,9 @@ from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status
 
 RESULTS_PER_PAGE = 24
+CARD_TEMPLATE = "exercises/_catalogue_card.html"
+# A card's key names everything it shows: any lifetime is safe; this one bounds the cache's size.
+CARD_CACHE_SECONDS = 24 * 60 * 60
 
 
 def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(), form=None):
@@ -91,12 +102,79 @@ def _ranked_page(results, number, per_page) -> Page:
     return Page(page, number, _CountedPaginator(count, per_page))
 
 
+@functools.cache
+def _card_template_version() -> str:
+    """Changes when the card's template does, so a deploy never serves a card cached from the old one."""
+    return hashlib.sha256(get_template(CARD_TEMPLATE).template.source.encode()).hexdigest()[:12]
+
+
+def _cards(exercises) -> list[str]:
+    """The catalogue's result cards as HTML, each rendered once and then read from the cache.
+
+    A card is keyed by everything it shows: the exercise's id, last change, name, summary, dose
+    line and "Also called" names, its first picture's address (which holds the drawing's
+    version) and alt text, the address pattern of its page, the language and the card
+    template's version. An edit, a new drawing, a reworded dose line or a deploy makes a new
+    key, so a cached card is never stale. Cards are rendered without the request: no CSRF token
+    or anything of the user can enter the cache. One cache read for the page.
+    """
+    language = get_language()
+    detail_pattern = reverse("exercises:exercise-detail", args=["slug"])
+    stamps = []
+    for exercise in exercises:
+        pictures = exercise.pictures.all()  # prefetched with the page
+        picture = pictures[0] if pictures else None
+        picture_url = picture.url if picture else ""
+        dose_text = exercise.default_dose_text
+        stamp = "\x1f".join(
+            str(part)
+            for part in (
+                _card_template_version(),
+                language,
+                detail_pattern,
+                exercise.pk,
+                exercise.updated_at.isoformat(),
+                exercise.slug,
+                exercise.name,
+                exercise.summary,
+                dose_text,
+                "\x1e".join(exercise.also_called),
+                picture_url,
+                picture.alt_text if picture else "",
+            )
+        )
+        key = "catalogue-card:" + hashlib.sha256(stamp.encode()).hexdigest()
+        stamps.append((key, exercise, picture, picture_url, dose_text))
+    cached = cache.get_many([key for key, *_rest in stamps])
+    missing = {}
+    cards = []
+    for key, exercise, picture, picture_url, dose_text in stamps:
+        html = cached.get(key)
+        if html is None:
+            html = missing[key] = get_template(CARD_TEMPLATE).render(
+                {
+                    "exercise": exercise,
+                    "picture": picture,
+                    "picture_url": picture_url,
+                    "detail_url": exercise.get_absolute_url(),
+                    "also_called": exercise.also_called,
+                    "dose_text": dose_text,
+                }
+            )
+        cards.append(mark_safe(html))  # noqa: S308 (rendered by the card template, autoescaped)
+    if missing:
+        cache.set_many(missing, CARD_CACHE_SECONDS)
+    return cards
+
+
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The catalogue: search and filter; HTMX swaps only the results."""
     partial = request.htmx and request.htmx.target == "catalogue-results"
     template = "exercises/_catalogue_results.html" if partial else "exercises/catalogue.html"
-    return render(request, template, catalogue_page(request))
+    context = catalogue_page(request)
+    context["cards"] = _cards(context["exercises"])
+    return render(request, template, context)
 
 
 @require_GET

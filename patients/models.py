@@ -3,12 +3,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tokens import hash_token, new_token
+from core.urlformat import url_format
 from core.validators import validate_image_upload, validate_not_future
 
 phone_validator = RegexValidator(
@@ -139,7 +140,19 @@ class Patient(models.Model):
 
     class Meta:
         ordering = [Lower("last_name"), Lower("first_name"), "pk"]
-        indexes = [models.Index(fields=["clinic", "last_name", "first_name"])]
+        # The list's order, per clinic and archived or not: a page of 25 is read from the
+        # index and stops there (no sort of every patient), and the pager's count is
+        # answered from the index alone.
+        indexes = [
+            models.Index(
+                F("clinic"),
+                F("archived_at"),
+                Lower("last_name"),
+                Lower("first_name"),
+                F("id"),
+                name="patient_list_order_idx",
+            )
+        ]
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
 
@@ -147,7 +160,8 @@ class Patient(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("patients:patient-detail", args=[self.pk])
+        # Lists show dozens of patients: the pattern is reversed once, not once a patient.
+        return url_format("patients:patient-detail")(self.pk)
 
     @property
     def full_name(self) -> str:

@@ -88,6 +88,8 @@ class ExerciseLog(models.Model):
             models.UniqueConstraint(fields=["day_log", "item"], name="exerciselog_one_per_item_day"),
             models.CheckConstraint(condition=models.Q(sessions_done__lte=6), name="exerciselog_sessions_range"),
         ]
+        # "Marked too hard twice" reads a program's too-hard entries, not all its entries.
+        indexes = [models.Index(fields=["day_log", "difficulty"], name="exerciselog_difficulty_idx")]
 
     def __str__(self):
         return f"{self.day_log} {self.exercise_id}: {self.sessions_done}"

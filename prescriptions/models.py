@@ -26,6 +26,13 @@ def private_storage():
     return _private_storage
 
 
+def program_end_date(start_date, duration_weeks: int):
+    """The day a program of ``duration_weeks`` starting on ``start_date`` ends (None: not started)."""
+    if not start_date:
+        return None
+    return start_date + timedelta(weeks=duration_weeks)
+
+
 class ProgramQuerySet(ClinicScopedQuerySet):
     """Programs and templates; ``for_user`` gives those of the user's clinics."""
 
@@ -89,6 +96,8 @@ class Program(models.Model):
                 name="program_duration_weeks_range",
             )
         ]
+        # The patient list reads the programs of its page's patients in the current clinic.
+        indexes = [models.Index(fields=["clinic", "patient"], name="program_clinic_patient_idx")]
         verbose_name = _("program")
 
     def __str__(self):
@@ -103,9 +112,7 @@ class Program(models.Model):
 
     @property
     def end_date(self):
-        if not self.start_date:
-            return None
-        return self.start_date + timedelta(weeks=self.duration_weeks)
+        return program_end_date(self.start_date, self.duration_weeks)
 
     def archive(self):
         self.archived_at = timezone.now()

@@ -1,6 +1,7 @@
 """``url_format`` answers what ``reverse`` answers, for the values it joins and those it hands on."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 from django.urls.base import get_script_prefix, set_script_prefix
 
@@ -46,3 +47,32 @@ def test_the_script_prefix_of_the_moment_is_used():
     finally:
         set_script_prefix(before)
     assert url_format("prescriptions:item-move")(3, 4) == reverse("prescriptions:item-move", args=[3, 4])
+
+
+# {% load urlformat %}: Django's {% url %} tag, answered by url_format.
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{% url 'home' %}",
+        "{% url 'prescriptions:item-move' 3 4 %}",
+        "{% url 'exercises:picture-svg' pk version %}",
+        "{% url 'exercises:exercise-detail' 'glute-bridge' %}",
+        "{% url 'exercises:picture-svg' pk 'a b&c' %}",
+        "{% url 'prescriptions:program-builder' pk=pk %}",
+        "{% url name pk %}",
+        "{% url 'prescriptions:template-list' as u %}[{{ u }}]",
+        "{% url 'no-such-page' as u %}[{{ u }}]",
+    ],
+)
+def test_the_url_tag_answers_what_djangos_answers(tag):
+    context = {"pk": 7, "version": "3fa2b9c01d2e", "name": "prescriptions:program-builder"}
+    expected = Template(tag).render(Context(context))
+    assert Template("{% load urlformat %}" + tag).render(Context(context)) == expected
+
+
+def test_the_url_tag_refuses_what_djangos_refuses():
+    for tag in ("{% url 'no-such-page' %}", "{% url 'prescriptions:item-move' 1 %}"):
+        with pytest.raises(NoReverseMatch):
+            Template("{% load urlformat %}" + tag).render(Context())

@@ -6,22 +6,24 @@ once per page, for the patients to mark and why (a fixed number of queries, see 
 
 from django import template
 
-from prescriptions.attention import flagged_programs
-from prescriptions.models import Program
+from prescriptions.attention import reasons_by_patient
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def attention_reasons(context) -> dict:
-    """Patient pk → the reasons of their flagged programs, for the user's current clinic."""
+def attention_reasons(context, patients) -> dict:
+    """Patient pk → the reasons of their flagged programs, for the patients shown (one page).
+
+    Only the page's patients are read: the page takes as long with 3,000 programs in the
+    clinic as with 30.
+    """
     request = context["request"]
-    if not getattr(request, "clinic", None):
-        return {}
-    reasons: dict[int, list[str]] = {}
-    for flag in flagged_programs(Program.objects.for_user(request.user).filter(clinic=request.clinic)):
-        reasons.setdefault(flag.program.patient_id, []).extend(flag.reasons)
-    return reasons
+    return reasons_by_patient(
+        user=request.user,
+        clinic=getattr(request, "clinic", None),
+        patient_ids=[patient.pk for patient in patients],
+    )
 
 
 @register.filter

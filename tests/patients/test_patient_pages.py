@@ -114,7 +114,7 @@ def test_patient_list_query_count_does_not_grow(clinician_client, clinic, count,
     PatientFactory.create_batch(count, clinic=clinic, date_of_birth=datetime.date(1980, 1, 1))
     # 1 session, 2 user, 3 the user's memberships with their clinics (current clinic and
     # the menu's clinic switcher), 4 count for the paginator, 5 the page of patients,
-    # 6 the clinic's issued programs to check for "Needs attention" (none here: no more),
+    # 6 the issued programs of the page's patients, for "Needs attention" (none here: no more),
     # 7-9 the session saved again in a savepoint (idle timeout is renewed on every request).
     with django_assert_num_queries(9):
         response = clinician_client.get(reverse("patients:patient-list"))

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditAction, AuditEntry
+from patients.models import Membership, Patient
 from prescriptions.adherence import adherence, prescribed_weekdays, sessions_on
+from prescriptions.attention import flagged_programs, reasons_by_patient
 from prescriptions.log_services import DayEntry, attention_mark_seen, day_log_save
 from prescriptions.logs import DayLog, ExerciseLog, LogSource
-from prescriptions.models import ShareLink
-from tests.factories import PatientFactory
+from prescriptions.models import Program, ShareLink
+from tests.factories import PatientFactory, ProgramFactory
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
 
@@ -164,7 +166,8 @@ def test_patient_list_marker_query_count_does_not_grow(
         program, _token = make_logging_program(clinic=clinic, patient=PatientFactory(clinic=clinic), user=clinician)
         log_day(program, timezone.localdate(), pain=9)
     # 1 session, 2 user, 3 memberships with clinics, 4 count, 5 the page of patients, 6 the
-    # issued programs, 7 their recent pain scores, 8 their "too hard" counts, 9-11 the session.
+    # page's patients' issued programs, 7 their recent pain scores, 8 their "too hard" counts,
+    # 9-11 the session.
     with django_assert_num_queries(11):
         response = clinician_client.get(reverse("patients:patient-list"))
     assert response.content.decode().count("Needs attention<span") == patients
@@ -290,6 +293,63 @@ def test_nothing_logged_for_seven_days_after_the_start_is_a_reason(clinician_cli
     assert _reasons(clinician_client)[program.pk] == ["Nothing logged for 10 days"]
     attention_mark_seen(program=program, user=clinician)
     assert program.pk not in _reasons(clinician_client)
+
+
+def test_patient_list_marker_reads_the_same_programs_and_reasons_as_the_attention_page(
+    clinic, other_clinic, clinician, outsider
+):
+    """The marker's hand-written query (reasons_by_patient) against flagged_programs, condition by condition."""
+    today = timezone.localdate()
+
+    def live(patient, **kwargs):
+        return make_logging_program(clinic=patient.clinic, patient=patient, user=clinician, **kwargs)[0]
+
+    high = live(PatientFactory(clinic=clinic))
+    log_day(high, today, pain=8)
+    # Two programs of one patient: both programs' reasons, newest change first.
+    twice = PatientFactory(clinic=clinic)
+    rising = live(twice)
+    live(twice)  # logs nothing: quiet for 10 days
+    log_day(rising, today - datetime.timedelta(days=3), pain=1)
+    log_day(rising, today, pain=4, difficulty={"Bridge": "too_hard"})
+    log_day(rising, today - datetime.timedelta(days=1), difficulty={"Bridge": "too_hard"})
+    # Seen after its evidence: only newer "too hard" marks count again.
+    seen = live(PatientFactory(clinic=clinic))
+    log_day(seen, today - datetime.timedelta(days=1), pain=9, difficulty={"Bridge": "too_hard"})
+    attention_mark_seen(program=seen, user=clinician)
+    # Logged to its last day, long ago; started only three days ago.
+    ended = live(PatientFactory(clinic=clinic), start=today - datetime.timedelta(weeks=8), weeks=1)
+    log_day(ended, ended.end_date - datetime.timedelta(days=1), done={"Clamshell": 1})
+    live(PatientFactory(clinic=clinic), start=today - datetime.timedelta(days=3))
+    # Never flagged: archived program, archived patient, never issued, another clinic's.
+    archived = live(PatientFactory(clinic=clinic))
+    log_day(archived, today, pain=9)
+    archived.archive()
+    gone = live(PatientFactory(clinic=clinic))
+    log_day(gone, today, pain=9)
+    gone.patient.archive()
+    ProgramFactory(patient=PatientFactory(clinic=clinic), start_date=today - datetime.timedelta(days=20))
+    elsewhere = live(PatientFactory(clinic=other_clinic))
+    log_day(elsewhere, today, pain=9)
+
+    patient_ids = list(Patient.objects.values_list("pk", flat=True))
+    expected = {}
+    for flag in flagged_programs(Program.objects.for_user(clinician).filter(clinic=clinic)):
+        expected.setdefault(flag.program.patient_id, []).extend(flag.reasons)
+    marked = reasons_by_patient(user=clinician, clinic=clinic, patient_ids=patient_ids)
+    assert marked == expected
+    assert marked == {
+        high.patient_id: ["Latest pain 8 of 10"],
+        twice.pk: [
+            "Nothing logged for 10 days",
+            "Pain rose from 1 to 4 within a week",
+            "Marked “Bridge” too hard twice or more",
+        ],
+    }
+    # Another clinic's patients, asked for by id, stay out of reach; so does a left clinic.
+    assert reasons_by_patient(user=outsider, clinic=clinic, patient_ids=patient_ids) == {}
+    Membership.objects.filter(user=clinician).update(is_active=False)
+    assert reasons_by_patient(user=clinician, clinic=clinic, patient_ids=patient_ids) == {}
 
 
 def test_a_quiet_week_before_the_start_is_no_reason(clinician_client, clinic, patient, clinician):

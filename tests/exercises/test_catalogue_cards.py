@@ -1,0 +1,84 @@
+"""The catalogue's result cards are cached, keyed by all they show: never stale, never personal."""
+
+import pytest
+from django.urls import reverse
+
+from exercises import views
+from exercises.models import ExercisePicture
+from tests.factories import ExerciseFactory, ExercisePictureFactory
+
+CATALOGUE = reverse("exercises:catalogue")
+
+
+def card_of(client, name: str) -> str:
+    html = client.get(CATALOGUE, {"q": name}).content.decode()
+    start = html.index('<article class="card h-100 exercise-card">')
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_cached_card_follows_every_change_it_shows(clinician_client):
+    exercise = ExerciseFactory(name="Wall slide", summary="Slide the arms up the wall.", sets=2, reps=8)
+    first = ExercisePictureFactory(exercise=exercise, order=1, alt_text="Standing at a wall.")
+    assert "Wall slide" in card_of(clinician_client, "wall slide")
+
+    exercise.name, exercise.sets = "Wall slide with lift-off", 3
+    exercise.save()
+    card = card_of(clinician_client, "wall slide")
+    assert "Wall slide with lift-off" in card and "3 sets of 8" in card
+
+    # The pictures change without the exercise being saved: new alt text, a new drawing, a new order.
+    first.alt_text = "Back against a wall."
+    first.save()
+    assert 'alt="Back against a wall."' in card_of(clinician_client, "wall slide")
+    first.mirror = True
+    first.save()
+    first.refresh_from_db()
+    assert f'src="{first.url}"' in card_of(clinician_client, "wall slide")
+    second = ExercisePictureFactory(exercise=exercise, order=2, alt_text="Arms overhead.")
+    ExercisePicture.objects.filter(pk=second.pk).update(order=0)
+    assert 'alt="Arms overhead."' in card_of(clinician_client, "wall slide")
+
+
+def test_cards_are_read_in_one_cache_call_and_hold_nothing_of_the_request(clinician_client, clinician, monkeypatch):
+    for n in range(5):
+        ExercisePictureFactory(exercise=ExerciseFactory(name=f"Heel raise {n}", other_names=f"Calf raise {n}"))
+    calls = []
+    real = views.cache
+
+    class Recording:
+        def get_many(self, keys):
+            calls.append(("get_many", len(keys)))
+            return real.get_many(keys)
+
+        def set_many(self, data, timeout):
+            calls.append(("set_many", len(data)))
+            stored.update(data)
+            return real.set_many(data, timeout)
+
+        def __getattr__(self, name):
+            calls.append((name, None))
+            return getattr(real, name)
+
+    stored = {}
+    monkeypatch.setattr(views, "cache", Recording())
+    clinician_client.get(CATALOGUE, {"q": "calf raise"})
+    assert calls == [("get_many", 5), ("set_many", 5)]
+    calls.clear()
+    again = clinician_client.get(CATALOGUE, {"q": "calf raise"})
+    assert calls == [("get_many", 5)]
+    cards = again.content.decode()
+    assert cards.count("exercise-card") == 5
+    assert all(html in cards for html in stored.values())
+
+    assert len(stored) == 5
+    for html in stored.values():
+        assert "csrf" not in html.lower() and clinician.username not in html
+        assert "Also called: Calf raise" in html
+
+
+@pytest.mark.parametrize(("query", "also"), [("calf", "Calf raise"), ("heel", None)])
+def test_the_same_card_says_what_each_search_matched(clinician_client, query, also):
+    ExerciseFactory(name="Heel raise", other_names="Calf raise")
+    card = card_of(clinician_client, "calf")  # cached with "Also called" first
+    card = card_of(clinician_client, query)
+    assert ("Also called: Calf raise" in card) == bool(also)
