@@ -203,8 +203,13 @@ class Exercise(Dose):
 
     class Meta(Dose.Meta):
         ordering = ["name"]
-        # Catalogue pages list published exercises by name: an index serves the order and the limit.
-        indexes = [models.Index(fields=["status", "name", "id"], name="exercise_status_name_idx")]
+        indexes = [
+            # Catalogue pages list published exercises by name: an index serves the order and the limit.
+            models.Index(fields=["status", "name", "id"], name="exercise_status_name_idx"),
+            # The builder lists the catalogue and a clinic's own exercises: an index holding every
+            # column of that test counts them without reading the rows.
+            models.Index(fields=["status", "in_catalogue", "name", "id"], name="exercise_browse_idx"),
+        ]
         verbose_name = _("exercise")
         verbose_name_plural = _("exercises")
 

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -27,6 +27,8 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if "search_rank" in shown.query.annotations:
         page = _ranked_page(shown, request.GET.get("page"), per_page)
+    elif form.starred_ids() is not None:
+        page = _starred_first_page(shown, form, request.GET.get("page"), per_page)
     else:
         page = Paginator(shown.for_cards(), per_page).get_page(request.GET.get("page"))
     exercises = list(page.object_list)
@@ -89,6 +91,39 @@ def _ranked_page(results, number, per_page) -> Page:
             exercise.starred = starred[0]
         page.append(exercise)
     return Page(page, number, _CountedPaginator(count, per_page))
+
+
+def _starred_first_page(results, form, number, per_page) -> Page:
+    """One page of a browse listing the starred exercises first, then the others, each by name.
+
+    Ordering every match by "starred, then name" reads and sorts them all. Favourites are few,
+    and an index lists the others by name up to the page: the page is taken from the first rows
+    of each list, and fetched for the cards in the same query, so a page costs a count and one
+    select (and its pictures) however many exercises match.
+    """
+    paginator = _CountedPaginator(results.count(), per_page)
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    stop = number * per_page
+    starred = form.starred_ids()
+    # The starred matches, found from the favourites and each checked by its id: read by the
+    # name index instead, they would be looked for through the whole catalogue.
+    starred_matches = Exercise.objects.filter(Exists(results.filter(pk=OuterRef("pk"))), pk__in=starred)
+    listed = Q(pk__in=starred_matches.order_by("name", "pk").values("pk")[:stop])
+    if not form.only_starred():
+        # The others as the index lists them, up to the page's last row.
+        listed |= Q(pk__in=results.exclude(pk__in=starred).order_by("name", "pk").values("pk")[:stop])
+    exercises = (
+        Exercise.objects.filter(listed)
+        .annotate(starred=ExpressionWrapper(Q(pk__in=starred), output_field=BooleanField()))
+        .order_by("-starred", "name", "pk")
+        .for_cards()
+    )
+    return Page(list(exercises[(number - 1) * per_page : stop]), number, paginator)
 
 
 @require_GET
