@@ -158,7 +158,7 @@ class ExerciseQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a result card shows, in a fixed number of queries."""
-        return self.prefetch_related(models.Prefetch("pictures", queryset=ExercisePicture.objects.for_listing()))
+        return self.prefetch_related(card_pictures())
 
 
 class Exercise(Dose):
@@ -366,3 +366,8 @@ class ExercisePicture(models.Model):
             return self.image.url
         # Pages show dozens of pictures: the pattern is reversed once, not once a picture.
         return url_format("exercises:picture-svg")(self.pk, self.svg_version)
+
+
+def card_pictures() -> models.Prefetch:
+    """The pictures a result card shows (``for_cards``), for a page of exercises fetched another way."""
+    return models.Prefetch("pictures", queryset=ExercisePicture.objects.for_listing())
