@@ -76,20 +76,34 @@ class CatalogueSearchForm(forms.Form):
         slug = self.cleaned_data["equipment"]
         return self._rows(Equipment)[slug] if slug else None
 
-    def results(self, *, also=None, starred=None, only_starred=False):
+    def also_ids(self):
+        """A queryset of further exercise ids to search besides the catalogue's: none here.
+
+        A caller widens the search by overriding it (the builder adds the clinic's own exercises),
+        without this app knowing why. It stays a subquery: no query of its own.
+        """
+        return None
+
+    def starred_ids(self):
+        """A queryset of exercise ids listed first when nothing is typed: none here (the builder's favourites)."""
+        return None
+
+    def only_starred(self) -> bool:
+        """Whether to show only the starred exercises."""
+        return False
+
+    def results(self):
         """Published exercises matching the valid filters; invalid filters are ignored.
 
-        The caller may widen and order the search without this app knowing why: ``also`` is a
-        queryset of further exercise ids to include (besides the catalogue), ``starred`` a
-        queryset of exercise ids listed first when nothing is typed (``only_starred``: only
-        those). Both stay subqueries, so the number of queries does not change.
+        Typed words list the best match first; browsing lists by name, the starred first.
         """
-        qs = Exercise.objects.usable(also)
+        qs = Exercise.objects.usable(self.also_ids())
+        starred = self.starred_ids()
         if starred is not None:
             qs = qs.annotate(
                 starred=models.ExpressionWrapper(models.Q(pk__in=starred), output_field=models.BooleanField())
             )
-            if only_starred:
+            if self.only_starred():
                 qs = qs.filter(starred=True)
         data = self.cleaned_data if self.is_valid() else {}
         ranked = bool(data.get("q"))
@@ -103,7 +117,6 @@ class CatalogueSearchForm(forms.Form):
             qs = qs.filter(position=data["position"])
         if data.get("equipment"):
             qs = qs.filter(equipment=data["equipment"])
-        # A search lists the best match first; browsing lists by name, starred ones first.
         if ranked:
             return qs.ranked()
         return qs.order_by("-starred", "name", "pk") if starred is not None else qs.order_by("name", "pk")

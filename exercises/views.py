@@ -3,8 +3,8 @@ import hashlib
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, OuterRef, Value, Window, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
@@ -15,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from exercises.forms import CatalogueSearchForm
-from exercises.models import Exercise, ExercisePicture, Status
+from exercises.models import Exercise, ExercisePicture, Status, card_pictures
 
 RESULTS_PER_PAGE = 24
 CARD_TEMPLATE = "exercises/_catalogue_card.html"
@@ -38,6 +38,8 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if "search_rank" in shown.query.annotations:
         page = _ranked_page(shown, request.GET.get("page"), per_page)
+    elif form.starred_ids() is not None:
+        page = _starred_first_page(shown, form, request.GET.get("page"), per_page)
     else:
         page = Paginator(shown.for_cards(), per_page).get_page(request.GET.get("page"))
     exercises = list(page.object_list)
@@ -165,6 +167,43 @@ def _cards(exercises) -> list[str]:
     if missing:
         cache.set_many(missing, CARD_CACHE_SECONDS)
     return cards
+
+
+def _starred_first_page(results, form, number, per_page) -> Page:
+    """One page of a browse listing the starred exercises first, then the others, each by name.
+
+    Ordering every match by "starred, then name" reads and sorts them all. Favourites are few,
+    and an index lists the others by name up to the page: the page is taken from the first rows
+    of each list and fetched for the cards in one query, so a page costs a count and one
+    select (and its pictures) however many exercises match.
+    """
+    paginator = _CountedPaginator(results.count(), per_page)
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    stop = number * per_page
+    starred = form.starred_ids()
+    # The starred matches, found from the favourites and each checked by its id: read by the
+    # name index instead, they would be looked for through the whole catalogue.
+    starred_matches = Exercise.objects.filter(Exists(results.filter(pk=OuterRef("pk"))), pk__in=starred)
+    lists = [(starred_matches, True)]
+    if not form.only_starred():
+        # The others as the index lists them, up to the page's last row.
+        lists.append((results.exclude(pk__in=starred), False))
+    # One select per list joined by UNION ALL: an OR of the two would have PostgreSQL scan the table.
+    first, *others = (
+        Exercise.objects.filter(pk__in=rows.order_by("name", "pk").values("pk")[:stop])
+        .annotate(starred=Value(is_starred))
+        .order_by()
+        for rows, is_starred in lists
+    )
+    page = first.union(*others, all=True).order_by("-starred", "name", "id")
+    exercises = list(page[(number - 1) * per_page : stop])
+    prefetch_related_objects(exercises, card_pictures())
+    return Page(exercises, number, paginator)
 
 
 @require_GET

@@ -23,13 +23,14 @@ class BuilderSearchForm(CatalogueSearchForm):
         self.clinic, self.user = clinic, user
         self.fields["favourites"].widget.attrs["class"] = "form-check-input"
 
-    def results(self):
-        only_starred = bool(self.is_valid() and self.cleaned_data.get("favourites"))
-        return super().results(
-            also=ClinicExercise.objects.filter(clinic=self.clinic).exercise_ids(),
-            starred=FavouriteExercise.objects.filter(user=self.user).values("exercise_id"),
-            only_starred=only_starred,
-        )
+    def also_ids(self):
+        return ClinicExercise.objects.filter(clinic=self.clinic).exercise_ids()
+
+    def starred_ids(self):
+        return FavouriteExercise.objects.filter(user=self.user).values("exercise_id")
+
+    def only_starred(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("favourites"))
 
 
 def drawing_choices():

@@ -13,6 +13,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -160,7 +161,35 @@ def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
     return rows
 
 
-def _items_context(program, items=None, forms=None, undo=None, notice=None, notes=None):
+@dataclass(frozen=True)
+class Card:
+    """One search result as its card in the builder shows it: its picture and links made here, once."""
+
+    exercise: Exercise
+    picture: ExercisePicture | None
+    picture_url: str
+    detail_url: str
+
+
+def _cards(exercises) -> list[Card]:
+    clinic_detail_url = url_format("prescriptions:clinic-exercise-detail")
+    clinic_picture_url = url_format("prescriptions:clinic-exercise-picture")
+    cards = []
+    for exercise in exercises:
+        pictures = exercise.pictures.all()  # prefetched with the page
+        picture = pictures[0] if pictures else None
+        if picture is None:
+            picture_url = ""
+        elif picture.image and not exercise.in_catalogue:  # a clinic's photo: served to its clinicians only
+            picture_url = clinic_picture_url(exercise.pk, picture.pk)
+        else:
+            picture_url = picture.url
+        detail_url = exercise.get_absolute_url() if exercise.in_catalogue else clinic_detail_url(exercise.pk)
+        cards.append(Card(exercise=exercise, picture=picture, picture_url=picture_url, detail_url=detail_url))
+    return cards
+
+
+def _items_context(request, program, items=None, forms=None, undo=None, notice=None, notes=None):
     items = list(_items(program)) if items is None else items
     pictures = _first_pictures(items)
     services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
@@ -176,6 +205,8 @@ def _items_context(program, items=None, forms=None, undo=None, notice=None, note
         "long_minutes": LONG_PROGRAM_MINUTES,
         "undo": undo,
         "notice": notice,
+        # Every row has two forms: the token's field is made once, not by {% csrf_token %} in each.
+        "csrf_input": csrf_input(request),
     }
 
 
@@ -186,7 +217,8 @@ def _with_revision(response, program):
 
 
 def _items_panel(request, program, *, status=200, **extra):
-    response = render(request, "prescriptions/_program_items.html", _items_context(program, **extra), status=status)
+    context = _items_context(request, program, **extra)
+    response = render(request, "prescriptions/_program_items.html", context, status=status)
     return _with_revision(response, program)
 
 
@@ -270,8 +302,10 @@ def _search_context(request, program, notes=None) -> dict:
     notes = list(program.clearance_notes.all()) if notes is None else notes
     restricted = restricted_movements(notes, today=timezone.localdate())
     form = BuilderSearchForm(request.GET or None, clinic=program.clinic, user=request.user)
+    page = catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted, form=form)
     return {
-        **catalogue_page(request, per_page=BUILDER_RESULTS_PER_PAGE, hide_movements=restricted, form=form),
+        **page,
+        "cards": _cards(page["exercises"]),
         "program": program,
         "add_url": reverse("prescriptions:item-add", args=[program.pk]),
         "search_url": reverse("prescriptions:program-builder", args=[program.pk]),
@@ -281,7 +315,7 @@ def _search_context(request, program, notes=None) -> dict:
 def _builder_page(request, program, *, forms=None, status=200):
     notes = list(program.clearance_notes.all())
     context = {
-        **_items_context(program, forms=forms, notes=notes),
+        **_items_context(request, program, forms=forms, notes=notes),
         **_search_context(request, program, notes=notes),
         "clearance_notes": notes,
         "template_form": TemplateForm(initial={"title": program.title}),
@@ -419,7 +453,7 @@ def item_update(request, pk, item_pk):
             form.add_error(None, exc)
         else:
             if request.htmx:
-                context = _items_context(program)
+                context = _items_context(request, program)
                 # The saved item as the list shows it: with its conflicts (a heavier load may add one).
                 item = next((row.item for row in context["rows"] if row.item.pk == item.pk), item)
                 context["item"] = item

@@ -154,6 +154,19 @@ def test_builder_search_finds_the_clinics_exercise_marked_clinic_and_adds_it(
     assert program.items.get().exercise == exercise
 
 
+def test_builder_cards_show_a_clinic_photo_through_the_clinic_and_catalogue_drawings_as_public(
+    clinician_client, clinician, clinic, patient, bridge
+):
+    exercise = make_clinic_exercise(clinic, clinician, name="Bridge on a box (clinic)")
+    photo = ExercisePictureFactory(exercise=exercise, pose=None, image=SimpleUploadedFile("p.png", png_bytes()))
+    program = ProgramFactory(patient=patient)
+    html = clinician_client.get(program.get_absolute_url(), {"q": "bridge"}).content.decode()
+    assert f'src="{reverse("prescriptions:clinic-exercise-picture", args=[exercise.pk, photo.pk])}"' in html
+    assert f'<a href="{reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])}">Bridge on a box' in html
+    assert f'src="{bridge.pictures.get().url}"' in html
+    assert f'<a href="{bridge.get_absolute_url()}">Bridge</a></h2>' in html
+
+
 def test_exercise_in_use_is_retired_not_deleted(clinician_client, clinician, clinic, patient):
     exercise = make_clinic_exercise(clinic, clinician, name="Step bridge")
     item = ProgramItemFactory(program=ProgramFactory(patient=patient), exercise=exercise)
