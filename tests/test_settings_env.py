@@ -41,3 +41,31 @@ def test_production_settings_need_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_redis_url_gives_a_shared_cache_that_works(tmp_path):
+    """README's REDIS_URL: the cache (rate limits, cached pages) is Redis, and its client is installed."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup();"
+        "from django.core.cache import caches;"
+        "cache = caches['default'];"
+        "cache.set('homerx-settings-test', 42, 5);"
+        "print(type(cache).__name__, cache.get('homerx-settings-test'));"
+        "cache.delete('homerx-settings-test')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PATH": "/usr/bin",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "42"]
