@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 
+from django.db import connections
 from django.utils import timezone, translation
 
 LOW_PRIORITY_NICENESS = 10
@@ -36,6 +37,8 @@ def run_at_low_priority(fn, /, *args, **kwargs):
                 outcome["value"] = fn(*args, **kwargs)
         except BaseException as error:  # re-raised in the caller's thread
             outcome["error"] = error
+        finally:
+            connections.close_all()  # this thread's own, should ``fn`` have opened one
 
     thread = threading.Thread(target=work, name="low-priority-work")
     thread.start()

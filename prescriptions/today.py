@@ -33,7 +33,8 @@ from prescriptions.models import Handout
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
 ISSUED_ITEMS_CACHE_SECONDS = 24 * 60 * 60
-SECTION_CACHE_SECONDS = 24 * 60 * 60
+# The section holds the patient's answers (pain, notes): kept in the cache an hour, not a day.
+SECTION_CACHE_SECONDS = 60 * 60
 SECTION_TEMPLATE = "prescriptions/_today.html"
 TODAY_HEAD_TEMPLATE = "prescriptions/_today_head.html"
 # Rendered in place of the tokens; neither can occur in a page otherwise (a link token is
