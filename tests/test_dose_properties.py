@@ -20,6 +20,24 @@ from exercises.dose import (
 )
 
 
+def _dose(**overrides):
+    values = dict(
+        sets=2,
+        reps=10,
+        duration_seconds=None,
+        hold_seconds=0,
+        rest_seconds=0,
+        side="na",
+        times_per_day=1,
+        days_per_week=3,
+        weekdays="",
+        rest_day=False,
+        load="",
+        progression_note="",
+    )
+    return SimpleNamespace(**{**values, **overrides})
+
+
 def _bounded(field):
     low, high = BOUNDS[field]
     return st.integers(min_value=low, max_value=high)
@@ -98,21 +116,7 @@ def test_the_wording_names_each_number_the_patient_must_follow(dose):
 
 
 @given(valid_doses())
-@example(
-    SimpleNamespace(
-        sets=1,
-        reps=1,
-        duration_seconds=None,
-        hold_seconds=0,
-        rest_seconds=0,
-        side="na",
-        times_per_day=1,
-        days_per_week=7,
-        weekdays="",
-        load="",
-        progression_note="",
-    )
-)
+@example(_dose(sets=1, reps=1, days_per_week=7))
 def test_the_time_estimate_is_positive_and_grows_with_the_work(dose):
     seconds = estimate_seconds(dose)
     assert isinstance(seconds, int) and seconds > 0
@@ -154,19 +158,7 @@ def test_reps_and_duration_together_or_neither_are_refused_on_the_field_to_chang
 
 @given(_bounded("duration_seconds"), st.integers(min_value=0, max_value=BOUNDS["hold_seconds"][1]))
 def test_a_hold_must_be_shorter_than_the_timed_set(duration, hold):
-    dose = SimpleNamespace(
-        sets=1,
-        reps=None,
-        duration_seconds=duration,
-        hold_seconds=hold,
-        rest_seconds=0,
-        side="na",
-        times_per_day=1,
-        days_per_week=7,
-        weekdays="",
-        load="",
-        progression_note="",
-    )
+    dose = _dose(sets=1, reps=None, duration_seconds=duration, hold_seconds=hold, days_per_week=7)
     if hold < duration:
         clean_dose(dose)
     else:
@@ -182,24 +174,6 @@ def test_unknown_weekdays_are_refused(dose, junk):
     with pytest.raises(ValidationError) as error:
         clean_dose(bad)
     assert error.value.message_dict["weekdays"] == ["Choose days from Mon to Sun."]
-
-
-def _dose(**overrides):
-    values = dict(
-        sets=2,
-        reps=10,
-        duration_seconds=None,
-        hold_seconds=0,
-        rest_seconds=0,
-        side="na",
-        times_per_day=1,
-        days_per_week=3,
-        weekdays="",
-        rest_day=False,
-        load="",
-        progression_note="",
-    )
-    return SimpleNamespace(**{**values, **overrides})
 
 
 @pytest.mark.parametrize(
