@@ -1,6 +1,3 @@
-import functools
-import hashlib
-
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -14,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core.cache_keys import content_key, template_version
 from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status, card_pictures
 
@@ -104,12 +102,6 @@ def _ranked_page(results, number, per_page) -> Page:
     return Page(page, number, _CountedPaginator(count, per_page))
 
 
-@functools.cache
-def _card_template_version() -> str:
-    """Changes when the card's template does, so a deploy never serves a card cached from the old one."""
-    return hashlib.sha256(get_template(CARD_TEMPLATE).template.source.encode()).hexdigest()[:12]
-
-
 def _cards(exercises) -> list[str]:
     """The catalogue's result cards as HTML, each rendered once and then read from the cache.
 
@@ -128,24 +120,21 @@ def _cards(exercises) -> list[str]:
         picture = pictures[0] if pictures else None
         picture_url = picture.url if picture else ""
         dose_text = exercise.default_dose_text
-        stamp = "\x1f".join(
-            str(part)
-            for part in (
-                _card_template_version(),
-                language,
-                detail_pattern,
-                exercise.pk,
-                exercise.updated_at.isoformat(),
-                exercise.slug,
-                exercise.name,
-                exercise.summary,
-                dose_text,
-                "\x1e".join(exercise.also_called),
-                picture_url,
-                picture.alt_text if picture else "",
-            )
+        key = content_key(
+            "catalogue-card",
+            template_version(CARD_TEMPLATE),
+            language,
+            detail_pattern,
+            exercise.pk,
+            exercise.updated_at.isoformat(),
+            exercise.slug,
+            exercise.name,
+            exercise.summary,
+            dose_text,
+            "\x1e".join(exercise.also_called),
+            picture_url,
+            picture.alt_text if picture else "",
         )
-        key = "catalogue-card:" + hashlib.sha256(stamp.encode()).hexdigest()
         stamps.append((key, exercise, picture, picture_url, dose_text))
     cached = cache.get_many([key for key, *_rest in stamps])
     missing = {}

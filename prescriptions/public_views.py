@@ -8,8 +8,6 @@ or patient data to the logs.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import re
 
@@ -17,11 +15,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_record_unattended
+from core.cache_keys import template_version
 from core.models import AuditAction
 from core.throttle import AddressThrottle
 from prescriptions.handout.context import TEMPLATE, handout_context
@@ -122,13 +121,6 @@ def handout_page(request, token):
     return _private(HttpResponse(html))
 
 
-@functools.cache
-def _template_version() -> str:
-    """Changes when the page's templates do, so a deploy never serves a page cached from the old ones."""
-    sources = (get_template(name).template.source for name in (TEMPLATE, TODAY_HEAD_TEMPLATE))
-    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]
-
-
 def _handout_page_html(handout) -> tuple[bytes, bytes]:
     """The patient page of an issued handout, rendered once and cached, in two parts around
     its "Today" section (``today.page_parts``).
@@ -136,7 +128,7 @@ def _handout_page_html(handout) -> tuple[bytes, bytes]:
     An issued handout never changes and the page holds nothing of the request or the token
     (the download link is relative), so every link and view of that version shares it.
     """
-    key = f"handout-page-parts:{handout.pk}:{get_language()}:{_template_version()}"
+    key = f"handout-page-parts:{handout.pk}:{get_language()}:{template_version(TEMPLATE, TODAY_HEAD_TEMPLATE)}"
     parts = cache.get(key)
     if parts is None:
         context, _resources = handout_context(

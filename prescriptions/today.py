@@ -12,8 +12,6 @@ something it shows changes (``cached_today_section``): the program's items, a lo
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,10 +19,11 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.cache_keys import content_key, template_version
 from prescriptions.adherence import sessions_on
 from prescriptions.log_services import DayEntry
 from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
@@ -192,12 +191,6 @@ def _filled(request: HttpRequest, section: str) -> str:
     return section.replace(TOKEN_PLACEHOLDER, link_token(request)).replace(CSRF_PLACEHOLDER, get_token(request))
 
 
-@functools.cache
-def _section_template_version() -> str:
-    """Changes when the section's template does, so a deploy never serves a section cached from the old one."""
-    return hashlib.sha256(get_template(SECTION_TEMPLATE).template.source.encode()).hexdigest()[:12]
-
-
 def cached_today_section(request: HttpRequest, handout, load_link) -> str:
     """The "Today" section a GET of the patient page shows, rendered only when something in it changed.
 
@@ -210,21 +203,18 @@ def cached_today_section(request: HttpRequest, handout, load_link) -> str:
     today = timezone.localdate()
     day = chosen_day(request.GET.get("day"), today) or today
     saved = request.GET.get("saved") == day.isoformat()
-    stamp = ":".join(
-        str(part)
-        for part in (
-            handout.pk,
-            handout.program_revision,
-            handout.program_updated_at,
-            handout.logs_updated_at,
-            today,
-            day,
-            saved,
-            get_language(),
-            _section_template_version(),
-        )
+    key = content_key(
+        "today-section",
+        handout.pk,
+        handout.program_revision,
+        handout.program_updated_at,
+        handout.logs_updated_at,
+        today,
+        day,
+        saved,
+        get_language(),
+        template_version(SECTION_TEMPLATE),
     )
-    key = "today-section:" + hashlib.sha256(stamp.encode()).hexdigest()
     section = cache.get(key)
     if section is None:
         section = today_section(request, load_link(), handout, day=day, saved=saved, fill=False)
