@@ -14,6 +14,9 @@ from patients.models import Membership, Role
 from patients.services import invitation_create
 from tests.factories import PASSWORD, MembershipFactory, PatientFactory, UserFactory
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 
 def _only_entry(action):
     entries = list(AuditEntry.objects.filter(action=action))

@@ -16,6 +16,9 @@ from patients.models import Clinic, Invitation, Membership, Role
 from patients.services import invitation_create
 from tests.factories import PASSWORD, MembershipFactory, ProgramFactory, UserFactory
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 User = get_user_model()
 
 

@@ -17,6 +17,9 @@ from prescriptions.models import Program, ShareLink
 from tests.factories import PatientFactory, ProgramFactory
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def program_and_token(clinic, patient, clinician):
@@ -56,6 +59,7 @@ def test_prescribed_weekdays_follow_named_days_or_a_fixed_spread(weekdays, days_
     assert prescribed_weekdays(weekdays=weekdays, days_per_week=days_per_week) == expected
 
 
+@pytest.mark.clock(datetime.date(2026, 11, 10))
 def test_adherence_counts_done_of_prescribed_per_week_and_exercise_up_to_today():
     monday = datetime.date(2026, 11, 2)
     twice = Dose(pk=1, weekdays="mon,wed,fri", times_per_day=2)

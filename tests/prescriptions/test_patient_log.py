@@ -13,6 +13,9 @@ from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import ShareLink
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -349,11 +352,11 @@ def test_the_cached_today_leaves_out_an_exercise_removed_from_the_program(client
     assert "Clamshell" not in _today_section(client, token)
 
 
-def test_the_cached_today_moves_on_with_the_date(client, token, program, monkeypatch):
+def test_the_cached_today_moves_on_with_the_date(client, token, program, time_machine):
     today = timezone.localdate()
     assert today.strftime("%a %-d %b") in _today_section(client, token)
     tomorrow = today + datetime.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
 
     assert tomorrow.strftime("%a %-d %b") in _today_section(client, token)
 

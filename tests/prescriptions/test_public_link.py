@@ -17,6 +17,9 @@ from prescriptions.models import Handout, ShareLink
 from prescriptions.public_views import BAD_TOKEN_LIMIT
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 INACTIVE = "This link is no longer active — contact your clinic"
@@ -188,8 +191,16 @@ def test_tokens_have_256_bits_and_only_their_hash_is_stored(program, clinician, 
 
 
 def test_link_expires_90_days_after_the_program_ends(program, clinician, handout):
+    assert program.start_date <= timezone.localdate() <= program.end_date  # the program is running
     link, _token = share_link_create(program=program, user=clinician)
     assert timezone.localdate(link.expires_at) == program.end_date + datetime.timedelta(days=90)
+
+
+def test_a_link_made_after_the_program_ended_works_for_90_days_from_today(program, clinician, handout, time_machine):
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=program.duration_weeks * 7 + 30))
+    assert timezone.localdate() > program.end_date
+    link, _token = share_link_create(program=program, user=clinician)
+    assert timezone.localdate(link.expires_at) == timezone.localdate() + datetime.timedelta(days=90)
 
 
 # ----------------------------------------------------------------------------- clinician controls

@@ -21,6 +21,9 @@ from tests.factories import (
 from tests.prescriptions.test_builder import dose_data
 from tests.prescriptions.test_handout_pdf import pdf_text, stored_pdf
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate()
 
