@@ -34,8 +34,8 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     hiding = bool(hide_movements) and not request.GET.get("show_conflicting")
     shown = results.without_movements(hide_movements) if hiding else results
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    if "search_rank" in shown.query.annotations:
-        page = _ranked_page(shown, request.GET.get("page"), per_page)
+    if form.is_ranked():
+        page = _ranked_page(shown, request.GET.get("page"), per_page, starred=form.starred_ids() is not None)
     elif form.starred_ids() is not None:
         page = _starred_first_page(shown, form, request.GET.get("page"), per_page)
     else:
@@ -68,7 +68,7 @@ class _CountedPaginator(Paginator):
         self.count = count  # shadows the cached property
 
 
-def _ranked_page(results, number, per_page) -> Page:
+def _ranked_page(results, number, per_page, *, starred: bool) -> Page:
     """One page of a ranked search, in two queries whatever the number of matches.
 
     Ranking needs every match read and sorted: the first query does it on the narrow columns
@@ -80,7 +80,7 @@ def _ranked_page(results, number, per_page) -> Page:
         number = max(int(number or 1), 1)
     except ValueError:
         number = 1
-    extra = ["starred"] if "starred" in results.query.annotations else []
+    extra = ["starred"] if starred else []
     matches = results.annotate(matches=Window(Count("*"))).values_list("pk", "matches", *extra)
     rows = list(matches[(number - 1) * per_page : number * per_page])
     if rows or number == 1:

@@ -242,7 +242,9 @@ def item_add(
         patient_note=patient_note,
         **(dose if dose is not None else exercise.dose_values()),
     )
-    item.full_clean()
+    # The dose is the exercise's default or one the view's ItemDoseForm validated with its
+    # constraints; each constraint check is a query, and the database enforces them anyway.
+    item.full_clean(validate_constraints=False)
     item.save()
     if order is not None:
         _move_to(locked, item, int(order))
@@ -264,7 +266,8 @@ def item_update(*, item: ProgramItem, user, revision, data: dict, request=None) 
         raise StaleItemError(current)
     for field, value in data.items():
         setattr(current, field, value)
-    current.full_clean()
+    # The view's ItemDoseForm validated the constraints (a query each); the fields again here.
+    current.full_clean(validate_constraints=False)
     current.revision += 1
     current.save()
     audit_record(

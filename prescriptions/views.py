@@ -13,7 +13,6 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import audit_record
 from core.models import AuditAction
 from core.storage import StorageUnavailable
-from core.urlformat import url_format
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
@@ -130,9 +128,6 @@ class ItemRow:
 
 
 def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
-    move_url = url_format("prescriptions:item-move")
-    remove_url = url_format("prescriptions:item-remove")
-    dose_url = url_format("prescriptions:item-update")
     # The same words as the template's {% blocktranslate %} would look up, translated once a page.
     move, move_up, move_down = _("Move %(name)s"), _("Move %(name)s up"), _("Move %(name)s down")
     remove, dose = _("Remove %(name)s"), _("Dose for %(name)s")
@@ -148,9 +143,9 @@ def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
                 dose_text=item.dose_text,
                 picture=picture,
                 picture_url=picture.url if picture else "",
-                move_url=move_url(program.pk, item.pk),
-                remove_url=remove_url(program.pk, item.pk),
-                dose_url=dose_url(program.pk, item.pk),
+                move_url=reverse("prescriptions:item-move", args=[program.pk, item.pk]),
+                remove_url=reverse("prescriptions:item-remove", args=[program.pk, item.pk]),
+                dose_url=reverse("prescriptions:item-update", args=[program.pk, item.pk]),
                 move_label=move % name,
                 move_up_label=move_up % name,
                 move_down_label=move_down % name,
@@ -172,8 +167,6 @@ class Card:
 
 
 def _cards(exercises) -> list[Card]:
-    clinic_detail_url = url_format("prescriptions:clinic-exercise-detail")
-    clinic_picture_url = url_format("prescriptions:clinic-exercise-picture")
     cards = []
     for exercise in exercises:
         pictures = exercise.pictures.all()  # prefetched with the page
@@ -181,10 +174,10 @@ def _cards(exercises) -> list[Card]:
         if picture is None:
             picture_url = ""
         elif picture.image and not exercise.in_catalogue:  # a clinic's photo: served to its clinicians only
-            picture_url = clinic_picture_url(exercise.pk, picture.pk)
+            picture_url = reverse("prescriptions:clinic-exercise-picture", args=[exercise.pk, picture.pk])
         else:
             picture_url = picture.url
-        detail_url = exercise.get_absolute_url() if exercise.in_catalogue else clinic_detail_url(exercise.pk)
+        detail_url = exercise.get_absolute_url() if exercise.in_catalogue else reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])
         cards.append(Card(exercise=exercise, picture=picture, picture_url=picture_url, detail_url=detail_url))
     return cards
 
@@ -205,8 +198,6 @@ def _items_context(request, program, items=None, forms=None, undo=None, notice=N
         "long_minutes": LONG_PROGRAM_MINUTES,
         "undo": undo,
         "notice": notice,
-        # Every row has two forms: the token's field is made once, not by {% csrf_token %} in each.
-        "csrf_input": csrf_input(request),
     }
 
 
