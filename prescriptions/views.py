@@ -177,7 +177,10 @@ def _cards(exercises) -> list[Card]:
             picture_url = reverse("prescriptions:clinic-exercise-picture", args=[exercise.pk, picture.pk])
         else:
             picture_url = picture.url
-        detail_url = exercise.get_absolute_url() if exercise.in_catalogue else reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])
+        if exercise.in_catalogue:
+            detail_url = exercise.get_absolute_url()
+        else:
+            detail_url = reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])
         cards.append(Card(exercise=exercise, picture=picture, picture_url=picture_url, detail_url=detail_url))
     return cards
 
