@@ -298,7 +298,7 @@ def test_nothing_logged_for_seven_days_after_the_start_is_a_reason(clinician_cli
 def test_patient_list_marker_reads_the_same_programs_and_reasons_as_the_attention_page(
     clinic, other_clinic, clinician, outsider
 ):
-    """The marker's hand-written query (reasons_by_patient) against flagged_programs, condition by condition."""
+    """The marker (reasons_by_patient) against flagged_programs, condition by condition."""
     today = timezone.localdate()
 
     def live(patient, **kwargs):
