@@ -1,8 +1,6 @@
 """One way to write an audit entry, so every view records the same facts."""
 
-import functools
-
-from django.db import connection, models
+from django.db import models
 from django.http import HttpRequest
 
 from core.client import client_ip
@@ -40,13 +38,8 @@ def audit_record(
 def audit_record_unattended(
     *, action: AuditAction, clinic_id: int, patient_id: int | None, target: models.Model, detail: dict
 ) -> None:
-    """The same row as ``audit_record``, for a request nobody is signed in to (the patient link).
-
-    The patient link is the busiest page, and ``AuditEntry.objects.create`` (a model instance,
-    query compilation) cost more than the rest of the page under load (bench/). This writes the
-    row with one INSERT statement built once from the model: every column, defaults applied.
-    """
-    entry = AuditEntry(
+    """The same row as ``audit_record``, for a request nobody is signed in to (the patient link)."""
+    AuditEntry.objects.create(
         action=action,
         clinic_id=clinic_id,
         patient_id=patient_id,
@@ -54,16 +47,3 @@ def audit_record_unattended(
         object_id=str(target.pk),
         detail=detail,
     )
-    sql, fields = _audit_insert(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields])
-
-
-@functools.cache
-def _audit_insert(vendor: str) -> tuple[str, list]:
-    """The INSERT of an AuditEntry row for one database vendor, built once per process."""
-    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES ({values})", fields
