@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.pagination import page_of
+from patients.audit_actions import PatientAction
 from patients.forms import PatientForm
 from patients.middleware import SESSION_KEY
 from patients.models import Membership, Patient
@@ -70,7 +70,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.clinic = request.clinic
         patient = form.save()
-        audit_record(request=request, action=AuditAction.PATIENT_CREATED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_CREATED, patient=patient, target=patient)
         messages.success(request, _("Patient added."))
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form})
@@ -85,7 +85,7 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         audit_record(
             request=request,
-            action=AuditAction.PATIENT_CHANGED,
+            action=PatientAction.PATIENT_CHANGED,
             patient=patient,
             target=patient,
             detail={"fields": sorted(form.changed_data)},
@@ -99,7 +99,7 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
 @clinic_member_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient(request, pk)
-    audit_record(request=request, action=AuditAction.PATIENT_VIEWED, patient=patient, target=patient)
+    audit_record(request=request, action=PatientAction.PATIENT_VIEWED, patient=patient, target=patient)
     return render(request, "patients/patient_detail.html", {"patient": patient, "object": patient})
 
 
@@ -108,11 +108,11 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
     if request.POST.get("restore"):
         patient.restore()
-        audit_record(request=request, action=AuditAction.PATIENT_RESTORED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_RESTORED, patient=patient, target=patient)
         messages.success(request, _("Patient restored."))
     else:
         patient.archive()
-        audit_record(request=request, action=AuditAction.PATIENT_ARCHIVED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_ARCHIVED, patient=patient, target=patient)
         messages.success(request, _("Patient archived. You can restore them from the archived list."))
     return redirect(patient)
 

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from core.audit import audit_record_unattended
 from core.cache_keys import content_key, template_version
-from core.models import AuditAction
 from core.throttle import AddressThrottle
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout, ShareLink
 from prescriptions.today import cached_today_section
@@ -118,7 +118,7 @@ def handout_page(request, token):
     handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    _audit(AuditAction.HANDOUT_VIEWED, handout)
+    _audit(ProgramAction.HANDOUT_VIEWED, handout)
     return _private(HttpResponse(patient_page(request, handout, load_link=lambda: _link_of(handout))))
 
 
@@ -161,7 +161,7 @@ def handout_pdf(request, token):
     handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    _audit(AuditAction.HANDOUT_DOWNLOADED, handout)
+    _audit(ProgramAction.HANDOUT_DOWNLOADED, handout)
     response = FileResponse(
         handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
     )

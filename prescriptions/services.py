@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.storage import save_or_clean_up
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import (
     ClearanceNote,
     ConflictAcknowledgement,
@@ -54,7 +54,7 @@ def _lock(program: Program, revision) -> Program:
 
 
 def _changed(
-    *, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED, target=None, **detail
+    *, program: Program, user, change: str, request=None, action=ProgramAction.PROGRAM_CHANGED, target=None, **detail
 ):
     """Bump the revision (so other open pages know they are stale) and audit the change."""
     program.bump_revision()
@@ -168,7 +168,7 @@ def program_create(
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_CREATED,
+        action=ProgramAction.PROGRAM_CREATED,
         clinic=clinic,
         patient=patient,
         target=program,
@@ -210,7 +210,7 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_SAVED,
+        action=ProgramAction.TEMPLATE_SAVED,
         clinic=program.clinic,
         patient=program.patient,
         target=template,
@@ -273,7 +273,7 @@ def item_update(*, item: ProgramItem, user, revision, data: dict, request=None) 
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_CHANGED,
+        action=ProgramAction.PROGRAM_CHANGED,
         clinic=current.program.clinic,
         patient=current.program.patient,
         target=current.program,
@@ -401,7 +401,7 @@ def clearance_save(*, note: ClearanceNote, user, revision, new_letter=None, requ
                 user=user,
                 change="clearance_saved",
                 request=request,
-                action=AuditAction.CLEARANCE_CHANGED,
+                action=ProgramAction.CLEARANCE_CHANGED,
                 target=note,
             )
     except BaseException:
@@ -420,7 +420,7 @@ def clearance_remove(*, note: ClearanceNote, user, revision, request=None):
         user=user,
         change="clearance_removed",
         request=request,
-        action=AuditAction.CLEARANCE_CHANGED,
+        action=ProgramAction.CLEARANCE_CHANGED,
         target=note,
     )
     note.delete()
@@ -433,7 +433,7 @@ def program_archive(*, program: Program, user, request=None) -> Program:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_ARCHIVED,
+        action=ProgramAction.PROGRAM_ARCHIVED,
         clinic=program.clinic,
         patient=program.patient,
         target=program,
@@ -450,7 +450,7 @@ def template_rename(*, template: Program, user, title: str, request=None) -> Pro
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_RENAMED,
+        action=ProgramAction.TEMPLATE_RENAMED,
         clinic=template.clinic,
         target=template,
         detail={"from": previous, "to": title},
@@ -466,7 +466,7 @@ def template_delete(*, template: Program, user, request=None) -> None:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_DELETED,
+        action=ProgramAction.TEMPLATE_DELETED,
         clinic=template.clinic,
         target=template,
         detail={"title": template.title},

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.storage import StorageUnavailable
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
 from prescriptions import services
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.exercise_forms import BuilderSearchForm
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, ClinicExercise, Program, ProgramItem
@@ -611,7 +611,7 @@ def clearance_letter(request, pk, note_pk):
     note = get_object_or_404(program.clearance_notes.exclude(letter=""), pk=note_pk)
     audit_record(
         request=request,
-        action=AuditAction.CLEARANCE_LETTER_VIEWED,
+        action=ProgramAction.CLEARANCE_LETTER_VIEWED,
         clinic=program.clinic,
         patient=program.patient,
         target=note,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core.audit import audit_record
-from core.models import AuditAction
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLinkChannel
 
@@ -106,7 +106,7 @@ def _audit_emailed(delivery: Delivery, *, user, request, **detail) -> None:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.HANDOUT_EMAILED,
+        action=ProgramAction.HANDOUT_EMAILED,
         patient=handout.program.patient,
         target=handout,
         detail=detail,

@@ -31,10 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.priority import run_at_low_priority
 from core.storage import save_or_clean_up
 from core.tokens import new_token
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.handout.pdf import RenderedPdf, render_handout_pdf
 from prescriptions.handout.snapshot import Snapshot, build_snapshot, content_digest
@@ -187,7 +187,7 @@ def _store(*, claim: HandoutClaim, snapshot: Snapshot, rendered: RenderedPdf, to
             audit_record(
                 request=request,
                 user=user,
-                action=AuditAction.HANDOUT_ISSUED,
+                action=ProgramAction.HANDOUT_ISSUED,
                 patient=program.patient,
                 target=handout,
                 detail={"version": handout.version},

@@ -13,7 +13,8 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.urls import reverse
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout import issue as issue_module
 from prescriptions.handout.issue import handout_issue
 from prescriptions.models import Handout, HandoutClaim, Program
@@ -51,7 +52,7 @@ def test_two_issues_of_the_same_program_at_once_make_one_version(clinic, patient
     assert [r.handout.version for r in results] == [1, 1]
     assert sorted(r.created for r in results) == [False, True]
     assert list(Handout.objects.filter(program=program).values_list("version", flat=True)) == [1]
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_ISSUED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_ISSUED).count() == 1
     assert not HandoutClaim.objects.exists()
 
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from prescriptions import log_views
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import ShareLink
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
@@ -78,8 +79,8 @@ def test_a_day_is_saved_whole_and_audited_without_who(client, token, program):
     assert (log.pain, log.note, log.source, log.entered_by) == (6, "Knee ached <b>a bit</b>", LogSource.LINK, None)
     clamshell = ExerciseLog.objects.get(day_log=log, exercise__name="Clamshell")
     assert (clamshell.sessions_done, clamshell.difficulty) == (1, Difficulty.TOO_HARD)
-    entry = AuditEntry.objects.get(action=AuditAction.LOG_WRITTEN)
-    assert (entry.user, entry.ip_address, entry.patient) == (None, None, program.patient)
+    entry = AuditEntry.objects.get(action=ProgramAction.LOG_WRITTEN)
+    assert (entry.user, entry.ip_address, entry.patient_id) == (None, None, program.patient_id)
 
     page = client.get(response["Location"]).content.decode()
     assert "Saved. Thank you!" in page

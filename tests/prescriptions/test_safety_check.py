@@ -281,7 +281,7 @@ def test_acknowledged_conflict_is_audited_kept_in_the_snapshot_and_printed(
     assert (acknowledgement.item, acknowledgement.reason, acknowledgement.acknowledged_by) == (item, reason, clinician)
     entry = AuditEntry.objects.get(detail__change="conflict_acknowledged")
     assert entry.detail["reason"] == reason and entry.detail["exercise"] == "Lower trunk rotation"
-    assert entry.patient == program.patient and entry.user == clinician
+    assert entry.patient_id == program.patient_id and entry.user == clinician
     [kept] = [i for i in handout.snapshot["items"] if i["name"] == "Lower trunk rotation"][0]["acknowledgements"]
     assert kept["reason"] == reason and kept["patient_note"] == note
     assert kept["restriction"].startswith("Spinal rotation (twisting): avoid")
