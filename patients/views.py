@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import audit_record
 from core.pagination import page_of
 from patients.audit_actions import PatientAction
+from patients.extensions import list_badges, patient_sections
 from patients.forms import PatientForm
 from patients.middleware import SESSION_KEY
 from patients.models import Membership, Patient
@@ -50,9 +51,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if query:
         patients = patients.search(query)
     page = page_of(request, patients, PATIENTS_PER_PAGE)
+    shown = list(page.object_list)
+    badges = list_badges(request, shown) if shown else {}
     filters = {"q": query, "show": show}
     context = {
-        "patients": page.object_list,
+        "patients": shown,
+        "rows": [(patient, badges.get(patient.pk, [])) for patient in shown],
         "page_obj": page,
         "is_paginated": page.has_other_pages(),
         "query": query,
@@ -100,7 +104,8 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient(request, pk)
     audit_record(request=request, action=PatientAction.PATIENT_VIEWED, patient=patient, target=patient)
-    return render(request, "patients/patient_detail.html", {"patient": patient, "object": patient})
+    context = {"patient": patient, "object": patient, "sections": patient_sections()}
+    return render(request, "patients/patient_detail.html", context)
 
 
 @require_POST

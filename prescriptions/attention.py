@@ -24,9 +24,11 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from patients.extensions import Badge
 from prescriptions.logs import DayLog, Difficulty, ExerciseLog
 from prescriptions.models import Handout, Program
 
@@ -125,6 +127,18 @@ def reasons_by_patient(*, user, clinic, patient_ids: list[int]) -> dict[int, lis
     for flag in flagged_programs(programs):
         reasons.setdefault(flag.program.patient_id, []).extend(flag.reasons)
     return reasons
+
+
+def attention_badges(request, patients: list) -> dict[int, list[Badge]]:
+    """The patient list's "Needs attention" badge of each of these patients (one page) with a reason."""
+    reasons = reasons_by_patient(
+        user=request.user, clinic=getattr(request, "clinic", None), patient_ids=[patient.pk for patient in patients]
+    )
+    if not reasons:
+        return {}
+    url = reverse("prescriptions:attention-list")
+    label = _("Needs attention")
+    return {pk: [Badge(label=label, url=url, title="; ".join(found))] for pk, found in reasons.items()}
 
 
 def _evidence(program_ids: list[int], today: date) -> tuple[dict, dict]:
