@@ -302,3 +302,20 @@ def test_csv_export_neutralises_spreadsheet_formulas(clinic_admin_client, clinic
     audit_record(user=None, username=member.username, action=PatientAction.SIGNIN_FAILED)
     rows = _csv(clinic_admin_client.get(reverse("patients:audit-export"), {"action": "auth.signin_failed"}))
     assert [r["user"] for r in rows] == ["'=HYPERLINK(1)"]
+
+
+def test_an_unregistered_action_is_refused(clinician):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        audit_record(user=clinician, action="patient.teleported")
+    assert not AuditEntry.objects.filter(action="patient.teleported").exists()
+
+
+def test_each_app_registers_its_own_actions():
+    from core.audit_actions import action_choices, action_label
+    from prescriptions.audit_actions import ProgramAction
+
+    registered = dict(action_choices())
+    assert set(PatientAction.values) | set(ProgramAction.values) <= set(registered)
+    assert action_label("handout.viewed") == "Viewed handout"
