@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.formats import day_text
 from core.models import AuditEntry
 from core.storage import StorageUnavailable
 from prescriptions import services
@@ -474,9 +475,7 @@ def link_extend(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _answer_with_panel(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     day = form.cleaned_data["expires_on"]
-    return _answer_with_panel(
-        request, program, text=_("The link now works until %(date)s.") % {"date": f"{day:%-d %b %Y}"}
-    )
+    return _answer_with_panel(request, program, text=_("The link now works until %(date)s.") % {"date": day_text(day)})
 
 
 @require_POST

@@ -39,7 +39,7 @@ from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.handout.pdf import RenderedPdf, render_handout_pdf
 from prescriptions.handout.snapshot import Snapshot, build_snapshot, content_digest
 from prescriptions.models import Handout, HandoutClaim, Program, ShareLinkChannel, handout_path
-from prescriptions.safety import Conflict
+from prescriptions.safety import Conflict, expired_notice
 from prescriptions.services import StaleProgramError, program_conflicts
 
 # A claim older than this was left by a process that died mid-render; it is taken over.
@@ -84,12 +84,7 @@ def issue_warnings(program: Program, clearance_notes=None) -> list[str]:
     notes = list(program.clearance_notes.all()) if clearance_notes is None else list(clearance_notes)
     if not notes:
         return [_("This program has no clearance note.")]
-    return [
-        _("The clearance by %(name)s expired on %(date)s.")
-        % {"name": note.cleared_by_name, "date": note.valid_until.strftime("%-d %b %Y")}
-        for note in notes
-        if note.is_expired
-    ]
+    return [expired_notice(note) for note in notes if note.is_expired]
 
 
 def handout_issue(*, program: Program, user, revision=None, reissue_of: int | None = None, request=None) -> IssueResult:

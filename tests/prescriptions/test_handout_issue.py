@@ -95,7 +95,7 @@ def test_expired_clearance_is_named_in_the_warning(program, clinician_client):
     ClearanceNoteFactory(program=program, cleared_by_name="Dr Old", valid_until="2020-01-31")
 
     response = clinician_client.get(issue_url(program))
-    assert "The clearance by Dr Old expired on 31 Jan 2020." in response.content.decode()
+    assert "The clearance by Dr Old, Orthopaedic surgeon expired on 31 Jan 2020." in response.content.decode()
     assert not Handout.objects.exists()
 
 
