@@ -506,6 +506,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A delivery on its way: at most one per handout and address (a double click queues nothing more).
+DELIVERY_IN_FLIGHT = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+
+
 class Delivery(models.Model):
     """One email of a handout to a patient."""
 
@@ -524,7 +528,7 @@ class Delivery(models.Model):
             # A double click can never queue the same handout twice for one address.
             models.UniqueConstraint(
                 fields=["handout", "to_email"],
-                condition=models.Q(status__in=["queued", "sending"]),
+                condition=models.Q(status__in=DELIVERY_IN_FLIGHT),
                 name="delivery_one_queued_per_address",
             )
         ]
