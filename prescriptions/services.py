@@ -45,11 +45,16 @@ class StaleItemError(Exception):
         self.current = current
 
 
+def check_revision(locked: Program, revision) -> None:
+    """Refuse work based on an older revision of ``locked`` (a row locked for update); None: unchecked."""
+    if revision is not None and str(locked.revision) != str(revision):
+        raise StaleProgramError
+
+
 def _lock(program: Program, revision) -> Program:
     """Lock the program row and refuse work based on an older revision."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    if revision is not None and str(locked.revision) != str(revision):
-        raise StaleProgramError
+    check_revision(locked, revision)
     return locked
 
 

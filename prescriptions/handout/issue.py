@@ -40,7 +40,7 @@ from prescriptions.handout.pdf import RenderedPdf, render_handout_pdf
 from prescriptions.handout.snapshot import Snapshot, build_snapshot, content_digest
 from prescriptions.models import Handout, HandoutClaim, Program, ShareLinkChannel, handout_path
 from prescriptions.safety import Conflict, expired_notice
-from prescriptions.services import StaleProgramError, program_conflicts
+from prescriptions.services import check_revision, program_conflicts
 
 # A claim older than this was left by a process that died mid-render; it is taken over.
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -124,8 +124,7 @@ def _claim(*, program, user, revision, reissue_of) -> IssueResult | tuple[Handou
             locked = (
                 Program.objects.select_for_update(of=("self",)).select_related("patient__clinic").get(pk=program.pk)
             )
-            if revision not in (None, "") and str(locked.revision) != str(revision):
-                raise StaleProgramError
+            check_revision(locked, None if revision == "" else revision)
             if locked.patient_id is None:
                 raise ValidationError(_("A template has no patient: start a program from it to issue a handout."))
             if locked.archived_at is not None:
