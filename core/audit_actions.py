@@ -1,9 +1,11 @@
 """The audit log's vocabulary: dotted action names, each registered by the app that writes it.
 
-As pretix's ``log_action("pretix.event.order.paid")``: an app names its actions with its own
-prefix and registers them with their labels (``register_actions``, as a class decorator on a
-``TextChoices``), so a new feature adds an action without a migration of core. An entry with an
-unregistered action is refused: a typo cannot slip into the log.
+As pretix's ``log_action("pretix.event.order.paid")``: an app names its actions "object.verb"
+("handout.viewed") and registers them with their labels in its ``audit_actions.py``
+(``register_actions``, a class decorator on a ``TextChoices``, imported by the app's
+``ready()``), so a new feature adds an action without a migration of core. A name registered
+twice with different labels, or an entry with an unregistered action, is refused: a typo cannot
+slip into the log.
 """
 
 from django.core.exceptions import ValidationError
