@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import AuditAction
 from prescriptions.adherence import sessions_on
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.logs import AttentionMark, DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ProgramItem
 
@@ -84,7 +84,7 @@ def day_log_save(*, link, day: date, entry: DayEntry, items: list | None = None,
         )
         # The patient has no account: no user and no address, like a page view.
         audit_record(
-            action=AuditAction.LOG_WRITTEN,
+            action=ProgramAction.LOG_WRITTEN,
             clinic=program.clinic,
             patient=program.patient,
             target=day_log,
@@ -124,7 +124,7 @@ def paper_tracker_save(*, program: Program, user, days: dict[date, DayEntry], re
         if written:
             audit_record(
                 request=request,
-                action=AuditAction.LOG_TRANSCRIBED,
+                action=ProgramAction.LOG_TRANSCRIBED,
                 clinic=program.clinic,
                 patient=program.patient,
                 target=program,
@@ -140,7 +140,7 @@ def attention_mark_seen(*, program: Program, user, request=None) -> AttentionMar
         )
         audit_record(
             request=request,
-            action=AuditAction.ATTENTION_SEEN,
+            action=ProgramAction.ATTENTION_SEEN,
             clinic=program.clinic,
             patient=program.patient,
             target=program,

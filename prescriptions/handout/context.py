@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import segno
 from django.core.files.storage import default_storage
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from exercises.dose import SEPARATOR, WEEKDAYS
@@ -107,7 +108,7 @@ def _tracker_weeks(snapshot: Snapshot) -> list[dict]:
         if start:
             days = [start + timedelta(days=7 * week + day) for day in range(7)]
             columns = [(f"{d:%a}", str(d.day), WEEKDAY_NAMES[d.weekday()]) for d in days]
-            span = f"{days[0]:%-d %b} – {days[-1]:%-d %b}"
+            span = f"{date_format(days[0], 'j M')} – {date_format(days[-1], 'j M')}"
         else:
             columns = [(str(label), "", code) for code, label in WEEKDAYS]
             span = ""

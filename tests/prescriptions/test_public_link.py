@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from core.tokens import hash_token, new_token
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import share_link_create
 from prescriptions.models import Handout, ShareLink
 from prescriptions.public_views import BAD_TOKEN_LIMIT
@@ -77,7 +78,7 @@ def test_patient_downloads_the_newest_stored_pdf(client, token, program, clinici
     assert b"".join(response.streaming_content) == stored_pdf(newest)
     assert response["Content-Disposition"] == f'attachment; filename="{newest.filename}"'
     assert_private_headers(response)
-    entry = AuditEntry.objects.get(action=AuditAction.HANDOUT_DOWNLOADED)
+    entry = AuditEntry.objects.get(action=ProgramAction.HANDOUT_DOWNLOADED)
     assert (entry.user, entry.ip_address, entry.object_id) == (None, None, str(newest.pk))
 
 
@@ -86,7 +87,7 @@ def test_every_view_is_audited_without_who(client, token, handout):
         assert client.get(page_url(token)).status_code == 200
 
     link = ShareLink.objects.get(token_hash=hash_token(token))
-    entries = AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED)
+    entries = AuditEntry.objects.filter(action=ProgramAction.HANDOUT_VIEWED)
     assert entries.count() == 3
     assert {(e.user, e.ip_address, e.object_id, e.patient_id, e.clinic_id) for e in entries} == {
         (None, None, str(handout.pk), handout.program.patient_id, handout.program.clinic_id)
@@ -216,7 +217,7 @@ def test_created_link_is_shown_once_then_only_listed(clinician_client, program, 
 
     again = clinician_client.get(reverse("prescriptions:handout-panel", args=[program.pk])).content.decode()
     assert shown not in again and "Copied link" in again
-    assert AuditEntry.objects.filter(action=AuditAction.LINK_CREATED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.LINK_CREATED).count() == 1
 
 
 def test_without_javascript_the_new_link_waits_for_the_next_page_once(clinician_client, program, handout):
@@ -250,10 +251,10 @@ def test_clinician_extends_revokes_and_replaces_a_link(clinician_client, client,
         AuditEntry.objects.filter(action__startswith="link.").order_by("pk").values_list("action", flat=True)
     )
     assert actions == [
-        AuditAction.LINK_CREATED,
-        AuditAction.LINK_CHANGED,
-        AuditAction.LINK_CREATED,
-        AuditAction.LINK_REVOKED,
+        ProgramAction.LINK_CREATED,
+        ProgramAction.LINK_CHANGED,
+        ProgramAction.LINK_CREATED,
+        ProgramAction.LINK_REVOKED,
     ]
 
 
