@@ -437,6 +437,7 @@ def test_issue_confirmation_query_count_does_not_grow_with_conflicts(
     assert len(response.context["decision_form"].rows) == count
 
 
+@pytest.mark.clock(datetime.date(2026, 3, 2))
 def test_an_expired_clearance_says_when_it_expired_in_the_conflict_and_the_warning(db):
     from prescriptions.handout.issue import issue_warnings
     from prescriptions.models import ClearanceNote
