@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exercises.pose3d import (
+from exercises.pictures.skeleton import (
     BALL_RADIUS,
     BASE_FRAME,
     BENCH_HEIGHT,
@@ -139,7 +139,7 @@ def surface_height(surface: str, floor: float) -> float | None:
 
 
 def build_scene(pose: dict) -> Scene:
-    """Lay out a validated pose (see ``exercises.poses.validate_pose``): body, props, straps."""
+    """Lay out a validated pose (see ``exercises.pictures.poses.validate_pose``): body, props, straps."""
     body = skeleton(pose["joints"])
     body = body.transformed(BASE_FRAME[pose["base"]], (0.0, 0.0, 0.0))
     kinds = [prop["kind"] for prop in pose["props"]]

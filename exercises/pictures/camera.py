@@ -13,8 +13,8 @@ import html
 import math
 from dataclasses import dataclass
 
-from exercises.pose3d import ARROW_DIRECTIONS, Vec, cross, dot, length, sub, unit
-from exercises.props import Scene, Solid, build_scene
+from exercises.pictures.props.registry import Scene, Solid, build_scene
+from exercises.pictures.skeleton import ARROW_DIRECTIONS, Vec, cross, dot, length, sub, unit
 
 # name: (azimuth from the side camera towards the front, elevation), degrees
 CAMERAS = {
@@ -105,7 +105,7 @@ def _body_parts(scene: Scene):
     out = []
     for part in body.parts:
         if part.name == "torso":
-            from exercises.pose3d import TORSO_DEPTH, TORSO_WIDTH, Part
+            from exercises.pictures.skeleton import TORSO_DEPTH, TORSO_WIDTH, Part
 
             part = Part(
                 part.limb,

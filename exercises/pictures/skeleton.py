@@ -1,7 +1,7 @@
 """The 3D pose model: a skeleton placed by forward kinematics and settled on floor and props.
 
-Pure Python, no Django. ``exercises.poses`` validates the JSON a picture stores and calls
-:func:`build_scene`; ``exercises.camera`` draws the scene and ``exercises.constraints``
+Pure Python, no Django. ``exercises.pictures.poses`` validates the JSON a picture stores and calls
+:func:`build_scene`; ``exercises.pictures.camera`` draws the scene and ``exercises.pictures.constraints``
 checks it against the facts of the exercise's steps.
 
 Frames

@@ -1,8 +1,8 @@
 """Exercise pictures drawn from a pose: the JSON a picture stores, validated, and its drawing.
 
-A pose is a 3D skeleton (``exercises.pose3d``) with props (``exercises.props``), seen from a
-named camera (``exercises.camera``) and checked against the facts its exercise's steps state
-(``exercises.constraints``). Only ``base`` is required::
+A pose is a 3D skeleton (``exercises.pictures.skeleton``) with props
+(``exercises.pictures.props``), seen from a named camera (``exercises.pictures.camera``) and
+checked against the facts its exercise's steps state (``exercises.pictures.constraints``). Only ``base`` is required::
 
     {"base": "supine", "camera": "side", "props": ["mat", "ball"],
      "joints": {"hip": 10, "knee": 100},
@@ -41,7 +41,7 @@ anchor    the contact group that stays in place between ghost and figure (defaul
 arrow     {"at": <point>} an arrow from where the point is in the ghost to where it is now;
           or {"at": <point>, "direction": up | down | forward | back | the diagonals |
           clockwise | anticlockwise} for a fixed one.
-constraints  what the steps say, checked on the laid-out scene; see ``exercises.constraints``.
+constraints  what the steps say, checked on the laid-out scene; see ``exercises.pictures.constraints``.
 
 Angle conventions (body frame: x front, y head, z near side; the side view shows a standing
 figure facing right):
@@ -68,10 +68,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from exercises.camera import draw
-from exercises.constraints import check_scene, validate_constraints
-from exercises.pose3d import ARROW_DIRECTIONS, GROUPS, POINTS, PROP_KINDS, SIDES, PoseError
-from exercises.props import build_scene
+from exercises.pictures.camera import draw
+from exercises.pictures.constraints import check_scene, validate_constraints
+from exercises.pictures.props.registry import build_scene
+from exercises.pictures.skeleton import ARROW_DIRECTIONS, GROUPS, POINTS, PROP_KINDS, SIDES, PoseError
 
 __all__ = [
     "ARROW_DIRECTIONS",
