@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass
 
 from exercises.pictures.props.registry import Scene, Solid, build_scene
-from exercises.pictures.skeleton import ARROW_DIRECTIONS, Vec, cross, dot, length, sub, unit
+from exercises.pictures.skeleton import TORSO_DEPTH, TORSO_WIDTH, Part
+from exercises.pictures.vectors import Vec, cross, dot, length, sub, unit
 
 # name: (azimuth from the side camera towards the front, elevation), degrees
 CAMERAS = {
@@ -24,6 +25,20 @@ CAMERAS = {
     "three-quarter": (35.0, 25.0),
     # The side camera raised to look down: a side-lying figure's knees coming forward and lifting.
     "above": (0.0, 40.0),
+}
+
+# Directions a motion arrow may point, in the pose's own frame (x forward, y up).
+ARROW_DIRECTIONS = {
+    "up": (0.0, 1.0, 0.0),
+    "down": (0.0, -1.0, 0.0),
+    "forward": (1.0, 0.0, 0.0),
+    "back": (-1.0, 0.0, 0.0),
+    "up-forward": (0.7071, 0.7071, 0.0),
+    "up-back": (-0.7071, 0.7071, 0.0),
+    "down-forward": (0.7071, -0.7071, 0.0),
+    "down-back": (-0.7071, -0.7071, 0.0),
+    "clockwise": None,  # curved, as seen in the unmirrored picture
+    "anticlockwise": None,
 }
 
 INK, FAR_INK, ACCENT = "#2f3b48", "#8d99a6", "#e8590c"
@@ -105,8 +120,6 @@ def _body_parts(scene: Scene):
     out = []
     for part in body.parts:
         if part.name == "torso":
-            from exercises.pictures.skeleton import TORSO_DEPTH, TORSO_WIDTH, Part
-
             part = Part(
                 part.limb,
                 part.name,

@@ -68,10 +68,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from exercises.pictures.camera import draw
+from exercises.pictures.camera import ARROW_DIRECTIONS, draw
 from exercises.pictures.constraints import check_scene, validate_constraints
-from exercises.pictures.props.registry import build_scene
-from exercises.pictures.skeleton import ARROW_DIRECTIONS, GROUPS, POINTS, PROP_KINDS, SIDES, PoseError
+from exercises.pictures.contacts import GROUPS
+from exercises.pictures.props.registry import PROP_KINDS, build_scene
+from exercises.pictures.skeleton import (
+    BASE_JOINTS,
+    BASES,
+    HIP_FLEXION_LIMITS,
+    JOINT_DEFAULTS,
+    JOINT_LIMITS,
+    POINTS,
+    SIDES,
+    PoseError,
+)
 
 __all__ = [
     "ARROW_DIRECTIONS",
@@ -90,49 +100,10 @@ __all__ = [
 ]
 
 
-BASES = ("prone", "supine", "side-lying", "quadruped", "kneeling", "sitting", "standing")
 CAMERAS = ("side", "front", "top", "three-quarter", "above")
 PROPS = PROP_KINDS
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
 CONTACT_GROUPS = GROUPS
-_SIDED_LIMITS = {
-    "shoulder": (-60, 180),  # extension .. arm straight overhead
-    "shoulder_abduction": (0, 180),
-    "shoulder_rotation": (-90, 90),
-    "elbow": (0, 150),  # an elbow does not bend backwards
-    "hip": (-30, 140),
-    "hip_abduction": (-20, 60),
-    "hip_rotation": (-45, 45),
-    "hip_open": (0, 70),
-    "knee": (0, 155),  # a knee never bends backwards
-    "ankle": (60, 180),  # 30 degrees of dorsiflexion .. foot in line with the shin
-}
-JOINT_LIMITS: dict[str, tuple[float, float]] = {
-    "trunk": (-60, 120),
-    "trunk_tilt": (-40, 40),
-    "trunk_turn": (-60, 60),
-    "spine": (-30, 45),
-    "neck": (-60, 70),
-    "neck_tilt": (-45, 45),
-    "neck_turn": (-80, 80),
-    "neck_glide": (-5, 8),  # centimetres, not degrees: the head sliding forward or back
-    "hip_roll": (-70, 70),
-    **{f"{joint}_{side}": limits for joint, limits in _SIDED_LIMITS.items() for side in SIDES},
-}
-# Hip flexion measured against the trunk too (knee to chest is about 140 degrees); "trunk"
-# also carries the lower back's own extension, so the limit behind is generous.
-HIP_FLEXION_LIMITS = (-90, 150)
-JOINT_DEFAULTS: dict[str, float] = {name: 0 for name in JOINT_LIMITS} | {"ankle_near": 90, "ankle_far": 90}
-# Each base starts from a comfortable resting version of itself, so a pose only lists changes.
-_BASE_JOINTS: dict[str, dict[str, float]] = {
-    "standing": {},
-    "sitting": {"hip": 90, "knee": 90},
-    "kneeling": {"knee": 90, "ankle": 170},
-    "quadruped": {"hip": 80, "knee": 90, "shoulder": 80, "ankle": 170},
-    "supine": {},
-    "prone": {"ankle": 170},
-    "side-lying": {"hip": 30, "knee": 45},
-}
 _SEATS = ("chair", "bench", "ball", "step", "leg-extension-machine", "leg-curl-machine")
 _POSE_KEYS = (
     "base",
@@ -228,7 +199,7 @@ def _joints(given: object, base: str, kinds: list[str], field: str = "joints") -
     if not isinstance(given, dict):
         raise PoseError(f"{field}: expected an object of joint name to degrees")
     joints = dict(JOINT_DEFAULTS)
-    base_joints = dict(_BASE_JOINTS[base])
+    base_joints = dict(BASE_JOINTS[base])
     if base == "sitting" and not any(k in _SEATS for k in kinds):
         base_joints["knee"] = 0  # on the floor the legs are straight out
     both, one = {}, {}

@@ -10,41 +10,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exercises.pictures.skeleton import (
-    BALL_RADIUS,
-    BASE_FRAME,
-    BENCH_HEIGHT,
-    BENCH_LENGTH,
-    BENCH_WIDTH,
-    CHAIR_BACK,
-    DOWN,
-    MACHINE_SEAT,
-    MAT_LENGTH,
-    MAT_THICKNESS,
-    MAT_WIDTH,
-    PILLOW,
-    RADIUS,
-    SEAT_DEPTH,
-    SEAT_HEIGHT,
-    SEAT_WIDTH,
-    STEP_DEPTH,
-    STEP_HEIGHT,
-    STEP_WIDTH,
-    SUPPORT_HEIGHT,
-    WALL_THICKNESS,
-    Body,
-    Sample,
-    Vec,
-    add,
-    cross,
-    dot,
-    length,
-    samples,
-    settle,
-    skeleton,
-    sub,
-    unit,
+from exercises.pictures.contacts import Sample, samples, settle
+from exercises.pictures.skeleton import BASE_FRAME, RADIUS, Body, skeleton
+from exercises.pictures.vectors import DOWN, Vec, add, cross, dot, length, sub, unit
+
+# --- Props (centimetres). ---
+MAT_THICKNESS, MAT_LENGTH, MAT_WIDTH = 1.0, 180.0, 60.0
+SEAT_HEIGHT = 46.0
+SEAT_DEPTH, SEAT_WIDTH, CHAIR_BACK = 42.0, 44.0, 88.0
+BENCH_HEIGHT, BENCH_WIDTH, BENCH_LENGTH = 40.0, 36.0, 110.0
+STEP_HEIGHT, STEP_DEPTH, STEP_WIDTH = 18.0, 34.0, 60.0
+BALL_RADIUS = 32.5  # a 65 cm exercise ball
+PILLOW = (30.0, 9.0, 40.0)  # length, thickness, width
+MACHINE_SEAT = 50.0
+WALL_THICKNESS = 12.0
+
+PROP_KINDS = (
+    "mat",
+    "bench",
+    "chair",
+    "ball",
+    "step",
+    "wall",
+    "doorway",
+    "band",
+    "towel",
+    "dumbbell",
+    "ankle-weight",
+    "pillow",
+    "leg-extension-machine",
+    "leg-curl-machine",
 )
+# Props whose top surface can carry the body, with the height of that surface.
+SUPPORT_HEIGHT = {
+    "bench": BENCH_HEIGHT,
+    "chair": SEAT_HEIGHT,
+    "step": STEP_HEIGHT,
+    "ball": 2 * BALL_RADIUS,
+    "pillow": PILLOW[1],
+    "leg-extension-machine": MACHINE_SEAT,
+    "leg-curl-machine": MACHINE_SEAT,
+}
 
 
 @dataclass
