@@ -68,9 +68,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from exercises.pictures.camera import ARROW_DIRECTIONS, draw
+from exercises.pictures.arrow import ARROW_DIRECTIONS
 from exercises.pictures.constraints import check_scene, validate_constraints
 from exercises.pictures.contacts import GROUPS
+from exercises.pictures.picture import draw
 from exercises.pictures.props.registry import PROP_KINDS, build_scene
 from exercises.pictures.skeleton import (
     BASE_JOINTS,
