@@ -12,7 +12,7 @@ import math
 from exercises.pictures.camera import View
 from exercises.pictures.canvas import ACCENT, Canvas
 from exercises.pictures.drawing import body_parts, section_radius
-from exercises.pictures.props.registry import Scene
+from exercises.pictures.props import Scene
 
 ARROW_DIRECTIONS = {
     "up": (0.0, 1.0, 0.0),

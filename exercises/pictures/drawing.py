@@ -23,17 +23,13 @@ from exercises.pictures.canvas import (
     INK,
     MOVING_OUTLINE_PX,
     OUTLINE_PX,
-    PROP_FILL,
     PROP_INK,
     PROP_TOP,
     Canvas,
 )
-from exercises.pictures.props.registry import Scene, Solid
+from exercises.pictures.props import PROPS, Scene, Solid
 from exercises.pictures.skeleton import TORSO_DEPTH, TORSO_WIDTH, Part
 from exercises.pictures.vectors import Vec, cross, dot, length, sub, unit
-
-MAT_FILL, MAT_TOP, BALL_FILL, WALL_FILL = "#d3e3f3", "#eef4fa", "#dceafb", "#f1f3f5"
-BAND_INK, TOWEL_INK, WEIGHT_FILL = "#2b8a3e", "#c9a227", "#495057"
 
 
 def section_radius(part, pts3: list[Vec], v: View) -> float:
@@ -141,24 +137,9 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
-_PROP_FILLS = {
-    "mat": MAT_FILL,
-    "ball": BALL_FILL,
-    "wall": WALL_FILL,
-    "doorway": WALL_FILL,
-    "dumbbell": WEIGHT_FILL,
-    "ankle-weight": WEIGHT_FILL,
-    "towel": "#f3e6b3",
-    "pillow": "#f6f0e4",
-}
-
-
 def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
-    fill = _PROP_FILLS.get(solid.kind, PROP_FILL)
-    if solid.name in ("pad", "thigh-pad", "back") and "machine" in solid.kind:
-        fill = "#5c6b7a"
-    if solid.name == "frame" and solid.kind == "doorway":
-        fill = "#ced4da"
+    prop = PROPS[solid.kind]
+    fill = prop.fill_for(solid.name)
     cls = {"class": f"prop {solid.kind} {solid.name}"}
     counts = solid.layer not in ("background", "front")
     if solid.shape == "ball":
@@ -182,22 +163,21 @@ def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
         canvas.add("line", [a, b], 2 * solid.r, 0, stroke=fill, counts=counts, **cls)
         return
     corners = solid.corners()
-    if solid.kind == "mat" and v.to_camera[1] > 0.2:
-        # Seen from above a mat is a flat sheet on the floor: a light outline, not a block.
-        fill = MAT_TOP
+    if prop.fill_from_above is not None and v.to_camera[1] > 0.2:
+        fill = prop.fill_from_above
     canvas.add(
         "polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=PROP_INK, counts=counts, **cls
     )
     # The top face when the camera sees it, so a box reads as a box from above.
     (x0, _, z0), (x1, y1, z1) = solid.a, solid.b
-    if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and solid.kind not in ("wall", "doorway", "mat"):
+    if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and prop.top_face:
         top = [(x0, y1, z0), (x1, y1, z0), (x1, y1, z1), (x0, y1, z1)]
         canvas.add(
             "polygon",
             [v.project(p) for p in top],
             0,
             1.0,
-            fill=PROP_TOP if solid.kind != "mat" else MAT_FILL,
+            fill=PROP_TOP,
             stroke=PROP_INK,
             counts=counts,
             **cls,
@@ -207,6 +187,6 @@ def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
 def draw_straps(canvas: Canvas, scene: Scene, v: View) -> None:
     for strap in scene.straps:
         a, b = v.project(strap.a), v.project(strap.b)
-        colour, width = (BAND_INK, 2.0) if strap.kind == "band" else (TOWEL_INK, 3.5)
+        colour, width = PROPS[strap.kind].strap
         canvas.add("line", [a, b], width, 0, stroke=colour, **{"class": strap.kind})
         canvas.add("circle", [b], width * 0.9, 0, fill=colour, **{"class": strap.kind})

@@ -11,7 +11,8 @@ from exercises.pictures.arrow import draw_arrow
 from exercises.pictures.camera import view
 from exercises.pictures.canvas import FLOOR_INK, Canvas, scale
 from exercises.pictures.drawing import draw_body, draw_solid, draw_straps
-from exercises.pictures.props.registry import Scene, Solid, build_scene
+from exercises.pictures.props import PROPS, Scene, Solid
+from exercises.pictures.scene import build_scene
 from exercises.pictures.vectors import Vec
 
 
@@ -20,8 +21,10 @@ def scenes(pose: dict) -> tuple[Scene, Scene | None]:
     scene = build_scene(pose)
     if pose["ghost"] is None:
         return scene, None
-    # The ghost is only the body: it keeps the props it rests on (their heights), no others.
-    resting = set(pose["ghost"]["contacts"].values()) | {"mat"}
+    # The ghost is only the body: it keeps the props it rests on (their heights) and the mat
+    # under it (the floor's height), no others.
+    resting = set(pose["ghost"]["contacts"].values())
+    resting |= {p["kind"] for p in pose["props"] if PROPS[p["kind"]].raises_floor}
     props = [p for p in pose["props"] if p["kind"] in resting]
     ghost = build_scene({**pose, **pose["ghost"], "props": props})
     anchor = pose["anchor"]

@@ -21,7 +21,7 @@ camera    side | front | top | three-quarter | above (default side). Side looks 
           side, front from the direction a standing person faces (the feet of a supine person),
           top straight down, three-quarter from the front-near side and a little above, above
           from the near side looking down 40 degrees (a side-lying figure's knees).
-props     a list of prop kinds (``PROPS``), or objects ``{"kind": ..., "at": <group>}`` for a
+props     a list of prop kinds (``exercises.pictures.props.kinds()``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
           <point>, "to": <point> | "front" | "behind" | "above"}`` for a strap.
@@ -72,7 +72,8 @@ from exercises.pictures.arrow import ARROW_DIRECTIONS
 from exercises.pictures.constraints import check_scene, validate_constraints
 from exercises.pictures.contacts import GROUPS
 from exercises.pictures.picture import draw
-from exercises.pictures.props.registry import PROP_KINDS, build_scene
+from exercises.pictures.props import PROPS, kinds
+from exercises.pictures.scene import build_scene
 from exercises.pictures.skeleton import (
     BASE_JOINTS,
     BASES,
@@ -93,7 +94,6 @@ __all__ = [
     "JOINT_LIMITS",
     "LIMBS",
     "POINTS",
-    "PROPS",
     "PoseError",
     "pose_problems",
     "render_pose_svg",
@@ -102,10 +102,8 @@ __all__ = [
 
 
 CAMERAS = ("side", "front", "top", "three-quarter", "above")
-PROPS = PROP_KINDS
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
 CONTACT_GROUPS = GROUPS
-_SEATS = ("chair", "bench", "ball", "step", "leg-extension-machine", "leg-curl-machine")
 _POSE_KEYS = (
     "base",
     "camera",
@@ -146,7 +144,7 @@ def _upgrade_legacy(pose: dict) -> dict:
         if prop in ("band",):
             props.append({"kind": "band", **(band or {"from": "hand_near", "to": "front"})})
             band = None
-        elif prop_at and prop in ("chair", "wall", "step", "ball", "bench"):
+        elif prop_at and prop in ("chair", "wall", "step", "ball", "bench"):  # the first format's "at" props
             props.append({"kind": prop, "at": prop_at if prop_at not in ("front", "behind") else "feet"})
         else:
             props.append(prop)
@@ -158,7 +156,7 @@ def _upgrade_legacy(pose: dict) -> dict:
         pose["camera"] = "front"
     if "contacts" in pose:
         pose["contacts"] = {g: (prop if s == "prop" else s) for g, s in pose["contacts"].items()}
-    elif prop in _SEATS and pose.get("base") == "sitting":
+    elif _is_seat(prop) and pose.get("base") == "sitting":
         pose["contacts"] = {"buttocks": prop}
     elif prop == "step" and pose.get("base") == "standing" and not prop_at:
         pose["contacts"] = {"feet": "step"}
@@ -183,10 +181,15 @@ def _upgrade_legacy(pose: dict) -> dict:
     return pose
 
 
+def _is_seat(kind: object) -> bool:
+    prop = PROPS.get(kind) if isinstance(kind, str) else None
+    return prop is not None and prop.seat
+
+
 def _default_contacts(base: str, kinds: list[str]) -> dict[str, str]:
-    seat = next((k for k in kinds if k in _SEATS and k not in ("ball", "step")), None)
+    seat = next((k for k in kinds if PROPS[k].sat_on), None)
     if base == "standing":
-        return {"feet": "step" if "step" in kinds else "floor"}
+        return {"feet": next((k for k in kinds if PROPS[k].stood_on), "floor")}
     if base == "sitting":
         return {"buttocks": seat or "floor"}
     if base == "kneeling":
@@ -201,7 +204,7 @@ def _joints(given: object, base: str, kinds: list[str], field: str = "joints") -
         raise PoseError(f"{field}: expected an object of joint name to degrees")
     joints = dict(JOINT_DEFAULTS)
     base_joints = dict(BASE_JOINTS[base])
-    if base == "sitting" and not any(k in _SEATS for k in kinds):
+    if base == "sitting" and not any(PROPS[k].seat for k in kinds):
         base_joints["knee"] = 0  # on the floor the legs are straight out
     both, one = {}, {}
     for name, value in given.items():
@@ -244,23 +247,22 @@ def _props(value: object) -> list[dict]:
         unknown = sorted(set(item) - {"kind", "at", "from", "to"})
         if unknown:
             raise PoseError(f"{where}.{unknown[0]}: unknown field")
-        kind = _choice(item.get("kind"), PROPS, f"{where}.kind")
+        kind = _choice(item.get("kind"), kinds(), f"{where}.kind")
         prop = {"kind": kind}
         if "at" in item:
             prop["at"] = _choice(item["at"], CONTACT_GROUPS, f"{where}.at")
-        if kind in ("band", "towel") and ("from" in item or "to" in item):
+        if PROPS[kind].strap and ("from" in item or "to" in item):
             prop["from"] = _choice(item.get("from"), POINTS, f"{where}.from")
             prop["to"] = _choice(item.get("to"), POINTS + ("front", "behind", "above"), f"{where}.to")
         elif "from" in item or "to" in item:
-            raise PoseError(f"{where}: only a band or towel runs from one point to another")
-        if kind in ("chair", "wall", "doorway", "dumbbell", "ankle-weight", "pillow", "bench", "ball", "step") and (
-            "at" not in prop
-        ):
+            straps = " or ".join(k for k in kinds() if PROPS[k].strap)
+            raise PoseError(f"{where}: only a {straps} runs from one point to another")
+        if PROPS[kind].needs_at and "at" not in prop:
             prop["needs_at"] = True
         out.append(prop)
-    kinds = [p["kind"] for p in out]
-    for kind in sorted(set(kinds)):
-        if kinds.count(kind) > 1 and kind not in ("towel", "band", "pillow", "dumbbell", "ankle-weight"):
+    listed = [p["kind"] for p in out]
+    for kind in sorted(set(listed)):
+        if listed.count(kind) > 1 and not PROPS[kind].may_repeat:
             raise PoseError(f"props: {kind} is listed twice")
     return out
 
@@ -273,7 +275,7 @@ def _contacts(value: object, kinds: list[str], field: str = "contacts") -> dict[
     for group, surface in value.items():
         _choice(group, CONTACT_GROUPS, field)
         _choice(surface, surfaces, f"{field}.{group}")
-        if surface in ("band", "towel", "dumbbell", "ankle-weight", "mat"):
+        if surface != "floor" and PROPS[surface].carries is None and not PROPS[surface].leaned_on:
             raise PoseError(f"{field}.{group}: a {surface} cannot carry the body (use floor)")
         out[group] = surface
     return out

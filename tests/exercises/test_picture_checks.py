@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from exercises.models import Exercise
 from exercises.pictures.constraints import check_scene
 from exercises.pictures.poses import validate_pose
-from exercises.pictures.props.registry import build_scene
+from exercises.pictures.scene import build_scene
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "exercises" / "catalogue" / "catalogue.json"
 

@@ -14,13 +14,13 @@ from exercises.pictures.constraints import check_scene
 from exercises.pictures.poses import (
     BASES,
     JOINT_LIMITS,
-    PROPS,
     PoseError,
     pose_problems,
     render_pose_svg,
     validate_pose,
 )
-from exercises.pictures.props.registry import build_scene
+from exercises.pictures.props import kinds
+from exercises.pictures.scene import build_scene
 
 SVG = "{http://www.w3.org/2000/svg}"
 ALLOWED_TAGS = {f"{SVG}{tag}" for tag in ("svg", "path", "line", "circle", "rect", "polygon")}
@@ -245,7 +245,7 @@ def test_every_base_and_camera_draws_wellformed_svg(base, camera):
                 assert re.fullmatch(r"-?\d+\.\d", el.get(name)), (name, el.get(name))
 
 
-@pytest.mark.parametrize("prop", PROPS)
+@pytest.mark.parametrize("prop", kinds())
 def test_every_prop_draws(prop):
     at = {
         "chair": "hand_far",
