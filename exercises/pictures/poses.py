@@ -69,6 +69,7 @@ import math
 from collections.abc import Sequence
 
 from exercises.pictures.arrow import ARROW_DIRECTIONS
+from exercises.pictures.camera import CAMERAS as CAMERA_ANGLES
 from exercises.pictures.constraints import check_scene, validate_constraints
 from exercises.pictures.contacts import GROUPS
 from exercises.pictures.picture import draw
@@ -101,7 +102,7 @@ __all__ = [
 ]
 
 
-CAMERAS = ("side", "front", "top", "three-quarter", "above")
+CAMERAS = tuple(CAMERA_ANGLES)
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
 CONTACT_GROUPS = GROUPS
 _POSE_KEYS = (
