@@ -134,7 +134,11 @@ def _choice(value: object, options: Sequence[str], field: str) -> str:
 
 
 def _upgrade_legacy(pose: dict) -> dict:
-    """Read a pose in the first (side-view, one prop) format as the current one."""
+    """Read a pose in the first (side-view, one prop) format as the current one.
+
+    That format is closed: the props it names below are the ones it knew, so a new prop in
+    the registry never needs an entry here.
+    """
     pose = dict(pose)
     prop = pose.pop("prop", "none")
     prop_at = pose.pop("prop_at", None)
@@ -145,7 +149,7 @@ def _upgrade_legacy(pose: dict) -> dict:
         if prop in ("band",):
             props.append({"kind": "band", **(band or {"from": "hand_near", "to": "front"})})
             band = None
-        elif prop_at and prop in ("chair", "wall", "step", "ball", "bench"):  # the first format's "at" props
+        elif prop_at and prop in ("chair", "wall", "step", "ball", "bench"):
             props.append({"kind": prop, "at": prop_at if prop_at not in ("front", "behind") else "feet"})
         else:
             props.append(prop)
