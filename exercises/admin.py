@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import parse_int
 from exercises.forms import CatalogueImportForm
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import CatalogueImportError, catalogue_export_json, catalogue_import
@@ -58,9 +59,12 @@ class StepForm(OrderedInlineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The tabular inline has column headings but no <label>s: name each row for screen readers.
-        index = (self.prefix or "").rsplit("-", 1)[-1]
+        try:  # "steps-0", ... for a row; "steps-__prefix__" for the blank row the page copies
+            index = parse_int((self.prefix or "").rsplit("-", 1)[-1], min_value=0)
+        except ValidationError:
+            index = None
         self.fields["text"].widget.attrs["aria-label"] = (
-            _("Step %(n)s") % {"n": int(index) + 1} if index.isdigit() else _("New step")
+            _("Step %(n)s") % {"n": index + 1} if index is not None else _("New step")
         )
         self.fields["order"].widget.attrs["aria-label"] = _("Order")
 

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.forms import parse_id
 from core.models import AuditAction, AuditEntry
 from core.pagination import page_of
 from patients import services
@@ -177,11 +178,11 @@ def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest) -> HttpResponse:
     _admin_membership(request)
-    invitation_id = request.POST.get("invitation", "")
-    if not invitation_id.isdigit():
+    invitation_id = parse_id(request.POST.get("invitation"))
+    if invitation_id is None:
         raise Http404(_("No such invitation."))
     invitation = get_object_or_404(
-        Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=int(invitation_id)
+        Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=invitation_id
     )
     services.invitation_revoke(invitation=invitation, user=request.user, request=request)
     messages.success(

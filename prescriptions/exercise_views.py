@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import parse_id
 from exercises.forms import CatalogueImportForm
 from exercises.models import Exercise, ExercisePicture, Status
 from exercises.services import CatalogueImportError
@@ -74,10 +75,11 @@ def _copy_source(request) -> Exercise | None:
     value = request.GET.get("from", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    pk = parse_id(value)
+    if pk is None:
         raise Http404
     also = ClinicExercise.objects.for_user(request.user).exercise_ids()
-    return get_object_or_404(Exercise.objects.usable(also), pk=value)
+    return get_object_or_404(Exercise.objects.usable(also), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -93,7 +93,8 @@ def today_items(program, handout) -> list[TodayItem]:
     return items
 
 
-def _editable_days(today: date) -> list[date]:
+def editable_days(today: date) -> list[date]:
+    """The days the patient may fill in through the link, oldest first: today is the last."""
     return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
 
 
@@ -105,7 +106,7 @@ def chosen_day(value: str | None, today: date) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day in _editable_days(today) else None
+    return day if day in editable_days(today) else None
 
 
 def today_section(
@@ -165,7 +166,7 @@ def today_section(
         "csrf_token": CSRF_PLACEHOLDER,
         "day": day,
         "today": today,
-        "days": _editable_days(today),
+        "days": editable_days(today),
         "rows": rows,
         "entry": entry,
         "pain_levels": range(PAIN_MAX + 1),

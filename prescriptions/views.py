@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.forms import parse_id
 from core.models import AuditAction
 from core.storage import StorageUnavailable
 from core.urlformat import url_format
@@ -76,10 +77,10 @@ def _first_pictures(items) -> dict[int, ExercisePicture]:
 
 
 def _posted_id(request, name) -> int:
-    value = request.POST.get(name, "").strip()
-    if not value.isdigit() or len(value) > 18:
+    value = parse_id(request.POST.get(name))
+    if value is None:
         raise SuspiciousOperation(f"{name} must be an id")  # answered with 400 Bad Request
-    return int(value)
+    return value
 
 
 class RevisionMissing(Exception):
@@ -243,8 +244,8 @@ def _answer_with_items(request, program, message=None):
 
 def _template_initial(request, templates) -> dict:
     """``?template=<id>`` opens the form with that template chosen and its values filled in."""
-    value = request.GET.get("template", "")
-    template = templates.filter(pk=value).first() if value.isdigit() else None
+    pk = parse_id(request.GET.get("template"))
+    template = templates.filter(pk=pk).first() if pk is not None else None
     if template is None:
         return {}
     return {
