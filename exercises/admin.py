@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -23,9 +24,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import parse_int
+from core.storage import StorageUnavailable, discard, store_upload
 from exercises.forms import CatalogueImportForm
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import CatalogueImportError, catalogue_export_json, catalogue_import
+
+PICTURE_NOT_STORED = gettext_lazy(
+    "The picture could not be stored: the file storage is full or unavailable. "
+    "Nothing was saved; try again in a minute."
+)
 
 
 def status_changed_message() -> list:
@@ -195,7 +202,31 @@ class ExerciseAdmin(admin.ModelAdmin):
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except StorageUnavailable:
+            # The admin's transaction was rolled back, and the partly written picture removed.
+            self.message_user(request, PICTURE_NOT_STORED, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_formset(self, request, form, formset, change):
+        stored = []
+        if formset.model is ExercisePicture:
+            # Uploaded pictures are written first, each removed again if anything after it fails.
+            for picture_form in formset.forms:
+                upload = picture_form.cleaned_data.get("image") if picture_form.has_changed() else None
+                if "image" in picture_form.changed_data and isinstance(upload, UploadedFile):
+                    picture = picture_form.instance
+                    stored.append(store_upload(picture, "image", upload, name=picture.image.name))
+        try:
+            self._save_formset(request, form, formset, change)
+        except BaseException:
+            for name in stored:
+                discard(ExercisePicture._meta.get_field("image").storage, name)
+            raise
+
+    def _save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model in (ExerciseStep, ExercisePicture):
             # Number the rows 1, 2, 3... in the order chosen; unnumbered new rows were given 1000, so they go last.

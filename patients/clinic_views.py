@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,12 +31,17 @@ from core.audit import audit_record
 from core.forms import parse_id
 from core.models import AuditAction, AuditEntry
 from core.pagination import page_of
+from core.storage import StorageUnavailable
 from patients import services
 from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
 from patients.middleware import SESSION_KEY
 from patients.models import Clinic, Invitation, Membership
 
 AUDIT_ENTRIES_PER_PAGE = 50
+
+LOGO_NOT_STORED = gettext_lazy(
+    "The logo could not be stored: the file storage is full or unavailable. Nothing was saved; try again in a minute."
+)
 
 
 def _admin_membership(request: HttpRequest) -> Membership:
@@ -72,15 +78,16 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         if not form.has_changed():
             messages.info(request, _("Nothing changed."))
             return redirect("patients:clinic-settings")
-        with transaction.atomic():
-            form.save()
-            audit_record(
-                request=request,
-                action=AuditAction.CLINIC_CHANGED,
-                clinic=clinic,
-                target=clinic,
-                detail={"fields": sorted(form.changed_data)},
+        try:
+            services.clinic_settings_save(form=form, request=request)
+        except StorageUnavailable:
+            form.add_error("logo", LOGO_NOT_STORED)
+            clinic.refresh_from_db()  # the page shows the logo still stored
+            response = render(
+                request, "patients/clinic_settings.html", {"form": form, "object": clinic, "clinic": clinic}, status=503
             )
+            response["Retry-After"] = "60"
+            return response
         messages.success(request, _("Clinic settings saved."))
         return redirect("patients:clinic-settings")
     return render(request, "patients/clinic_settings.html", {"form": form, "object": clinic, "clinic": clinic})

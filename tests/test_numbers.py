@@ -66,7 +66,8 @@ def test_today_refuses_a_bad_number_with_the_forms_message_and_saves_nothing(
     program, token = logging_program
     clamshell = items_by_name(program)["Clamshell"]
     data = {"day": today.isoformat(), "pain": "3", "note": ""}
-    name = {"pain": "pain", "done": f"done-{clamshell.pk}", "difficulty": f"difficulty-{clamshell.pk}"}.get(field, field)
+    names = {"done": f"done-{clamshell.pk}", "difficulty": f"difficulty-{clamshell.pk}"}
+    name = names.get(field, field)
     data[name] = value
     response = client.post(reverse("public:today", args=[token]), data, **HTMX)
 
@@ -113,9 +114,7 @@ def test_today_still_saves_a_plain_day(client, logging_program, today):
 
 @pytest.mark.clock
 @pytest.mark.parametrize("value", ["²", "①", "1²", "9" * 5000])
-def test_paper_tracker_refuses_unicode_digits_in_the_grid_at_the_field(
-    clinician_client, logging_program, today, value
-):
+def test_paper_tracker_refuses_unicode_digits_in_the_grid_at_the_field(clinician_client, logging_program, today, value):
     program, _token = logging_program
     url = reverse("prescriptions:paper-tracker", args=[program.pk])
     clamshell = items_by_name(program)["Clamshell"]
@@ -172,9 +171,7 @@ def _upload(text: str) -> SimpleUploadedFile:
 
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 100_000])
-def test_clinic_exercise_import_refuses_deep_json_with_the_limit_in_the_message(
-    clinic_admin_client, clinic, depth
-):
+def test_clinic_exercise_import_refuses_deep_json_with_the_limit_in_the_message(clinic_admin_client, clinic, depth):
     before = Exercise.objects.count()
     response = clinic_admin_client.post(
         reverse("prescriptions:clinic-exercise-import"), {"file": _upload("[" * depth + "]" * depth)}
