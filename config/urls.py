@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,8 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # Public media only (logos, uploaded exercise pictures). Private files have their own views.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# What is public by design (clinic logos, the catalogue's pictures), with DEBUG on or off. A clinic's
+# own photos, issued PDFs and letters have views that check who asks.
+urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:name>", views.public_media, name="public-media")]
 
 handler500 = "config.views.server_error"

@@ -1,11 +1,15 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from exercises.models import ExercisePicture
 
 # Plain HTML: rendering a template could need the database that is down (context processors).
 UNAVAILABLE_PAGE = """<!doctype html>
@@ -49,3 +53,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     return defaults.server_error(request)
+
+
+# Clinic logos are printed on every handout and shown on every patient page: public by design.
+PUBLIC_MEDIA_FOLDERS = ("clinic-logos/",)
+PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
+
+
+@login_not_required
+@require_GET
+def public_media(request: HttpRequest, name: str) -> FileResponse:
+    """A file of the public media storage that is public by design; 404 for everything else.
+
+    Uploaded pictures share one folder: a picture of the shared catalogue is public, a clinic's
+    own photo is not (its clinic's members and its patients' links have their own views).
+    """
+    public = name.startswith(PUBLIC_MEDIA_FOLDERS) or (
+        ExercisePicture.objects.filter(image=name, exercise__in_catalogue=True).exists()
+    )
+    if not public or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"))
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response

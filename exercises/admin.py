@@ -119,40 +119,11 @@ class ExercisePictureInline(admin.StackedInline):
         )
 
 
-class BelongsToFilter(admin.SimpleListFilter):
-    """The shared catalogue by default; organisations' own exercises only when asked for."""
-
-    title = gettext_lazy("belongs to")
-    parameter_name = "belongs"
-
-    def lookups(self, request, model_admin):
-        return [("own", _("An organisation's own")), ("all", _("All"))]
-
-    def choices(self, changelist):
-        # "The shared catalogue" stands where Django's "All" would: it is what no choice means.
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("The shared catalogue"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(in_catalogue=self.value() != "own")
-
-
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "name", "status", "regions", "kind", "position", "updated_at"]
     list_display_links = ["thumbnail", "name"]
-    list_filter = [BelongsToFilter, "status", "body_regions", "kind", "position", "equipment"]
+    list_filter = ["status", "body_regions", "kind", "position", "equipment"]
     # The search runs on the normalised name, other names and muscles: see get_search_results.
     search_fields = ["search_text"]
     search_help_text = gettext_lazy("Name, other name or muscle; case, accents and word order do not matter.")
@@ -188,9 +159,13 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # The shared catalogue only: an organisation's own exercises are its private clinical
+        # material, edited in the app by its members and by no platform role (list, change,
+        # delete, preview and export all look exercises up here).
         return (
             super()
             .get_queryset(request)
+            .catalogue()
             .prefetch_related(
                 "body_regions",
                 models.Prefetch("pictures", queryset=ExercisePicture.objects.order_by("order", "pk")),
