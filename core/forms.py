@@ -12,6 +12,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 # The largest key any supported database stores (a signed 64-bit integer).
@@ -82,3 +83,36 @@ def parse_json(data: bytes, *, max_bytes: int, max_depth: int = MAX_JSON_DEPTH):
     if _depth(document) > max_depth:
         raise too_deep
     return document
+
+
+class BoundedJSONField(forms.JSONField):
+    """``forms.JSONField`` that refuses, with a message, what its parser cannot take.
+
+    Django's field turns invalid JSON into a message, but JSON nested thousands deep
+    (``RecursionError``) or holding a number too long to convert (``ValueError``) escaped as a 500,
+    both when cleaning and when showing the form again.
+    """
+
+    default_error_messages = {
+        "too_deep": _("This nests lists and objects more than %(limit)d levels deep."),
+        "unreadable": _("Enter valid JSON: this holds a number too long to read."),
+    }
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except RecursionError:
+            raise ValidationError(
+                self.error_messages["too_deep"], code="too_deep", params={"limit": MAX_JSON_DEPTH}
+            ) from None
+        except ValueError:
+            raise ValidationError(self.error_messages["unreadable"], code="unreadable") from None
+        if _depth(converted) > MAX_JSON_DEPTH:
+            raise ValidationError(self.error_messages["too_deep"], code="too_deep", params={"limit": MAX_JSON_DEPTH})
+        return converted
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except (RecursionError, ValueError):
+            return InvalidJSONInput(data)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from core.forms import parse_int
+from core.forms import BoundedJSONField, parse_int
 from core.storage import StorageUnavailable, discard, store_upload
 from exercises.forms import CatalogueImportForm
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
@@ -89,6 +89,7 @@ class PictureForm(OrderedInlineForm):
     class Meta:
         model = ExercisePicture
         fields = ["order", "caption", "alt_text", "image", "pose", "mirror"]
+        field_classes = {"pose": BoundedJSONField}
         help_texts = {
             "image": gettext_lazy("PNG, JPEG, WebP or SVG. An uploaded picture is shown instead of the pose drawing."),
             "pose": gettext_lazy(

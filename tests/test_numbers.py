@@ -214,3 +214,17 @@ def test_anonymous_today_with_a_4301_digit_pain_writes_no_traceback(logging_prog
     response = client.post(reverse("public:today", args=[token]), {"day": today.isoformat(), "pain": "9" * 4301})
     assert response.status_code == 422
     assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize("pose", ["[" * 5000 + "]" * 5000, '{"base": ' + "9" * 5000 + "}", "[" * 40 + "]" * 40])
+def test_admin_picture_pose_refuses_json_its_parser_cannot_take_at_the_field(client, catalogue_admin, pose):
+    from tests.exercises.test_admin import exercise_form
+
+    client.force_login(catalogue_admin)
+    client.raise_request_exception = False
+    response = client.post(reverse("admin:exercises_exercise_add"), exercise_form(**{"pictures-0-pose": pose}))
+
+    assert response.status_code == 200  # the admin shows its form again with the error
+    errors = str(response.context["inline_admin_formsets"][1].formset.errors)
+    assert "levels deep" in errors or "too long to read" in errors
+    assert not Exercise.objects.filter(slug="clam-shell").exists()

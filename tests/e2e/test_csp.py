@@ -42,7 +42,7 @@ def test_saving_on_the_patient_page_breaks_no_csp_rule(browser, live_server, cli
 
     today = page.get_by_role("region", name="Today")
     today.get_by_role("group", name="2. Clamshell").get_by_label("Too hard").check()
-    for attempt in range(2):
+    for _attempt in range(2):
         today.get_by_role("button", name="Save today").click()
         expect(page.get_by_role("status")).to_have_text("Saved. Thank you!")
 
