@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from core.forms import BoundedJSONField, parse_int
+from core.forms import BoundedJSONField, parse_id, parse_int
 from core.storage import StorageUnavailable, discard, store_upload
 from exercises.forms import CatalogueImportForm
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
@@ -39,6 +40,17 @@ def status_changed_message() -> list:
     """The change message Django's own forms would log: the field's label, stored untranslated."""
     with translation.override(None):
         return [{"changed": {"fields": [str(capfirst(Exercise._meta.get_field("status").verbose_name))]}}]
+
+
+class IdAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """The admin's autocomplete, shown again after an error without the values that are no id.
+
+    Django's widget looks the sent values up to show them; "²" or a 5,000-digit number made that
+    lookup raise (a 500) where the field itself had already refused them with a message.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if parse_id(v) is not None], attr)
 
 
 class OrderedInlineForm(forms.ModelForm):
@@ -176,6 +188,8 @@ class ExerciseAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("body_regions", "equipment"):
             kwargs["widget"] = forms.CheckboxSelectMultiple
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = IdAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def changeform_view(self, request, *args, **kwargs):
