@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from patients.forms import SignInForm
 
 admin.site.site_header = "HomeRx catalogue administration"
 admin.site.site_title = "HomeRx admin"
@@ -10,6 +12,7 @@ admin.site.site_title = "HomeRx admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("patients/", include("patients.urls")),
     path("catalogue/", include("exercises.urls")),

@@ -228,3 +228,13 @@ def test_admin_picture_pose_refuses_json_its_parser_cannot_take_at_the_field(cli
     errors = str(response.context["inline_admin_formsets"][1].formset.errors)
     assert "levels deep" in errors or "too long to read" in errors
     assert not Exercise.objects.filter(slug="clam-shell").exists()
+
+
+@pytest.mark.parametrize("username", ["9" * 5000, "x" * 256, "٣" * 300])
+def test_sign_in_refuses_a_username_longer_than_any_account_at_the_field(client, username):
+    """On PostgreSQL django-axes could not store the failure (255 characters): a 500."""
+    client.raise_request_exception = False
+    response = client.post(reverse("login"), {"username": username, "password": "9" * 5000})
+
+    assert response.status_code == 200
+    assert "A username has at most 150 characters." in response.content.decode()
