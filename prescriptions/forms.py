@@ -330,3 +330,9 @@ class DayLogForm(forms.Form):
     def error_texts(self) -> dict[str, str]:
         """The first message of each field, by field name, as the "Today" section shows them."""
         return {name: errors[0] for name, errors in self.errors.items()}
+
+
+class ReminderForm(forms.Form):
+    """The time of the calendar reminder (``?time=18:00``): hours and minutes, nothing else."""
+
+    time = forms.TimeField(input_formats=["%H:%M"], error_messages={"invalid": _("Choose a time such as 18:00.")})

@@ -8,7 +8,6 @@ address, size-limited and CSRF-protected (Django's middleware; the form carries 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_not_required
@@ -23,7 +22,7 @@ from icalendar import Calendar, Event, vRecur
 from core.throttle import AddressThrottle
 from prescriptions import public_views
 from prescriptions.adherence import program_weekdays
-from prescriptions.forms import DayLogForm
+from prescriptions.forms import DayLogForm, ReminderForm
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import day_log_save
 from prescriptions.today import DEFAULT_REMINDER, editable_days, page_with_today, today_items, today_section
@@ -32,7 +31,6 @@ from prescriptions.today import DEFAULT_REMINDER, editable_days, page_with_today
 MAX_LOG_BODY = 16 * 1024
 # Saves per address and window: generous for a patient correcting a few days, not for a script.
 LOG_THROTTLE = AddressThrottle("patient-log", limit=40, window=15 * 60)
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -92,9 +90,10 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     link, handout, refusal = public_views._open_with_link(request, token)
     if refusal:
         return refusal
-    match = TIME_RE.match(request.GET.get("time", DEFAULT_REMINDER))
-    if match is None:
-        return public_views._private(HttpResponse(_("Choose a time such as 18:00."), status=422))
+    form = ReminderForm({"time": request.GET.get("time", DEFAULT_REMINDER)})
+    if not form.is_valid():
+        return public_views._private(HttpResponse(form.errors["time"][0], status=422))
+    reminder = form.cleaned_data["time"]
     program = link.program
     today = timezone.localdate()
     start = max(program.start_date or today, today)
@@ -110,7 +109,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
     event.add("uid", f"{uid}@homerx")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", datetime.combine(start, datetime.min.time()).replace(hour=int(match[1]), minute=int(match[2])))
+    event.add("dtstart", datetime.combine(start, reminder))
     event.add("duration", timedelta(minutes=30))
     event.add("summary", "Home exercises")
     event.add("description", url)

@@ -549,8 +549,10 @@ def item_move(request, pk, item_pk):
 @_revision_required
 def items_reorder(request, pk):
     program = _get_program(request, pk)
+    ordered = [parse_id(value) for value in request.POST.getlist("item")]
+    if None in ordered:
+        return _stale(request, program)  # not the page's ids: show the program as it is
     try:
-        ordered = [int(value) for value in request.POST.getlist("item")]
         services.items_reorder(
             program=program, user=request.user, revision=_revision(request), ordered_ids=ordered, request=request
         )

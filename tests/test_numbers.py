@@ -238,3 +238,32 @@ def test_sign_in_refuses_a_username_longer_than_any_account_at_the_field(client,
 
     assert response.status_code == 200
     assert "A username has at most 150 characters." in response.content.decode()
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize("value", ["1²:00", "²", "99:99", "9" * 5000, "18:00\x00"])
+def test_calendar_reminder_time_is_parsed_by_a_form_field(client, logging_program, value):
+    _program, token = logging_program
+    response = client.get(reverse("public:calendar", args=[token]), {"time": value})
+    assert response.status_code in (400, 422)  # a NUL is refused before the view (400)
+
+
+@pytest.mark.clock
+def test_calendar_reminder_at_a_plain_time(client, logging_program):
+    _program, token = logging_program
+    response = client.get(reverse("public:calendar", args=[token]), {"time": "07:30"})
+    assert response.status_code == 200
+    assert b"T073000" in response.content
+
+
+@pytest.mark.parametrize("value", ["²", "①", "9" * 5000, "99999999999999999999"])
+def test_reordering_with_ids_that_are_no_ids_changes_nothing(clinician_client, clinic, patient, clinician, value):
+    program = make_handout_program(clinic=clinic, patient=patient, user=clinician)
+    before = list(program.items.values_list("pk", "order"))
+    items = [str(pk) for pk, _order in before]
+    response = clinician_client.post(
+        reverse("prescriptions:items-reorder", args=[program.pk]),
+        {"revision": program.revision, "item": [value, *items[1:]]},
+    )
+    assert response.status_code < 500
+    assert list(program.items.values_list("pk", "order")) == before
