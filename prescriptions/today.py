@@ -151,6 +151,8 @@ def today_section(
                 "item": item,
                 "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
                 "difficulty": entry.difficulty.get(item.pk, ""),
+                # A message at the exercise whose answer was refused (DayLogForm's field names).
+                "error": (errors or {}).get(f"done-{item.pk}") or (errors or {}).get(f"difficulty-{item.pk}"),
             }
         )
     glance = []

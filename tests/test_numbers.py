@@ -80,8 +80,8 @@ def test_today_refuses_a_bad_number_with_the_forms_message_and_saves_nothing(
     assert not DayLog.objects.exists()
     expected = {
         "pain": "Choose a number from 0 (no pain) to 10 (worst pain).",
-        "done": "Not saved yet: please check the marked answers.",
-        "difficulty": "Not saved yet: please check the marked answers.",
+        "done": "Tick the sessions you did.",
+        "difficulty": "Choose one of the answers.",
         "day": "Not saved: you can fill in today and the two days before.",
     }[field]
     assert expected in html
