@@ -86,7 +86,8 @@ def today_items(program, handout) -> list[TodayItem]:
     return items
 
 
-def _editable_days(today: date) -> list[date]:
+def editable_days(today: date) -> list[date]:
+    """The days the patient may fill in through the link, oldest first: today is the last."""
     return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
 
 
@@ -98,7 +99,7 @@ def chosen_day(value: str | None, today: date) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day in _editable_days(today) else None
+    return day if day in editable_days(today) else None
 
 
 def today_data(link, handout, *, day: date, today: date, saved: bool = False, entry=None, items=None) -> dict:
@@ -143,7 +144,7 @@ def today_data(link, handout, *, day: date, today: date, saved: bool = False, en
     return {
         "day": day,
         "today": today,
-        "days": _editable_days(today),
+        "days": editable_days(today),
         "rows": rows,
         "entry": entry,
         "glance": glance,
@@ -171,13 +172,23 @@ def today_section(
 
 def render_section(request: HttpRequest, data: dict, *, errors=None) -> str:
     """The section for this response: ``data`` with the link's token and (``{% csrf_token %}``) a CSRF token."""
+    errors = errors or {}
+    rows = data["rows"]
+    if errors:
+        # A message at the exercise whose answer was refused (DayLogForm's field names); the
+        # cached data never holds one.
+        rows = [
+            {**row, "error": errors.get(f"done-{row['item'].pk}") or errors.get(f"difficulty-{row['item'].pk}")}
+            for row in rows
+        ]
     context = {
         **data,
+        "rows": rows,
         "token": link_token(request),
         "pain_levels": range(PAIN_MAX + 1),
         "difficulties": Difficulty.choices,
         "note_max": NOTE_MAX_LENGTH,
-        "errors": errors or {},
+        "errors": errors,
         "reminder": DEFAULT_REMINDER,
     }
     return render_to_string(SECTION_TEMPLATE, context, request=request)
