@@ -77,6 +77,8 @@ class AnswersForm(forms.Form):
                 self.add_error(NAME_PREFIX + item["key"], _("Write down the activity this rating is for."))
             if name.strip() and value is None and data.get("finish"):
                 self.add_error(ITEM_PREFIX + item["key"], _("Rate this activity, or leave its name empty."))
+        if not self.errors and not any(answer.value is not None or answer.text for answer in self.answers().values()):
+            raise forms.ValidationError(_("Type in at least one answer before saving."))
         if data.get("finish") and not self.errors:
             answered = sum(1 for item in self.items if data.get(ITEM_PREFIX + item["key"]) is not None)
             needed = self.definition["scoring"]["min_answered"]

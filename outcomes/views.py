@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -76,18 +77,27 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("outcomes:program-outcomes", args=[program.pk]))
 
 
-def _due_on(request: HttpRequest, measure: ProgramMeasure) -> date:
-    """The due date the answers belong to: one of the measure's dates (a form field parses it)."""
+def _due_on(request: HttpRequest, measure: ProgramMeasure) -> date | None:
+    """The due date the answers belong to: the one asked for (parsed by a form field, and one of
+    the measure's dates), else the earliest unfinished date up to today, else the next one."""
     from django import forms
 
-    field = forms.DateField()
-    try:
-        day = field.clean(request.POST.get("due_on") or request.GET.get("due_on") or "")
-    except forms.ValidationError:
-        raise Http404 from None
-    if day not in measure.due_dates():
-        raise Http404
-    return day
+    days = measure.due_dates()
+    text = request.POST.get("due_on") or request.GET.get("due_on")
+    if text:
+        try:
+            day = forms.DateField().clean(text)
+        except forms.ValidationError:
+            raise Http404 from None
+        if day not in days:
+            raise Http404
+        return day
+    finished = set(
+        Response.objects.filter(measure=measure, completed_at__isnull=False).values_list("due_on", flat=True)
+    )
+    today = timezone.localdate()
+    open_days = [day for day in days if day not in finished]
+    return next((day for day in open_days if day <= today), open_days[0] if open_days else None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,6 +106,9 @@ def response_enter(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
     measure = _measure(request, pk, measure_pk)
     program = measure.program
     due_on = _due_on(request, measure)
+    if due_on is None:
+        messages.info(request, _("Nothing is due: set the program's start date, or every date is answered."))
+        return redirect(reverse("outcomes:program-outcomes", args=[program.pk]))
     definition = measure.instrument.definition
     language = QUESTIONNAIRE_LANGUAGE
     response = Response.objects.filter(measure=measure, due_on=due_on).prefetch_related("answers").first()

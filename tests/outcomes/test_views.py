@@ -83,7 +83,14 @@ def test_outsider_gets_404_for_every_outcome_page(outsider_client, psfs):
 def test_a_date_that_is_not_a_due_date_is_404(clinician_client, psfs):
     assert clinician_client.get(f"{_enter_url(psfs)}?due_on=2026-11-24").status_code == 404
     assert clinician_client.get(f"{_enter_url(psfs)}?due_on=2026-02-30").status_code == 404
-    assert clinician_client.get(_enter_url(psfs)).status_code == 404
+
+
+@pytest.mark.clock(DAY)
+def test_without_a_date_the_earliest_unanswered_due_date_opens(clinician_client, psfs):
+    _answer_psfs(psfs, START, (2, 3, 4))
+    response = clinician_client.get(_enter_url(psfs))
+    assert response.status_code == 200
+    assert response.context["due_on"] == START + datetime.timedelta(weeks=2)
 
 
 @pytest.mark.clock(DAY)
@@ -94,7 +101,8 @@ def test_a_date_that_is_not_a_due_date_is_404(clinician_client, psfs):
         ({"item-average_24h": "-1", "finish": "on"}, "The lowest answer is 0."),
         ({"item-average_24h": "seven", "finish": "on"}, "Type a whole number from 0 to 10."),
         ({"item-average_24h": "9" * 40, "finish": "on"}, "The highest answer is 10."),
-        ({"finish": "on"}, "Answer at least 1 question"),
+        ({"finish": "on"}, "Type in at least one answer before saving."),
+        ({"save": "later"}, "Type in at least one answer before saving."),
         ({"item-average_24h": "3", "item-mood": "2", "finish": "on"}, "questions the questionnaire does not have"),
     ],
 )
@@ -133,6 +141,22 @@ def test_half_finished_psfs_is_saved_and_resumed_then_scored(clinician_client, p
     saved.refresh_from_db()
     assert saved.is_complete and saved.score == Decimal("4.0")
     assert AuditEntry.objects.filter(action=AuditAction.LOG_TRANSCRIBED).count() == 2
+
+
+@pytest.mark.clock(DAY)
+def test_finishing_a_psfs_with_two_activities_asks_for_a_third(clinician_client, psfs):
+    data = {
+        "due_on": START.isoformat(),
+        "finish": "on",
+        "name-activity_1": "Stairs",
+        "item-activity_1": "3",
+        "name-activity_2": "Running",
+        "item-activity_2": "2",
+    }
+    response = clinician_client.post(_enter_url(psfs), data)
+    assert response.status_code == 422
+    assert "Answer at least 3 question(s) to finish (2 answered)" in response.content.decode()
+    assert not Response.objects.exists()
 
 
 @pytest.mark.clock(DAY)
