@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_unattended
 from core.models import AuditAction
 from outcomes.definitions import Answer, score, validate
 from outcomes.models import Instrument, ItemAnswer, ProgramMeasure, Response, ResponseSource
@@ -131,13 +131,25 @@ def response_save(
         response.full_clean()
         response.save()
         program = measure.program
-        audit_record(
-            request=request,
-            user=user,
-            action=AuditAction.LOG_TRANSCRIBED if source == ResponseSource.PAPER else AuditAction.LOG_WRITTEN,
-            clinic=program.clinic,
-            patient=program.patient,
-            target=response,
-            detail={"outcome_measure": measure.instrument.key, "due_on": due_on.isoformat(), "finished": finish},
-        )
+        action = AuditAction.LOG_TRANSCRIBED if source == ResponseSource.PAPER else AuditAction.LOG_WRITTEN
+        detail = {"outcome_measure": measure.instrument.key, "due_on": due_on.isoformat(), "finished": finish}
+        if user is None:
+            # The patient, through the private link: nobody is signed in.
+            audit_record_unattended(
+                action=action,
+                clinic_id=program.clinic_id,
+                patient_id=program.patient_id,
+                target=response,
+                detail=detail,
+            )
+        else:
+            audit_record(
+                request=request,
+                user=user,
+                action=action,
+                clinic=program.clinic,
+                patient=program.patient,
+                target=response,
+                detail=detail,
+            )
     return response

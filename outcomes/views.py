@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.models import AuditAction
+from outcomes.attention import open_due_date
 from outcomes.definitions import text_in
 from outcomes.forms import AnswersForm, MeasureForm
 from outcomes.models import ProgramMeasure, Response
@@ -95,9 +96,7 @@ def _due_on(request: HttpRequest, measure: ProgramMeasure) -> date | None:
     finished = set(
         Response.objects.filter(measure=measure, completed_at__isnull=False).values_list("due_on", flat=True)
     )
-    today = timezone.localdate()
-    open_days = [day for day in days if day not in finished]
-    return next((day for day in open_days if day <= today), open_days[0] if open_days else None)
+    return open_due_date(days, finished, timezone.localdate())
 
 
 @require_http_methods(["GET", "POST"])
