@@ -49,11 +49,15 @@ def report_context(program) -> dict:
     }
 
 
-def render_progress_report(program) -> RenderedReport:
+def render_pdf(template: str, context: dict) -> bytes:
+    """A template as PDF bytes, through the handout's fetcher (project static files only) and fonts."""
     import weasyprint  # costs ~0.4 s: imported on first render (see prescriptions.handout.pdf)
 
-    html = render_to_string(TEMPLATE, report_context(program))
+    html = render_to_string(template, {**context, "pdf": True})
     document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=make_url_fetcher())
-    content = document.write_pdf(font_config=font_config())
-    filename = f"progress-report-{timezone.localdate().isoformat()}.pdf"
-    return RenderedReport(content=content, filename=filename)
+    return document.write_pdf(font_config=font_config())
+
+
+def render_progress_report(program) -> RenderedReport:
+    content = render_pdf(TEMPLATE, report_context(program))
+    return RenderedReport(content=content, filename=f"progress-report-{timezone.localdate().isoformat()}.pdf")

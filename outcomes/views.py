@@ -152,10 +152,7 @@ def response_enter(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
     return render(request, "outcomes/response_form.html", context, status=status)
 
 
-@require_GET
-def measure_print(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    """The questionnaire on paper: the patient fills it in, the clinician types it in later."""
-    measure = _measure(request, pk, measure_pk)
+def _paper_form_context(measure: ProgramMeasure) -> dict:
     program = measure.program
     definition = measure.instrument.definition
     language = QUESTIONNAIRE_LANGUAGE
@@ -173,8 +170,7 @@ def measure_print(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespons
     ]
     result = measure_result(measure)
     activities = [a["name"] for a in result.activities]
-    _viewed(request, program, "print", measure=measure.instrument.key)
-    context = {
+    return {
         "program": program,
         "measure": measure,
         "definition": definition,
@@ -183,7 +179,28 @@ def measure_print(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespons
         "activities": activities,
         "due": [d["day"] for d in result.due],
     }
-    return render(request, "outcomes/paper_form.html", context)
+
+
+@require_GET
+def measure_print(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """The questionnaire on paper: the patient fills it in, the clinician types it in later."""
+    measure = _measure(request, pk, measure_pk)
+    _viewed(request, measure.program, "print", measure=measure.instrument.key)
+    return render(request, "outcomes/paper_form.html", _paper_form_context(measure))
+
+
+@require_GET
+def measure_print_pdf(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """The same paper questionnaire as a PDF, through the handout's renderer."""
+    from outcomes.report import render_pdf
+
+    measure = _measure(request, pk, measure_pk)
+    content = render_pdf("outcomes/paper_form.html", _paper_form_context(measure))
+    _viewed(request, measure.program, "print-pdf", measure=measure.instrument.key)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{measure.instrument.key}-questionnaire.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

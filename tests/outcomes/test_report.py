@@ -53,3 +53,24 @@ def test_report_holds_scores_and_the_computed_words_and_nothing_of_others(clinic
     assert "2 of 22 prescribed sessions done so far (9%)" in text
     assert "Otto" not in text and "/p/" not in text
     assert AuditEntry.objects.filter(action=AuditAction.LOG_VIEWED, detail__outcomes="report").exists()
+
+
+@pytest.mark.clock(DAY)
+def test_paper_questionnaire_pdf_holds_the_questions_and_the_patients_activities(clinician_client, patient, clinician):
+    program = ProgramFactory(patient=patient, start_date=START, duration_weeks=6)
+    psfs = ProgramMeasureFactory(program=program, instrument=instrument("psfs"), created_by=clinician)
+    answers = {
+        "activity_1": Answer(3, "Climbing stairs"),
+        "activity_2": Answer(4, "Gardening"),
+        "activity_3": Answer(5, "Cycling"),
+    }
+    response_save(measure=psfs, due_on=START, answers=answers, finish=True)
+
+    response = clinician_client.get(reverse("outcomes:measure-print-pdf", args=[program.pk, psfs.pk]))
+
+    assert response.status_code == 200
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Patient-Specific Functional Scale" in text
+    assert "Maria Jensen" in text
+    assert "Climbing stairs" in text and "Gardening" in text
+    assert "Cannot do it" in text and "Stratford" in text
