@@ -25,13 +25,13 @@ from tests.prescriptions.test_handout_pdf import make_handout_program
 UNICODE_DIGITS = ["²", "③", "①", "٣", "۳", "𝟓"]
 NOT_NUMBERS = ["²", "①", "9" * 4301, "9" * 5000, "-1", "1e3", "\u0663\u0663\u0663" * 2000]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-MONDAY = datetime.datetime(2026, 12, 7, 10, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture
 def today(time_machine):
-    time_machine.move_to(MONDAY)
-    return MONDAY.date()
+    monday = datetime.datetime(2026, 12, 7, 10, tzinfo=ZoneInfo("Europe/London"))
+    time_machine.move_to(monday)
+    return monday.date()
 
 
 @pytest.fixture

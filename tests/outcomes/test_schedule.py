@@ -1,8 +1,13 @@
 from datetime import date
 
+import pytest
+
 from outcomes.schedule import due_dates
 
 MONDAY = date(2026, 11, 2)
+# The due dates are pure arithmetic on the start date; the clock is fixed all the same, so no
+# test here could start to depend on today unnoticed.
+pytestmark = pytest.mark.clock(MONDAY)
 
 
 def test_start_every_two_weeks_and_end_of_a_six_week_program():
