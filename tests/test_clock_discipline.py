@@ -81,6 +81,8 @@ def _offences(path: pathlib.Path, root: pathlib.Path = TESTS.parent) -> list[str
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
                 visit(child, class_fixes_clock or _names_a_day(child.decorator_list))
+            elif isinstance(child, ast.FunctionDef) and child.name in clock_fixtures:
+                inside_tests.update(_calendar_dates(child))  # a fixture that sets the clock to its date
             elif isinstance(child, ast.FunctionDef) and child.name.startswith("test"):
                 fixed = (
                     module_fixes_clock
