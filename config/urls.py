@@ -18,6 +18,7 @@ urlpatterns = [
     path("catalogue/", include("exercises.urls")),
     path("programs/", include("prescriptions.urls")),
     path("p/", include("prescriptions.public_urls")),
+    path("p/", include("outcomes.link_urls")),
     path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,32 +9,36 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from outcomes.definitions import Verdict, change_verdict
 from outcomes.models import ProgramMeasure, Response
+from prescriptions.extensions import AttentionSource
 
 
 def worsened_reasons(program_ids: list[int], *, seen: dict[int, datetime | None] | None = None) -> dict[int, list[str]]:
     """Program pk → one reason per measure whose latest score is worse than the baseline by at least its MCID.
 
     ``seen`` (program pk → when a clinician last marked the program seen) hides a reason until a
-    newer answer arrives, as the log reasons do. Two queries.
+    newer answer arrives, as the log reasons do. One query: the finished answers with their
+    measures and instruments, whatever the number of programs and measures.
     """
     if not program_ids:
         return {}
     seen = seen or {}
-    measures = {m.pk: m for m in ProgramMeasure.objects.filter(program_id__in=program_ids).select_related("instrument")}
+    measures: dict[int, ProgramMeasure] = {}
     scores = defaultdict(list)
     rows = (
-        Response.objects.filter(measure_id__in=measures, completed_at__isnull=False)
+        Response.objects.filter(measure__program_id__in=program_ids, completed_at__isnull=False)
+        .select_related("measure__instrument")
         .order_by("measure_id", "due_on")
-        .values_list("measure_id", "score", "completed_at")
     )
-    for measure_id, score, completed_at in rows:
-        scores[measure_id].append((score, completed_at))
+    for response in rows:
+        measures.setdefault(response.measure_id, response.measure)
+        scores[response.measure_id].append((response.score, response.completed_at))
     reasons: dict[int, list[str]] = {}
     for measure_id, answered in scores.items():
         if len(answered) < 2:
@@ -55,6 +59,25 @@ def worsened_reasons(program_ids: list[int], *, seen: dict[int, datetime | None]
             }
         )
     return reasons
+
+
+def _finished_answers() -> dict:
+    """Whether a program has a finished questionnaire: read with the programs, it spares the
+    scores' query when none has (a change needs two)."""
+    finished = Response.objects.filter(measure__program=OuterRef("pk"), completed_at__isnull=False)
+    return {"outcomes_answered": Exists(finished)}
+
+
+def _attention_reasons(programs: list) -> dict[int, list[str]]:
+    answered = [program for program in programs if program.outcomes_answered]
+    return worsened_reasons(
+        [program.pk for program in answered], seen={program.pk: program.seen_at for program in answered}
+    )
+
+
+# The "Needs attention" source (``prescriptions.extensions``, registered in ``OutcomesConfig.ready``):
+# no query when no program has a finished questionnaire, else one.
+ATTENTION_SOURCE = AttentionSource(reasons=_attention_reasons, annotations=_finished_answers)
 
 
 def open_due_date(due: list[date], finished: set[date], today: date) -> date | None:

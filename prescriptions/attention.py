@@ -1,8 +1,11 @@
-"""Which patients need attention, and why: high or rising pain, "too hard" twice, silence.
+"""Which patients need attention, and why: high or rising pain, "too hard" twice, silence, and
+the reasons of the apps above (``prescriptions.extensions.register_attention_source``: a
+worsened outcome measure).
 
 Read in a fixed number of queries whatever the number of patients or logs: the programs, the
-recent pain scores, the "too hard" counts. A reason stays until a clinician marks the program
-seen; it shows again only when newer evidence arrives.
+recent pain scores, the "too hard" counts, and each registered source's own fixed number. A
+reason stays until a clinician marks the program seen; it shows again only when newer evidence
+arrives.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patients.extensions import Badge
+from prescriptions.extensions import attention_sources
 from prescriptions.logs import DayLog, Difficulty, ExerciseLog
 from prescriptions.models import Handout, Program
 
@@ -76,10 +80,13 @@ def _within_program(prefix: str = "program__") -> Q:
 def flagged_programs(programs) -> list[Flag]:
     """The programs among ``programs`` (a Program queryset) with a reason to look, and why.
 
-    Three queries: the live issued programs, their recent pain scores, their "too hard" counts.
+    Three queries (the live issued programs, their recent pain scores, their "too hard" counts)
+    and those of each registered source (the outcome measures: one, when a program has answers).
     """
     today = timezone.localdate()
     logs = DayLog.objects.filter(program=OuterRef("pk"), day__gte=OuterRef("start_date"), day__lte=OuterRef("last_day"))
+    sources = attention_sources()
+    more_annotations = {name: value for source in sources for name, value in source.annotations().items()}
     programs = list(
         programs.for_patients()
         .active()
@@ -89,6 +96,7 @@ def flagged_programs(programs) -> list[Flag]:
             issued=Exists(Handout.objects.filter(program=OuterRef("pk"))),
             seen_at=F("attention_mark__seen_at"),
             last_log_day=Subquery(logs.order_by("-day").values("day")[:1]),
+            **more_annotations,
         )
         .filter(issued=True)
         .select_related("patient")
@@ -96,6 +104,10 @@ def flagged_programs(programs) -> list[Flag]:
     if not programs:
         return []
     pains, too_hard = _evidence([program.pk for program in programs], today)
+    more: dict[int, list[str]] = {}
+    for source in sources:
+        for pk, found in source.reasons(programs).items():
+            more.setdefault(pk, []).extend(found)
     flags = []
     for program in programs:
         flag = Flag(program=program)
@@ -109,6 +121,7 @@ def flagged_programs(programs) -> list[Flag]:
             too_hard=too_hard.get(program.pk, []),
             today=today,
         )
+        flag.reasons.extend(more.get(program.pk, []))
         if flag.reasons:
             flags.append(flag)
     return flags
@@ -118,7 +131,7 @@ def reasons_by_patient(*, user, clinic, patient_ids: list[int]) -> dict[int, lis
     """Patient pk → the reasons of their flagged programs, for these patients of ``clinic``.
 
     What the patient list marks, for its page of patients: ``flagged_programs`` of the
-    programs ``user`` may see in ``clinic`` of those patients (three queries).
+    programs ``user`` may see in ``clinic`` of those patients (its fixed number of queries).
     """
     if not patient_ids or clinic is None:
         return {}

@@ -1,5 +1,9 @@
 """The patient's private link: the newest issued handout as a phone page and as its PDF.
 
+``open_with_link`` is the public gate of every view that answers through a link, here or in an
+app above (outcome measures); ``patient_page`` renders the page, with the sections those apps
+register (``prescriptions.extensions.register_link_section``) above "Today".
+
 No account: the token is the key. It opens this page and the PDF, nothing else. An unknown,
 expired or revoked token gets one friendly page (404), whichever it is; an address that keeps
 trying bad tokens is throttled (429) through the shared cache. Nothing here writes the token
@@ -8,6 +12,7 @@ or patient data to the logs.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -17,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -24,6 +30,7 @@ from core.audit import audit_record_unattended
 from core.cache_keys import content_key, template_version
 from core.throttle import AddressThrottle
 from prescriptions.audit_actions import ProgramAction
+from prescriptions.extensions import link_sections
 from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout, ShareLink
 from prescriptions.today import cached_today_section
@@ -43,11 +50,15 @@ PDF_NAME = "handout.pdf"
 PICTURES_URL = "pictures/"
 
 
-def _private(response):
+def private(response):
+    """The headers of every patient-link response: not stored by shared caches, no referrer, not indexed."""
     response["Cache-Control"] = "private, no-cache"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+_private = private
 
 
 BAD_TOKENS = AddressThrottle("patient-link-bad-token", limit=BAD_TOKEN_LIMIT, window=BAD_TOKEN_WINDOW)
@@ -93,12 +104,21 @@ def _link_of(handout: Handout) -> ShareLink:
     return ShareLink.objects.select_related("program__clinic", "program__patient").get(pk=handout.link_pk)
 
 
-def _open_with_link(request, token):
-    """``_open`` for the views that log: (link, handout, None), or (None, None, a refusal)."""
+def open_with_link(request, token):
+    """The gate of every view that writes through a patient link: (link, handout, None), or
+    (None, None, a refusal response).
+
+    The link is live (known, not expired or revoked, its program and patient not archived) and
+    the address not throttled for bad tokens; the link comes with its program, clinic and
+    patient. Nothing of the token is logged (``core.logging.RedactTokens``) or stored.
+    """
     handout, refusal = _open(request, token)
     if refusal:
         return None, None, refusal
     return _link_of(handout), handout, None
+
+
+_open_with_link = open_with_link
 
 
 def _audit(action, handout):
@@ -125,15 +145,29 @@ def handout_page(request, token):
     return _private(HttpResponse(patient_page(request, handout, load_link=lambda: _link_of(handout))))
 
 
-def patient_page(request, handout, *, section: str | None = None, load_link=None) -> str:
-    """The patient page of an issued handout: its "Today" section above the handout's main part.
+def patient_page(
+    request, handout, *, section: str | None = None, load_link=None, section_context: dict | None = None
+) -> str:
+    """The patient page of an issued handout: the registered sections, then "Today", above the
+    handout's main part.
 
     ``section`` when the caller rendered it (a refused save), else the cached data's
-    (``load_link()`` gives the link on a miss).
+    (``load_link()`` gives the link on a miss, read once whoever asks). ``section_context`` is
+    added to the registered sections' context (a refused form to show again).
     """
+    load_link = functools.cache(load_link or (lambda: _link_of(handout)))
     if section is None:
         section = cached_today_section(request, handout, load_link)
-    return render_to_string(PAGE_TEMPLATE, {**_handout_main(handout), "today_section": section})
+    context = {
+        "program": SimpleLazyObject(lambda: load_link().program),
+        "handout": handout,
+        "token": request.resolver_match.kwargs["token"],
+        **(section_context or {}),
+    }
+    sections = [render_to_string(name, context, request=request) for name in link_sections()]
+    return render_to_string(
+        PAGE_TEMPLATE, {**_handout_main(handout), "link_sections": sections, "today_section": section}
+    )
 
 
 def _handout_main(handout) -> dict:

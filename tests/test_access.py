@@ -34,7 +34,7 @@ PUBLIC_NAMES = {
     "exercises:picture-svg",
     "patients:invitation-accept",
 }
-PUBLIC_NAMESPACES = {"public"}
+PUBLIC_NAMESPACES = {"public", "outcomes-link"}
 SIGN_IN = "/accounts/login/"
 
 

@@ -33,7 +33,7 @@ def test_pain_worse_by_the_mcid_is_a_reason_until_seen(program, clinician, djang
     nprs = ProgramMeasureFactory(program=program, instrument=instrument("nprs"), created_by=clinician)
     _pain(nprs, START, 3)
     _pain(nprs, LATER, 5)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         reasons = worsened_reasons([program.pk])
     assert reasons == {program.pk: ["NPRS worse by at least its important change (3 → 5)"]}
     assert worsened_reasons([program.pk], seen={program.pk: timezone.now()}) == {}

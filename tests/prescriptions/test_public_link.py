@@ -122,14 +122,16 @@ def test_patient_page_query_count_does_not_grow_with_items(client, clinic, patie
     # snapshot (first view only: the page is then cached), 3 the audit entry, the view's only
     # record (no count to update), 4 the link with its program, for "Today": 5 the program's
     # items, 6 the issued version's exercises (first view only: then cached), 7 the last week's
-    # logs (their entries are one more query once there are any).
-    assert len(queries) == 7, [q["sql"][:120] for q in queries]
+    # logs (their entries are one more query once there are any), 8 the program's outcome
+    # measures, for the questionnaires due (a registered section; their answers are one more
+    # query once there are any).
+    assert len(queries) == 8, [q["sql"][:120] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         again = client.get(page_url(token))
     # The same page but for "Today"'s CSRF token, masked afresh for every response.
     assert CSRF_INPUT.sub("", again.content.decode()) == CSRF_INPUT.sub("", response.content.decode())
     # 1 the newest handout (which also says what "Today" depends on), 2 the audit entry: the
-    # page and its "Today" section are both cached until something they show changes.
+    # page, its "Today" section and the questionnaires due are cached until something they show changes.
     assert len(queries) == 2, [q["sql"][:120] for q in queries]
 
 

@@ -1,0 +1,54 @@
+"""Where apps above prescriptions add to "Needs attention" and to the patient's link page.
+
+As ``patients.extensions``: an app registers what it adds in its ``AppConfig.ready()``, and
+prescriptions reads the registry without naming the app (DESIGN.md layers: outcome measures
+sit above prescriptions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AttentionSource:
+    """A further reason a program needs a look.
+
+    ``reasons(programs)``: program pk → reasons, for these programs (each with ``seen_at``, when a
+    clinician last marked it seen, or None), read in a fixed number of queries. ``annotations()``:
+    expressions added to the query that reads the programs (``flagged_programs``), so a source can
+    tell there is nothing to read without a query of its own; the programs carry them.
+    """
+
+    reasons: Callable[[list], dict[int, list[str]]]
+    annotations: Callable[[], dict] = field(default=dict)
+
+
+_ATTENTION_SOURCES: list[AttentionSource] = []
+_LINK_SECTIONS: list[str] = []
+
+
+def register_attention_source(source: AttentionSource) -> None:
+    """Read by ``prescriptions.attention.flagged_programs``, and through it by ``reasons_by_patient``."""
+    if source not in _ATTENTION_SOURCES:
+        _ATTENTION_SOURCES.append(source)
+
+
+def attention_sources() -> list[AttentionSource]:
+    return list(_ATTENTION_SOURCES)
+
+
+def register_link_section(template_name: str) -> None:
+    """A template included first on the patient's link page, above "Today".
+
+    Rendered per response with the request and ``program`` (the link's program, read only when
+    the template uses it), ``handout`` (what the gate read: ``program_id``, ``program_updated_at``),
+    ``token`` and whatever the view that re-renders a refused form adds (``section_context``).
+    """
+    if template_name not in _LINK_SECTIONS:
+        _LINK_SECTIONS.append(template_name)
+
+
+def link_sections() -> list[str]:
+    return list(_LINK_SECTIONS)
