@@ -15,6 +15,7 @@ from outcomes.link_views import MAX_LINK_ANSWERS_BODY
 from outcomes.models import ItemAnswer, Response, ResponseSource
 from outcomes.services import response_save
 from prescriptions.attention import flagged_programs, reasons_by_patient
+from prescriptions.log_services import attention_mark_seen
 from prescriptions.models import Program, ShareLink
 from tests.factories import PatientFactory
 from tests.outcomes.factories import ProgramMeasureFactory, instrument
@@ -201,6 +202,16 @@ def test_a_program_with_only_a_worse_measure_is_flagged_with_the_reason(clinicia
             program.patient_id
         ]
     )
+
+
+def test_the_outcome_reason_stays_away_once_seen_until_a_newer_answer(clinician, program, nprs):
+    _worse(nprs, 3, 6)
+    attention_mark_seen(program=program, user=clinician)
+    flags = {flag.program.pk: flag.reasons for flag in flagged_programs(Program.objects.for_user(clinician))}
+    assert not any("NPRS" in reason for reason in flags.get(program.pk, []))
+    response_save(measure=nprs, due_on=DAY, answers={"average_24h": Answer(8)}, finish=True)
+    flags = {flag.program.pk: flag.reasons for flag in flagged_programs(Program.objects.for_user(clinician))}
+    assert "NPRS worse by at least its important change (3 → 8)" in flags[program.pk]
 
 
 @pytest.mark.parametrize("programs", [1, 4])
