@@ -35,8 +35,11 @@ def link_questionnaires(context) -> dict:
         message = context.get("outcome_message", "") if mine else ""
         questionnaires.append({**row, "form": form, "started": bool(row["answers"]), "message": message})
     done = context["request"].GET.get("questionnaire")
+    placed = any(row["measure_pk"] == refused_pk for row in questionnaires)
     return {
         "questionnaires": questionnaires,
+        # A refusal for a questionnaire the page no longer shows (answered in another tab, or no longer due).
+        "message": "" if placed else context.get("outcome_message", ""),
         "token": context["token"],
         "done": done if done in DONE_MESSAGES else None,
     }

@@ -33,7 +33,8 @@ def _finish(questionnaire):
 def test_patient_answers_on_a_phone_and_a_worse_score_two_weeks_on_needs_attention(
     browser, live_server, clinic, patient, clinician, time_machine
 ):
-    instrument("psfs"), instrument("nprs")  # loaded from their definition files, as `make setup` does
+    for key in ("psfs", "nprs"):  # loaded from their definition files, as `make setup` does
+        instrument(key)
     program, token = make_logging_program(clinic=clinic, patient=patient, user=clinician, start=timezone.localdate())
 
     # The clinician attaches both questionnaires: at the start and every 2 weeks.

@@ -154,6 +154,17 @@ def test_a_day_that_is_not_due_is_refused(client, token, psfs):
     assert not Response.objects.exists()
 
 
+def test_a_stale_form_for_a_finished_questionnaire_is_refused_with_its_message(client, token, psfs):
+    client.post(answer_url(token, psfs), psfs_form())
+    # The program's last day (the at-the-end date) has not come: the page no longer shows the
+    # PSFS, and the message still shows.
+    last_day = START + datetime.timedelta(weeks=6) - datetime.timedelta(days=1)
+    assert last_day in psfs.due_dates()
+    response = client.post(answer_url(token, psfs), psfs_form(due_on=last_day))
+    assert response.status_code == 422
+    assert "not due on that day" in response.content.decode()
+
+
 def test_a_large_body_is_refused(client, token, psfs):
     data = {**psfs_form(), "padding": "x" * MAX_LINK_ANSWERS_BODY}
     response = client.post(answer_url(token, psfs), data)
