@@ -8,7 +8,7 @@ from ``handout_panel_context`` in a fixed number of queries.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -229,11 +229,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
         stored = request.session.get(NEW_LINK_SESSION_KEY)  # 6 (the session, if not loaded yet)
         if stored and stored.get("program") == program.pk:
             new_link = request.session.pop(NEW_LINK_SESSION_KEY)
-    now = timezone.now()
     for link in links:
+        # The field holds the date the card says the link works until: changing it is the extension.
         link.extend_form = LinkExtendForm(
-            initial={"expires_on": timezone.localdate(max(link.expires_at, now)) + timedelta(days=90)},
-            auto_id=f"id_link{link.pk}_%s",
+            initial={"expires_on": timezone.localdate(link.expires_at)}, auto_id=f"id_link{link.pk}_%s"
         )
     patient_email = program.patient.email if program.patient_id else ""
     # The draft's length before it is issued, if already counted for this content (a render

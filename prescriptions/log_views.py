@@ -22,11 +22,17 @@ from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
 from prescriptions import public_views
-from prescriptions.adherence import program_weekdays
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import DayEntry, day_log_save
 from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
-from prescriptions.today import DEFAULT_REMINDER, chosen_day, page_with_today, today_items, today_section
+from prescriptions.today import (
+    DEFAULT_REMINDER,
+    chosen_day,
+    page_with_today,
+    patient_schedule,
+    today_items,
+    today_section,
+)
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
@@ -91,15 +97,16 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
         return _not_saved(
             request, link, handout, day=today, status=413, errors={"form": _("Not saved: the form is too large.")}
         )
-    day = chosen_day(request.POST.get("day"), today)
-    if day is None:
-        message = _("Not saved: you can fill in today and the two days before.")
-        return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
     items = today_items(link.program, handout)
+    schedule = patient_schedule(link.program, handout, items)
+    day = chosen_day(request.POST.get("day"), today, schedule.period)
+    if day is None:
+        message = _("Not saved: you can fill in today and the two days before, from your program's first day.")
+        return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
     entry, errors = _parse(request, items)
     if errors:
         return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=entry)
-    day_log_save(link=link, day=day, entry=entry, items=items, request=request)
+    day_log_save(link=link, day=day, entry=entry, items=items, schedule=schedule, request=request)
     if request.htmx:
         section = today_section(request, link, handout, day=day, saved=True, items=items)
         return public_views._private(HttpResponse(section))
@@ -123,11 +130,12 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
         return public_views._private(HttpResponse(_("Choose a time such as 18:00."), status=422))
     program = link.program
     today = timezone.localdate()
-    start = max(program.start_date or today, today)
-    end = program.end_date or (start + timedelta(weeks=program.duration_weeks))
-    weekdays = program_weekdays(today_items(program, handout))
-    while start.weekday() not in weekdays and start < end:
-        start += timedelta(days=1)
+    schedule = patient_schedule(program, handout, today_items(program, handout))
+    days = schedule.session_days(since=today)
+    if not days:
+        # An ended program (or one with nothing left to do) has nothing to remind of.
+        message = _("This program has no exercise days left: there is nothing to add to a calendar.")
+        return public_views._private(HttpResponse(message, status=410, content_type="text/plain; charset=utf-8"))
     url = public_link_url(token)
     calendar = Calendar()
     calendar.add("prodid", "-//HomeRx//Home exercises//EN")
@@ -136,18 +144,20 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
     event.add("uid", f"{uid}@homerx")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", datetime.combine(start, datetime.min.time()).replace(hour=int(match[1]), minute=int(match[2])))
+    reminder = datetime.min.time().replace(hour=int(match[1]), minute=int(match[2]))
+    event.add("dtstart", datetime.combine(days[0], reminder))
     event.add("duration", timedelta(minutes=30))
     event.add("summary", "Home exercises")
     event.add("description", url)
     event.add("url", url)
-    last = end - timedelta(days=1)
+    # Weekly on the schedule's weekdays, from its first session day left to its last: the
+    # occurrences are exactly the days the schedule has sessions on (UNTIL is inclusive).
     event.add(
         "rrule",
         vRecur(
             freq="weekly",
-            byday=[ICAL_DAYS[d] for d in sorted(weekdays)],
-            until=datetime.combine(last, datetime.max.time()).replace(microsecond=0),
+            byday=[ICAL_DAYS[d] for d in sorted(schedule.weekdays())],
+            until=datetime.combine(days[-1], reminder),
         ),
     )
     calendar.add_component(event)

@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.cache_keys import content_key, template_version
-from prescriptions.adherence import sessions_on
 from prescriptions.log_services import DayEntry
 from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
 from prescriptions.models import Handout
+from prescriptions.schedule import Period, Schedule
 
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
@@ -93,19 +93,33 @@ def today_items(program, handout) -> list[TodayItem]:
     return items
 
 
-def _editable_days(today: date) -> list[date]:
-    return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+def patient_period(program, handout) -> Period:
+    """The days of the program the patient holds: from its start date, or (none set) from the
+    day the version was issued, the day the patient was handed it."""
+    return program.period(unset_start=timezone.localdate(handout.issued_at))
 
 
-def chosen_day(value: str | None, today: date) -> date | None:
-    """The day asked for, if it is one the patient may fill in (today or the days before)."""
+def patient_schedule(program, handout, items: list[TodayItem]) -> Schedule:
+    """The one schedule of what the patient was shown (``today_items``)."""
+    return Schedule.of_items(patient_period(program, handout), items)
+
+
+def _editable_days(today: date, period: Period | None = None) -> list[date]:
+    """Today and the days before that the patient may fill in: never a day outside the program."""
+    days = [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+    return [day for day in days if period is None or day in period]
+
+
+def chosen_day(value: str | None, today: date, period: Period | None = None) -> date | None:
+    """The day asked for, if it is one the patient may fill in (today or the days before, in the
+    program when ``period`` is given)."""
     if not value:
         return today
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day in _editable_days(today) else None
+    return day if day in _editable_days(today, period) else None
 
 
 def today_section(
@@ -129,6 +143,8 @@ def today_section(
     day = day or today
     program = link.program
     items = today_items(program, handout) if items is None else items
+    schedule = patient_schedule(program, handout, items)
+    period = schedule.period
     first = today - timedelta(days=GLANCE_DAYS - 1)
     logs = {log.day: log for log in DayLog.objects.filter(program=program, day__gte=first).prefetch_related("entries")}
     log = logs.get(day)
@@ -143,7 +159,7 @@ def today_section(
             )
     rows = []
     for item in items:
-        due = sessions_on(item, day)
+        due = schedule.sessions_on(item.pk, day)
         done = entry.sessions.get(item.pk, 0)
         rows.append(
             {
@@ -155,17 +171,22 @@ def today_section(
     glance = []
     for offset in range(GLANCE_DAYS):
         glance_day = first + timedelta(days=offset)
+        if glance_day not in period:
+            continue  # a day before the start or after the end is neither missed nor shown
         glance_log = logs.get(glance_day)
         done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
-        due = sum(sessions_on(item, glance_day) for item in items)
-        got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
+        due = sum(schedule.sessions_on(item.pk, glance_day) for item in items)
+        got = sum(min(done_by_item.get(item.pk, 0), schedule.sessions_on(item.pk, glance_day)) for item in items)
         glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
     context = {
         "token": TOKEN_PLACEHOLDER,
         "csrf_token": CSRF_PLACEHOLDER,
         "day": day,
         "today": today,
-        "days": _editable_days(today),
+        "days": _editable_days(today, period),
+        "in_program": day in period,
+        "period": period,
+        "reminders": bool(schedule.session_days(since=today)),
         "rows": rows,
         "entry": entry,
         "pain_levels": range(PAIN_MAX + 1),

@@ -122,7 +122,7 @@ def test_only_today_and_the_two_days_before_can_be_logged(client, token, program
     response = client.post(today_url(token), day_form(program, day, pain=4))
 
     assert response.status_code == 422
-    assert "Not saved: you can fill in today and the two days before." in response.content.decode()
+    assert "Not saved: you can fill in today and the two days before, from your program" in response.content.decode()
     assert not DayLog.objects.exists()
 
 
@@ -234,7 +234,7 @@ def test_calendar_has_a_weekly_event_on_the_prescribed_days_with_no_health_words
     assert sorted(event["rrule"]["BYDAY"]) == sorted(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
     start = event.decoded("dtstart")
     assert (start.hour, start.minute) == (7, 30)
-    assert event["rrule"]["UNTIL"][0].date() == program.end_date - datetime.timedelta(days=1)
+    assert event["rrule"]["UNTIL"][0].date() == program.last_day
     text = response.content.decode().lower()
     for word in ("pain", "bridge", "clamshell", "knee", "back", program.patient.last_name.lower()):
         assert word not in text

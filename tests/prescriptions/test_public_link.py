@@ -187,9 +187,15 @@ def test_tokens_have_256_bits_and_only_their_hash_is_stored(program, clinician, 
     assert token not in stored
 
 
-def test_link_expires_90_days_after_the_program_ends(program, clinician, handout):
+@pytest.mark.clock
+def test_link_expires_90_days_after_the_programs_last_day(program, clinician, handout, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC))
+    program.start_date, program.duration_weeks = datetime.date(2026, 12, 28), 6
+    program.save()
     link, _token = share_link_create(program=program, user=clinician)
-    assert timezone.localdate(link.expires_at) == program.end_date + datetime.timedelta(days=90)
+    # 28 Dec 2026 + 6 weeks: the last day is Sunday 7 February 2027; 90 days on is 8 May.
+    assert program.last_day == datetime.date(2027, 2, 7)
+    assert timezone.localdate(link.expires_at) == datetime.date(2027, 5, 8)
 
 
 # ----------------------------------------------------------------------------- clinician controls
