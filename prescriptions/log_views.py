@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from prescriptions import public_views
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import DayEntry, day_log_save
 from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
+from prescriptions.schedule import Schedule
 from prescriptions.today import (
     DEFAULT_REMINDER,
     chosen_day,
@@ -114,6 +115,33 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     return public_views._private(redirect(url))
 
 
+def reminder_calendar(schedule: Schedule, *, today: date, reminder: time, url: str, uid: str) -> Calendar | None:
+    """A weekly "Home exercises" event on the schedule's days from today on (None: there are none).
+
+    Weekly on the schedule's weekdays, from its first session day left to its last (UNTIL is
+    inclusive): the occurrences are exactly the days the schedule has sessions on. The time is
+    floating (no time zone): the reminder follows the phone wherever it is.
+    """
+    days = schedule.session_days(since=today)
+    if not days:
+        return None
+    calendar = Calendar()
+    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.combine(days[0], reminder))
+    event.add("duration", timedelta(minutes=30))
+    event.add("summary", "Home exercises")
+    event.add("description", url)
+    event.add("url", url)
+    byday = [ICAL_DAYS[d] for d in sorted(schedule.weekdays())]
+    event.add("rrule", vRecur(freq="weekly", byday=byday, until=datetime.combine(days[-1], reminder)))
+    calendar.add_component(event)
+    return calendar
+
+
 @login_not_required
 @require_GET
 def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
@@ -131,36 +159,15 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     program = link.program
     today = timezone.localdate()
     schedule = patient_schedule(program, handout, today_items(program, handout))
-    days = schedule.session_days(since=today)
-    if not days:
+    reminder = time(int(match[1]), int(match[2]))
+    uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
+    calendar = reminder_calendar(
+        schedule, today=today, reminder=reminder, url=public_link_url(token), uid=f"{uid}@homerx"
+    )
+    if calendar is None:
         # An ended program (or one with nothing left to do) has nothing to remind of.
         message = _("This program has no exercise days left: there is nothing to add to a calendar.")
         return public_views._private(HttpResponse(message, status=410, content_type="text/plain; charset=utf-8"))
-    url = public_link_url(token)
-    calendar = Calendar()
-    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
-    calendar.add("version", "2.0")
-    event = Event()
-    uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
-    event.add("uid", f"{uid}@homerx")
-    event.add("dtstamp", timezone.now())
-    reminder = datetime.min.time().replace(hour=int(match[1]), minute=int(match[2]))
-    event.add("dtstart", datetime.combine(days[0], reminder))
-    event.add("duration", timedelta(minutes=30))
-    event.add("summary", "Home exercises")
-    event.add("description", url)
-    event.add("url", url)
-    # Weekly on the schedule's weekdays, from its first session day left to its last: the
-    # occurrences are exactly the days the schedule has sessions on (UNTIL is inclusive).
-    event.add(
-        "rrule",
-        vRecur(
-            freq="weekly",
-            byday=[ICAL_DAYS[d] for d in sorted(schedule.weekdays())],
-            until=datetime.combine(days[-1], reminder),
-        ),
-    )
-    calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="home-exercises.ics"'
     return public_views._private(response)

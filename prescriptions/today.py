@@ -122,6 +122,39 @@ def chosen_day(value: str | None, today: date, period: Period | None = None) -> 
     return day if day in _editable_days(today, period) else None
 
 
+def day_rows(schedule: Schedule, items: list[TodayItem], day: date, entry: DayEntry) -> list[dict]:
+    """Each exercise on ``day`` with a tick box per session the schedule prescribes (none outside the program)."""
+    rows = []
+    for item in items:
+        due = schedule.sessions_on(item.pk, day)
+        done = entry.sessions.get(item.pk, 0)
+        rows.append(
+            {
+                "item": item,
+                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
+                "difficulty": entry.difficulty.get(item.pk, ""),
+            }
+        )
+    return rows
+
+
+def glance_rows(schedule: Schedule, items: list[TodayItem], today: date, logs: dict[date, DayLog]) -> list[dict]:
+    """The 7-day table: the program's days of the last week, sessions done of those prescribed.
+
+    A day before the start or after the end is neither shown nor counted as missed."""
+    glance = []
+    for offset in range(GLANCE_DAYS - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        if not schedule.in_program(day):
+            continue
+        log = logs.get(day)
+        done_by_item = {e.item_id: e.sessions_done for e in log.entries.all()} if log else {}
+        due = sum(schedule.sessions_on(item.pk, day) for item in items)
+        got = sum(min(done_by_item.get(item.pk, 0), schedule.sessions_on(item.pk, day)) for item in items)
+        glance.append({"day": day, "due": due, "done": got, "pain": log.pain if log else None})
+    return glance
+
+
 def today_section(
     request: HttpRequest,
     link,
@@ -157,27 +190,8 @@ def today_section(
                 pain=log.pain,
                 note=log.note,
             )
-    rows = []
-    for item in items:
-        due = schedule.sessions_on(item.pk, day)
-        done = entry.sessions.get(item.pk, 0)
-        rows.append(
-            {
-                "item": item,
-                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
-                "difficulty": entry.difficulty.get(item.pk, ""),
-            }
-        )
-    glance = []
-    for offset in range(GLANCE_DAYS):
-        glance_day = first + timedelta(days=offset)
-        if glance_day not in period:
-            continue  # a day before the start or after the end is neither missed nor shown
-        glance_log = logs.get(glance_day)
-        done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
-        due = sum(schedule.sessions_on(item.pk, glance_day) for item in items)
-        got = sum(min(done_by_item.get(item.pk, 0), schedule.sessions_on(item.pk, glance_day)) for item in items)
-        glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
+    rows = day_rows(schedule, items, day, entry)
+    glance = glance_rows(schedule, items, today, logs)
     context = {
         "token": TOKEN_PLACEHOLDER,
         "csrf_token": CSRF_PLACEHOLDER,
