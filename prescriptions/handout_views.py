@@ -33,6 +33,7 @@ from prescriptions.handout.issue import handout_issue as issue_service
 from prescriptions.handout.pdf import draft_page_count, render_handout_pdf
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, ShareLink
+from prescriptions.safety import PROGRESSION
 from prescriptions.services import StaleProgramError
 
 PANEL_TEMPLATE = "prescriptions/_handout_panel.html"
@@ -93,12 +94,19 @@ class ConflictDecisionForm(forms.Form):
             prefix = conflict.field_prefix
             name = conflict.exercise_name
             if conflict.item_id:
-                self.fields[f"{prefix}-decision"] = forms.ChoiceField(
-                    label=_("What to do with %(name)s") % {"name": name},
-                    choices=[
+                if conflict.kind == PROGRESSION:
+                    choices = [
+                        (self.REMOVE, _("Leave “When it gets easy” off %(name)s") % {"name": name}),
+                        (self.KEEP, _("Keep it: I have checked it stays within the restriction")),
+                    ]
+                else:
+                    choices = [
                         (self.REMOVE, _("Remove %(name)s from the program") % {"name": name}),
                         (self.KEEP, _("Keep %(name)s: I have checked it is safe") % {"name": name}),
-                    ],
+                    ]
+                self.fields[f"{prefix}-decision"] = forms.ChoiceField(
+                    label=_("What to do with %(name)s") % {"name": name},
+                    choices=choices,
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Choose to remove the exercise or to keep it with a reason.")},
                 )
@@ -354,12 +362,17 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
         version = result.handout.version
         if not result.created:
             text = _("Version %(version)d is already current: nothing changed since it was issued.")
-            return _answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
-        return _answer_with_panel(
-            request,
-            program,
-            text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
-        )
+            response = _answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
+        else:
+            response = _answer_with_panel(
+                request,
+                program,
+                text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
+            )
+        if conflicts and request.htmx:
+            # The decisions removed items or acknowledged flags: the builder's list shows them now.
+            response["HX-Trigger"] = "program-items-changed"
+        return response
     return _confirm(request, program, warnings, ConflictDecisionForm(conflicts=conflicts) if conflicts else None)
 
 

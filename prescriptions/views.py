@@ -328,6 +328,9 @@ def program_builder(request, pk):
     program = _get_program(request, pk)
     if request.htmx and request.htmx.target == "builder-results":
         return render(request, "prescriptions/_builder_results.html", _search_context(request, program))
+    if request.htmx and request.htmx.target == "program-items-panel":
+        # The list again after a change made elsewhere on the page (decisions recorded at issue).
+        return _items_panel(request, program)
     return _builder_page(request, program)
 
 

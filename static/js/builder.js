@@ -233,12 +233,7 @@
       dose.blocked = false;
       var line = doc.getElementById("dose-line-" + id);
       if (line) showLine(id, line.textContent, revision);
-      var summary = doc.getElementById("program-summary");
-      var here = document.getElementById("program-summary");
-      if (summary && here) {
-        summary.removeAttribute("hx-swap-oob");
-        here.replaceWith(document.importNode(summary, true));
-      }
+      if (revision >= dose.lineRevision) swapOutOfBand(doc);
       if (!form) return;
       clearErrors(form);
       form.querySelector(".dose-conflict").innerHTML = "";
@@ -283,14 +278,35 @@
     setStatus(form, "error", alert ? alert.textContent.trim() : "Not saved (" + response.status + ").");
   }
 
+  // The stored values, as the server sends them: a list for a group of checkboxes (weekdays),
+  // true/false for a single checkbox (rest_day), a number or text for the other fields.
   function applyValues(form, values) {
     Object.keys(values).forEach(function (name) {
       var value = values[name];
       var fields = form.querySelectorAll('[name="' + name + '"]');
       fields.forEach(function (field) {
-        if (field.type === "checkbox") field.checked = Array.isArray(value) && value.indexOf(field.value) !== -1;
-        else field.value = value === null ? "" : String(value);
+        if (field.type === "checkbox" || field.type === "radio") {
+          if (Array.isArray(value)) field.checked = value.map(String).indexOf(field.value) !== -1;
+          else if (typeof value === "boolean") field.checked = value;
+          else field.checked = value !== null && String(value) === field.value;
+        } else {
+          field.value = value === null ? "" : String(value);
+        }
       });
+    });
+  }
+
+  // What a save changed beside the dose line: the item's safety flags and the program summary
+  // come back marked hx-swap-oob (the save is a fetch, not an htmx request: swap them here).
+  function swapOutOfBand(doc) {
+    doc.querySelectorAll("[hx-swap-oob][id]").forEach(function (fresh) {
+      if (fresh.id.indexOf("dose-line-") === 0) return; // shown by showLine, newest revision only
+      var here = document.getElementById(fresh.id);
+      if (!here) return;
+      fresh.removeAttribute("hx-swap-oob");
+      var node = document.importNode(fresh, true);
+      here.replaceWith(node);
+      if (typeof htmx !== "undefined") htmx.process(node);
     });
   }
 
