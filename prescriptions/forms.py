@@ -38,7 +38,15 @@ def bounded_integer(field: str, label, required: bool = False) -> forms.IntegerF
 class ProgramCreateForm(forms.Form):
     BLANK, TEMPLATE, COPY = "blank", "template", "copy"
 
-    title = forms.CharField(label=_("Title"), max_length=120, initial=_("Home exercise program"))
+    DEFAULT_TITLE = _("Home exercise program")
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        initial=DEFAULT_TITLE,
+        help_text=_("Leave as it is to take the template's title."),
+    )
     start = forms.ChoiceField(
         label=_("Start from"),
         choices=[
@@ -78,9 +86,22 @@ class ProgramCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, templates, programs, **kwargs):
+    def __init__(self, *args, templates, programs, fill_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
+        if fill_url:
+            # Choosing a template fills title, weeks and instructions at once (the page again,
+            # with ?template=<id>; the start date already typed is kept).
+            self.fields["template"].widget.attrs.update(
+                {
+                    "hx-get": fill_url,
+                    "hx-trigger": "change",
+                    "hx-include": "[name=start_date]",
+                    "hx-target": "closest form",
+                    "hx-select": "form",
+                    "hx-swap": "outerHTML",
+                }
+            )
         self.fields["copy_of"].queryset = programs
         self.fields["template"].widget.attrs["class"] = self.fields["copy_of"].widget.attrs["class"] = "form-select"
         for name in ("title", "start_date", "duration_weeks", "general_instructions"):
@@ -95,6 +116,10 @@ class ProgramCreateForm(forms.Form):
             self.add_error("template", _("Choose the template to start from."))
         if start == self.COPY and not data.get("copy_of"):
             self.add_error("copy_of", _("Choose the program to copy."))
+        title = (data.get("title") or "").strip()
+        if start == self.TEMPLATE and data.get("template") and title in ("", str(self.DEFAULT_TITLE)):
+            title = data["template"].title  # the template's own name, unless the clinician typed one
+        data["title"] = title or str(self.DEFAULT_TITLE)
         return data
 
 

@@ -247,7 +247,13 @@ def _template_initial(request, templates) -> dict:
     template = templates.filter(pk=value).first() if value.isdigit() else None
     if template is None:
         return {}
+    # The start date already typed, kept when the page comes back filled in (read by the form's field).
+    try:
+        start_date = ProgramCreateForm.base_fields["start_date"].clean(request.GET.get("start_date", ""))
+    except ValidationError:
+        start_date = None
     return {
+        "start_date": start_date,
         "start": ProgramCreateForm.TEMPLATE,
         "template": template,
         "title": template.title,
@@ -262,7 +268,11 @@ def program_create(request, patient_pk):
     templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
     programs = Program.objects.for_user(request.user).filter(patient=patient)
     form = ProgramCreateForm(
-        request.POST or None, templates=templates, programs=programs, initial=_template_initial(request, templates)
+        request.POST or None,
+        templates=templates,
+        programs=programs,
+        initial=_template_initial(request, templates),
+        fill_url=reverse("prescriptions:program-create", args=[patient.pk]),
     )
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
