@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.htmx_events import add_trigger, announce
 from core.models import AuditAction, AuditEntry
 from core.storage import StorageUnavailable
 from prescriptions import services
@@ -369,9 +370,11 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 program,
                 text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
             )
-        if conflicts and request.htmx:
-            # The decisions removed items or acknowledged flags: the builder's list shows them now.
-            response["HX-Trigger"] = "program-items-changed"
+        if request.htmx:
+            announce(response, _("Version %(version)d issued.") % {"version": version} if result.created else "")
+            if conflicts:
+                # The decisions removed items or acknowledged flags: the builder's list shows them now.
+                add_trigger(response, "program-items-changed")
         return response
     return _confirm(request, program, warnings, ConflictDecisionForm(conflicts=conflicts) if conflicts else None)
 

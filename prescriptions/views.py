@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.htmx_events import announce
 from core.models import AuditAction
 from core.storage import StorageUnavailable
 from core.urlformat import url_format
@@ -235,7 +236,7 @@ def _stale(request, program):
 
 def _answer_with_items(request, program, message=None):
     if request.htmx:
-        return _items_panel(request, program)
+        return announce(_items_panel(request, program), message)
     if message:
         messages.success(request, message)
     return redirect(program)
@@ -510,7 +511,8 @@ def item_remove(request, pk, item_pk):
         # Everything needed to put the item back, as form fields of the Undo button.
         fields = [(key, value) for key, value in undo.items() if key != "weekdays" and value is not None]
         fields += [("weekdays", code) for code in filter(None, (undo["weekdays"] or "").split(","))]
-        return _items_panel(request, program, undo={"name": name, "fields": fields})
+        response = _items_panel(request, program, undo={"name": name, "fields": fields})
+        return announce(response, _("%(name)s removed.") % {"name": name})
     messages.success(request, _("%(name)s removed.") % {"name": name})
     return redirect(program)
 
@@ -554,7 +556,13 @@ def item_move(request, pk, item_pk):
         services.item_move(item=item, user=request.user, revision=_revision(request), offset=offset, request=request)
     except services.StaleProgramError:
         return _stale(request, item.program)
-    return _answer_with_items(request, item.program)
+    position = list(item.program.items.order_by("order", "pk").values_list("pk", flat=True))
+    message = _("%(name)s moved to %(n)d of %(total)d.") % {
+        "name": item.exercise.name,
+        "n": position.index(item.pk) + 1,
+        "total": len(position),
+    }
+    return _answer_with_items(request, item.program, message)
 
 
 @require_POST

@@ -70,7 +70,7 @@ def test_clinician_copies_bridge_prescribes_it_and_an_outsider_gets_404(
     card = page.get_by_role("article", name="Bridge on a step (clinic)")
     expect(card.get_by_text("Clinic", exact=True)).to_be_visible()
     expect(page.get_by_role("article", name="Bridge", exact=True)).to_have_count(0)
-    card.get_by_role("button", name="Add Bridge on a step (clinic) to program").click()
+    card.get_by_role("button", name="Add to program: Bridge on a step (clinic)").click()
     expect(page.locator("#program-items > li h3")).to_have_text(["Bridge on a step (clinic)"])
 
     page.get_by_role("button", name="Issue handout").click()

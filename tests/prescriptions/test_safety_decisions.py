@@ -1,6 +1,7 @@
 """A decision binds to exactly what was decided; load text is read within bounds; a progression
 that may undo a restriction is flagged; the builder shows the decisions once they are made."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -139,7 +140,7 @@ def test_after_issuing_with_decisions_the_builder_list_is_refreshed(clinician_cl
     response = keep(clinician_client, program, {prefix(thrust, lift_limit, LOAD): ("remove", "")})
 
     assert response.status_code == 200 and "Version 1 issued" in response.content.decode()
-    assert response["HX-Trigger"] == "program-items-changed"
+    assert json.loads(response["HX-Trigger"]) == {"program-items-changed": None, "announce": "Version 1 issued."}
     # What the items panel then loads: the removed item and its red flag are gone.
     panel = clinician_client.get(
         program.get_absolute_url(), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="program-items-panel"
