@@ -91,12 +91,12 @@ class ProgramCreateForm(forms.Form):
         self.fields["template"].queryset = templates
         if fill_url:
             # Choosing a template fills title, weeks and instructions at once (the page again,
-            # with ?template=<id>; the start date already typed is kept).
+            # with ?template=<id> and what is typed so far, which is kept).
             self.fields["template"].widget.attrs.update(
                 {
                     "hx-get": fill_url,
                     "hx-trigger": "change",
-                    "hx-include": "[name=start_date]",
+                    "hx-include": "[name=start_date], [name=title], [name=duration_weeks], [name=general_instructions]",
                     "hx-target": "closest form",
                     "hx-select": "form",
                     "hx-swap": "outerHTML",

@@ -243,23 +243,32 @@ def _answer_with_items(request, program, message=None):
 
 
 def _template_initial(request, templates) -> dict:
-    """``?template=<id>`` opens the form with that template chosen and its values filled in."""
+    """``?template=<id>`` opens the form with that template chosen and its values filled in.
+
+    The dropdown asks for this as soon as a template is chosen, sending what is already typed:
+    a title, weeks or instructions the clinician typed are kept, the empty (or default) ones
+    take the template's. Every value is read by the form's own field.
+    """
     value = request.GET.get("template", "")
     template = templates.filter(pk=value).first() if value.isdigit() else None
     if template is None:
         return {}
-    # The start date already typed, kept when the page comes back filled in (read by the form's field).
-    try:
-        start_date = ProgramCreateForm.base_fields["start_date"].clean(request.GET.get("start_date", ""))
-    except ValidationError:
-        start_date = None
+    fields = ProgramCreateForm.base_fields
+
+    def typed(name):
+        try:
+            return fields[name].clean(request.GET.get(name, ""))
+        except ValidationError:
+            return None
+
+    title = (typed("title") or "").strip()
     return {
-        "start_date": start_date,
         "start": ProgramCreateForm.TEMPLATE,
         "template": template,
-        "title": template.title,
-        "duration_weeks": template.duration_weeks,
-        "general_instructions": template.general_instructions,
+        "start_date": typed("start_date"),
+        "title": title if title and title != str(ProgramCreateForm.DEFAULT_TITLE) else template.title,
+        "duration_weeks": typed("duration_weeks") or template.duration_weeks,
+        "general_instructions": (typed("general_instructions") or "").strip() or template.general_instructions,
     }
 
 

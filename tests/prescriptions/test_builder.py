@@ -687,6 +687,14 @@ def test_choosing_a_template_fills_title_weeks_and_instructions(clinician_client
         "Warm up first.",
     )
     assert str(form["start_date"].value()) == "2026-12-28" and form["start"].value() == "template"
+    # What the clinician typed before choosing is kept.
+    typed = clinician_client.get(url, {"template": template.pk, "title": "Maria's back", "duration_weeks": "4"}, **HTMX)
+    form = typed.context["form"]
+    assert (form["title"].value(), form["duration_weeks"].value(), form["general_instructions"].value()) == (
+        "Maria's back",
+        4,
+        "Warm up first.",
+    )
 
 
 def test_a_program_from_a_template_takes_its_title_unless_one_was_typed(clinician_client, patient, clinic):
