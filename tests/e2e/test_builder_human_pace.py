@@ -343,7 +343,7 @@ def test_a_whole_program_dosed_at_human_pace_reaches_the_pdf_exactly(page, live_
 
     page.get_by_role("button", name="Issue handout").click()
     # Issuing renders the PDF (WeasyPrint) before answering: allow for a slow, shared machine.
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     text = pdf_text(download.value.path())

@@ -74,7 +74,7 @@ def test_clinician_copies_bridge_prescribes_it_and_an_outsider_gets_404(
     expect(page.locator("#program-items > li h3")).to_have_text(["Bridge on a step (clinic)"])
 
     page.get_by_role("button", name="Issue handout").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible()
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))

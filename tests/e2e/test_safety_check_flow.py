@@ -73,7 +73,7 @@ def test_clinician_records_no_twisting_sees_the_flag_and_issues_only_after_ackno
         "Turn only as far as it stays pain-free."
     )
     page.get_by_role("button", name="Record decisions and issue").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible()
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()

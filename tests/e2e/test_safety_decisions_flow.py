@@ -46,7 +46,7 @@ def test_a_conflict_made_by_a_dose_save_shows_at_once_and_the_issued_decision_to
     expect(page.get_by_text("1 conflict with the clearance needs your decision")).to_be_visible()
     page.get_by_label("Remove Hip thrust from the program").check()
     page.get_by_role("button", name="Record decisions and issue").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
     # (d) The list shows the decision: Hip thrust and its red flag are gone, without a reload.
     expect(items.get_by_role("listitem").filter(has_text="Hip thrust")).to_have_count(0)
     expect(page.get_by_text("Conflicts with the clearance")).to_have_count(0)
