@@ -190,7 +190,7 @@ def _cards(exercises) -> list[Card]:
     return cards
 
 
-def _items_context(request, program, items=None, forms=None, undo=None, notice=None, notes=None):
+def _items_context(request, program, items=None, forms=None, undo=None, notice=None, notes=None, focus_item=None):
     items = list(_items(program)) if items is None else items
     pictures = _first_pictures(items)
     services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
@@ -206,6 +206,8 @@ def _items_context(request, program, items=None, forms=None, undo=None, notice=N
         "long_minutes": LONG_PROGRAM_MINUTES,
         "undo": undo,
         "notice": notice,
+        # The row whose heading takes the focus (an exercise put back by Undo).
+        "focus_item": focus_item,
         # Every row has two forms: the token's field is made once, not by {% csrf_token %} in each.
         "csrf_input": csrf_input(request),
     }
@@ -234,9 +236,9 @@ def _stale(request, program):
     return redirect(program)
 
 
-def _answer_with_items(request, program, message=None):
+def _answer_with_items(request, program, message=None, focus_item=None):
     if request.htmx:
-        return announce(_items_panel(request, program), message)
+        return announce(_items_panel(request, program, focus_item=focus_item), message)
     if message:
         messages.success(request, message)
     return redirect(program)
@@ -541,7 +543,7 @@ def item_restore(request, pk):
     if not form.is_valid():
         return _answer_with_items(request, program)
     try:
-        services.item_add(
+        restored = services.item_add(
             program=program,
             exercise=exercise,
             user=request.user,
@@ -553,7 +555,9 @@ def item_restore(request, pk):
         )
     except services.StaleProgramError:
         return _stale(request, program)
-    return _answer_with_items(request, program, _("%(name)s put back.") % {"name": exercise.name})
+    return _answer_with_items(
+        request, program, _("%(name)s put back.") % {"name": exercise.name}, focus_item=restored.pk
+    )
 
 
 @require_POST

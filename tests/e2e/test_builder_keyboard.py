@@ -119,6 +119,7 @@ def test_the_builder_works_by_keyboard_with_focus_and_announcements(page, live_s
     expect(page.get_by_role("button", name="Undo")).to_be_focused()
     page.keyboard.press("Enter")
     announced(page).to_have_text("Bird dog put back.")
+    expect(items.get_by_role("heading", name="Bird dog")).to_be_focused()
     expect(items.get_by_role("listitem")).to_have_count(3)
 
     # 320 px wide (400 % zoom): the builder reflows, nothing scrolls sideways.
