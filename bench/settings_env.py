@@ -11,7 +11,7 @@ BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/homerx-bench"))
 def configure() -> dict:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # config.settings and the signed-in floor page
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghijkl",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

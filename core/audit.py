@@ -1,19 +1,20 @@
 """One way to write an audit entry, so every view records the same facts."""
 
-import functools
-
-from django.db import connection, models
+from django.db import models
 from django.http import HttpRequest
 
+from core.audit_actions import register_actions
 from core.client import client_ip
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
+
+__all__ = ["audit_record", "audit_record_unattended", "register_actions"]
 
 
 def audit_record(
     *,
     request: HttpRequest | None = None,
     user=None,
-    action: AuditAction,
+    action: str,
     clinic=None,
     patient=None,
     target: models.Model | None = None,
@@ -28,9 +29,9 @@ def audit_record(
         user=user,
         username=username or (user.get_username() if user else ""),
         clinic_id=clinic_id,
-        patient=patient,
+        patient_id=patient.pk if patient is not None else None,
         action=action,
-        object_type=target._meta.model_name if target is not None else "",
+        object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         ip_address=client_ip(request),
         detail=detail or {},
@@ -38,32 +39,14 @@ def audit_record(
 
 
 def audit_record_unattended(
-    *, action: AuditAction, clinic_id: int, patient_id: int | None, target: models.Model, detail: dict
+    *, action: str, clinic_id: int, patient_id: int | None, target: models.Model, detail: dict
 ) -> None:
-    """The same row as ``audit_record``, for a request nobody is signed in to (the patient link).
-
-    The patient link is the busiest page, and ``AuditEntry.objects.create`` (a model instance,
-    query compilation) cost more than the rest of the page under load (bench/). This writes the
-    row with one INSERT statement built once from the model: every column, defaults applied.
-    """
-    entry = AuditEntry(
+    """The same row as ``audit_record``, for a request nobody is signed in to (the patient link)."""
+    AuditEntry.objects.create(
         action=action,
         clinic_id=clinic_id,
         patient_id=patient_id,
-        object_type=target._meta.model_name,
+        object_type=target._meta.label_lower,
         object_id=str(target.pk),
         detail=detail,
     )
-    sql, fields = _audit_insert(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields])
-
-
-@functools.cache
-def _audit_insert(vendor: str) -> tuple[str, list]:
-    """The INSERT of an AuditEntry row for one database vendor, built once per process."""
-    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES ({values})", fields

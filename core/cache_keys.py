@@ -1,9 +1,9 @@
-"""Keys for HTML cached across requests: named by everything it shows, so it is never stale.
+"""Keys for what is cached across requests: named by what it shows, so it is never stale.
 
-A rendered page or fragment kept in the cache is keyed by every value it depends on
-(``content_key``), including a fingerprint of its templates' source (``template_version``): an
-edit makes a new key, and a deploy that changes a template never serves HTML cached from the
-old one. Name every template whose markup the cached HTML holds (an ``{% include %}`` too).
+Data or a rendered fragment kept in the cache is keyed by the values it depends on
+(``content_key``); rendered HTML also by a fingerprint of its templates' source
+(``template_version``), so a deploy that changes a template never serves HTML cached from the
+old one. Nothing of a request (a token, a CSRF value, the user) goes into what is cached.
 """
 
 import functools

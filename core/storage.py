@@ -24,7 +24,7 @@ def save_or_clean_up(storage: Storage, name: str, content: File) -> str:
         try:
             if storage.exists(name):
                 storage.delete(name)
-        except Exception:  # noqa: BLE001 - the storage is failing; the first error is what matters
+        except Exception:  # the storage is failing; the first error is what matters
             logger.warning("Could not remove a partly written file after a storage failure")
         logger.error("Storage write failed (%s)", type(exc).__name__)
         raise StorageUnavailable(str(exc)) from exc

@@ -58,20 +58,6 @@ def _bounded(field):
     return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
 
 
-# The names (after the model's "<app>_<model>_") of the check constraints every dose has.
-DOSE_CHECK_SUFFIXES = (
-    "_sets_range",
-    "_reps_range",
-    "_duration_range",
-    "_hold_range",
-    "_rest_range",
-    "_times_per_day_range",
-    "_days_per_week_range",
-    "_reps_xor_duration",
-    "_hold_shorter_than_duration",
-)
-
-
 def _range_check(field, name):
     low, high = BOUNDS[field]
     return models.CheckConstraint(
@@ -150,19 +136,6 @@ class Dose(models.Model):
     def clean(self):
         super().clean()
         clean_dose(self)
-
-    def get_constraints(self):
-        """The constraints ``full_clean()`` checks: all but the dose's own check constraints.
-
-        Each of those is also a field validator (``BOUNDS``) or a rule of ``clean_dose()``,
-        which put the message at the field that caused it. Checking them again in
-        ``validate_constraints()`` would cost a query each (seven per dose save, twice: the form
-        and the service clean). The database still enforces them.
-        """
-        return [
-            (model, [c for c in constraints if not c.name.endswith(DOSE_CHECK_SUFFIXES)])
-            for model, constraints in super().get_constraints()
-        ]
 
     def dose_values(self) -> dict:
         return {name: getattr(self, name) for name in self.DOSE_FIELDS}

@@ -92,6 +92,10 @@ class CatalogueSearchForm(forms.Form):
         """Whether to show only the starred exercises."""
         return False
 
+    def is_ranked(self) -> bool:
+        """Whether the results are ranked by match (words were typed), not listed by name."""
+        return self.is_valid() and bool(self.cleaned_data.get("q"))
+
     def results(self):
         """Published exercises matching the valid filters; invalid filters are ignored.
 
@@ -106,7 +110,7 @@ class CatalogueSearchForm(forms.Form):
             if self.only_starred():
                 qs = qs.filter(starred=True)
         data = self.cleaned_data if self.is_valid() else {}
-        ranked = bool(data.get("q"))
+        ranked = self.is_ranked()
         if ranked:
             qs = qs.search(data["q"])
         if data.get("region"):

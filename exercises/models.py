@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from core.svg import validate_svg_upload
-from core.urlformat import url_format
 from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
 from exercises.movements import MovementsField, movement_label
@@ -364,8 +363,7 @@ class ExercisePicture(models.Model):
     def url(self) -> str:
         if self.image:
             return self.image.url
-        # Pages show dozens of pictures: the pattern is reversed once, not once a picture.
-        return url_format("exercises:picture-svg")(self.pk, self.svg_version)
+        return reverse("exercises:picture-svg", args=[self.pk, self.svg_version])
 
 
 def card_pictures() -> models.Prefetch:

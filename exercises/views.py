@@ -1,23 +1,19 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Value, Window, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template
-from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from core.cache_keys import content_key, template_version
+from core.cache_keys import template_version
 from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status, card_pictures
 
 RESULTS_PER_PAGE = 24
 CARD_TEMPLATE = "exercises/_catalogue_card.html"
-# A card's key names everything it shows: any lifetime is safe; this one bounds the cache's size.
+# A card's key names what it shows (templates/exercises/_catalogue_results.html): any lifetime is
+# safe; this one bounds the cache's size.
 CARD_CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -34,8 +30,8 @@ def catalogue_page(request, per_page=RESULTS_PER_PAGE, hide_movements=frozenset(
     hiding = bool(hide_movements) and not request.GET.get("show_conflicting")
     shown = results.without_movements(hide_movements) if hiding else results
     searched = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    if "search_rank" in shown.query.annotations:
-        page = _ranked_page(shown, request.GET.get("page"), per_page)
+    if form.is_ranked():
+        page = _ranked_page(shown, request.GET.get("page"), per_page, starred=form.starred_ids() is not None)
     elif form.starred_ids() is not None:
         page = _starred_first_page(shown, form, request.GET.get("page"), per_page)
     else:
@@ -68,7 +64,7 @@ class _CountedPaginator(Paginator):
         self.count = count  # shadows the cached property
 
 
-def _ranked_page(results, number, per_page) -> Page:
+def _ranked_page(results, number, per_page, *, starred: bool) -> Page:
     """One page of a ranked search, in two queries whatever the number of matches.
 
     Ranking needs every match read and sorted: the first query does it on the narrow columns
@@ -80,7 +76,7 @@ def _ranked_page(results, number, per_page) -> Page:
         number = max(int(number or 1), 1)
     except ValueError:
         number = 1
-    extra = ["starred"] if "starred" in results.query.annotations else []
+    extra = ["starred"] if starred else []
     matches = results.annotate(matches=Window(Count("*"))).values_list("pk", "matches", *extra)
     rows = list(matches[(number - 1) * per_page : number * per_page])
     if rows or number == 1:
@@ -100,62 +96,6 @@ def _ranked_page(results, number, per_page) -> Page:
             exercise.starred = starred[0]
         page.append(exercise)
     return Page(page, number, _CountedPaginator(count, per_page))
-
-
-def _cards(exercises) -> list[str]:
-    """The catalogue's result cards as HTML, each rendered once and then read from the cache.
-
-    A card is keyed by everything it shows: the exercise's id, last change, name, summary, dose
-    line and "Also called" names, its first picture's address (which holds the drawing's
-    version) and alt text, the address pattern of its page, the language and the card
-    template's version. An edit, a new drawing, a reworded dose line or a deploy makes a new
-    key, so a cached card is never stale. Cards are rendered without the request: no CSRF token
-    or anything of the user can enter the cache. One cache read for the page.
-    """
-    language = get_language()
-    detail_pattern = reverse("exercises:exercise-detail", args=["slug"])
-    stamps = []
-    for exercise in exercises:
-        pictures = exercise.pictures.all()  # prefetched with the page
-        picture = pictures[0] if pictures else None
-        picture_url = picture.url if picture else ""
-        dose_text = exercise.default_dose_text
-        key = content_key(
-            "catalogue-card",
-            template_version(CARD_TEMPLATE),
-            language,
-            detail_pattern,
-            exercise.pk,
-            exercise.updated_at.isoformat(),
-            exercise.slug,
-            exercise.name,
-            exercise.summary,
-            dose_text,
-            "\x1e".join(exercise.also_called),
-            picture_url,
-            picture.alt_text if picture else "",
-        )
-        stamps.append((key, exercise, picture, picture_url, dose_text))
-    cached = cache.get_many([key for key, *_rest in stamps])
-    missing = {}
-    cards = []
-    for key, exercise, picture, picture_url, dose_text in stamps:
-        html = cached.get(key)
-        if html is None:
-            html = missing[key] = get_template(CARD_TEMPLATE).render(
-                {
-                    "exercise": exercise,
-                    "picture": picture,
-                    "picture_url": picture_url,
-                    "detail_url": exercise.get_absolute_url(),
-                    "also_called": exercise.also_called,
-                    "dose_text": dose_text,
-                }
-            )
-        cards.append(mark_safe(html))  # noqa: S308 (rendered by the card template, autoescaped)
-    if missing:
-        cache.set_many(missing, CARD_CACHE_SECONDS)
-    return cards
 
 
 def _starred_first_page(results, form, number, per_page) -> Page:
@@ -201,7 +141,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     partial = request.htmx and request.htmx.target == "catalogue-results"
     template = "exercises/_catalogue_results.html" if partial else "exercises/catalogue.html"
     context = catalogue_page(request)
-    context["cards"] = _cards(context["exercises"])
+    # The cards' cache keys name the card template's version: a deploy that changes it shows the new cards.
+    context["card_version"] = template_version(CARD_TEMPLATE)
+    context["card_seconds"] = CARD_CACHE_SECONDS
     return render(request, template, context)
 
 

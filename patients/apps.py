@@ -7,4 +7,7 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Clinics and patients")
 
     def ready(self):
-        from patients import signals  # noqa: F401  (sign-in audit receivers)
+        from patients import (
+            audit_actions,  # noqa: F401  (registers the app's audit actions)
+            signals,  # noqa: F401  (sign-in audit receivers)
+        )

@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import CharField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,12 +28,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from core.pagination import page_of
 from patients import services
+from patients.audit_actions import PatientAction
 from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
 from patients.middleware import SESSION_KEY
-from patients.models import Clinic, Invitation, Membership
+from patients.models import Clinic, Invitation, Membership, Patient
 
 AUDIT_ENTRIES_PER_PAGE = 50
 
@@ -75,7 +77,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             form.save()
             audit_record(
                 request=request,
-                action=AuditAction.CLINIC_CHANGED,
+                action=PatientAction.CLINIC_CHANGED,
                 clinic=clinic,
                 target=clinic,
                 detail={"fields": sorted(form.changed_data)},
@@ -248,7 +250,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _filtered_log(request):
     clinic = request.clinic
     form = AuditFilterForm(request.GET or None, clinic=clinic)
-    entries = AuditEntry.objects.for_clinic(clinic).select_related("patient")
+    # The log keeps the patient by id (core is below patients): their name read beside each entry.
+    name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
+    patient_name = Patient.objects.filter(pk=OuterRef("patient_id")).annotate(name=name).values("name")
+    entries = AuditEntry.objects.for_clinic(clinic).annotate(patient_name=Subquery(patient_name))
     if form.is_bound:
         entries = form.filter(entries)
     return form, entries
@@ -299,9 +304,9 @@ def _csv_rows(entries):
                 _cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
                 _cell(entry.username),
                 _cell(entry.action),
-                _cell(entry.get_action_display()),
+                _cell(entry.action_label),
                 _cell(entry.patient_id),
-                _cell(entry.patient.full_name if entry.patient else ""),
+                _cell((entry.patient_name or "").strip()),
                 _cell(entry.object_type),
                 _cell(entry.object_id),
                 _cell(entry.ip_address),
@@ -316,7 +321,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     membership = _admin_membership(request)
     form, entries = _filtered_log(request)
     filters = {name: str(request.GET[name])[:40] for name in form.fields if request.GET.get(name)}
-    audit_record(request=request, action=AuditAction.AUDIT_EXPORTED, clinic=membership.clinic, detail=filters)
+    audit_record(request=request, action=PatientAction.AUDIT_EXPORTED, clinic=membership.clinic, detail=filters)
     filename = f"homerx-audit-{membership.clinic_id}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

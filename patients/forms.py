@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditAction
+from core.audit_actions import action_choices
 from patients.models import Clinic, Membership, Patient, Role
 
 
@@ -191,7 +191,7 @@ class AuditFilterForm(forms.Form):
             get_user_model().objects.filter(memberships__clinic=clinic).order_by("username").distinct()
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["action"].choices = [("", _("Any action")), *AuditAction.choices]
+        self.fields["action"].choices = [("", _("Any action")), *action_choices()]
 
     def clean(self):
         cleaned = super().clean()
@@ -207,7 +207,7 @@ class AuditFilterForm(forms.Form):
             return entries.none()
         data = self.cleaned_data
         if data.get("patient"):
-            entries = entries.filter(patient=data["patient"])
+            entries = entries.filter(patient_id=data["patient"].pk)
         if data.get("user"):
             entries = entries.filter(user=data["user"])
         if data.get("action"):

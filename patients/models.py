@@ -5,11 +5,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tokens import hash_token, new_token
-from core.urlformat import url_format
 from core.validators import validate_image_upload, validate_not_future
 
 phone_validator = RegexValidator(
@@ -160,8 +160,7 @@ class Patient(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        # Lists show dozens of patients: the pattern is reversed once, not once a patient.
-        return url_format("patients:patient-detail")(self.pk)
+        return reverse("patients:patient-detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
+from patients.audit_actions import PatientAction
 from patients.models import Invitation, Membership
 from patients.tasks import send_invitation_email
 
@@ -40,7 +40,7 @@ def invitation_create(*, clinic, email: str, role: str, invited_by, request=None
     audit_record(
         request=request,
         user=invited_by,
-        action=AuditAction.MEMBER_INVITED,
+        action=PatientAction.MEMBER_INVITED,
         clinic=clinic,
         target=invitation,
         detail={"email": email, "role": role},
@@ -55,7 +55,7 @@ def invitation_revoke(*, invitation: Invitation, user, request=None) -> None:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.INVITATION_REVOKED,
+        action=PatientAction.INVITATION_REVOKED,
         clinic=invitation.clinic,
         target=invitation,
         detail={"email": invitation.email},
@@ -87,7 +87,7 @@ def invitation_accept(*, invitation: Invitation, user, request=None) -> Membersh
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.MEMBER_JOINED,
+        action=PatientAction.MEMBER_JOINED,
         clinic=invitation.clinic,
         target=membership,
         detail={"invitation": invitation.pk, "role": invitation.role},
@@ -128,7 +128,7 @@ def membership_update(*, membership: Membership, role: str, is_active: bool, use
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.MEMBER_CHANGED,
+        action=PatientAction.MEMBER_CHANGED,
         clinic=membership.clinic,
         target=membership,
         detail={"member": member.get_username(), **changes},
@@ -143,7 +143,7 @@ def member_unlock(*, membership: Membership, user, request=None) -> int:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.MEMBER_UNLOCKED,
+        action=PatientAction.MEMBER_UNLOCKED,
         clinic=membership.clinic,
         target=membership,
         detail={"member": membership.user.get_username(), "cleared": cleared},

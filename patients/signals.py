@@ -2,19 +2,19 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from core.audit import audit_record
-from core.models import AuditAction
+from patients.audit_actions import PatientAction
 from patients.backends import signin_address_throttle
 
 
 @receiver(user_logged_in)
 def audit_signin(sender, request, user, **kwargs):
-    audit_record(request=request, user=user, action=AuditAction.SIGNIN_SUCCEEDED)
+    audit_record(request=request, user=user, action=PatientAction.SIGNIN_SUCCEEDED)
 
 
 @receiver(user_logged_out)
 def audit_signout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(request=request, user=user, action=AuditAction.SIGNED_OUT)
+        audit_record(request=request, user=user, action=PatientAction.SIGNED_OUT)
 
 
 @receiver(user_login_failed)
@@ -25,6 +25,6 @@ def audit_signin_failed(sender, credentials, request=None, **kwargs):
     audit_record(
         request=request,
         user=None,
-        action=AuditAction.SIGNIN_FAILED,
+        action=PatientAction.SIGNIN_FAILED,
         username=str(credentials.get("username", ""))[:150],
     )

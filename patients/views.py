@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.pagination import page_of
+from patients.audit_actions import PatientAction
+from patients.extensions import list_badges, patient_sections
 from patients.forms import PatientForm
 from patients.middleware import SESSION_KEY
 from patients.models import Membership, Patient
@@ -50,9 +51,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if query:
         patients = patients.search(query)
     page = page_of(request, patients, PATIENTS_PER_PAGE)
+    shown = list(page.object_list)
+    badges = list_badges(request, shown) if shown else {}
     filters = {"q": query, "show": show}
     context = {
-        "patients": page.object_list,
+        "patients": shown,
+        "rows": [(patient, badges.get(patient.pk, [])) for patient in shown],
         "page_obj": page,
         "is_paginated": page.has_other_pages(),
         "query": query,
@@ -70,7 +74,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.clinic = request.clinic
         patient = form.save()
-        audit_record(request=request, action=AuditAction.PATIENT_CREATED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_CREATED, patient=patient, target=patient)
         messages.success(request, _("Patient added."))
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form})
@@ -85,7 +89,7 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         audit_record(
             request=request,
-            action=AuditAction.PATIENT_CHANGED,
+            action=PatientAction.PATIENT_CHANGED,
             patient=patient,
             target=patient,
             detail={"fields": sorted(form.changed_data)},
@@ -99,8 +103,9 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
 @clinic_member_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient(request, pk)
-    audit_record(request=request, action=AuditAction.PATIENT_VIEWED, patient=patient, target=patient)
-    return render(request, "patients/patient_detail.html", {"patient": patient, "object": patient})
+    audit_record(request=request, action=PatientAction.PATIENT_VIEWED, patient=patient, target=patient)
+    context = {"patient": patient, "object": patient, "sections": patient_sections()}
+    return render(request, "patients/patient_detail.html", context)
 
 
 @require_POST
@@ -108,11 +113,11 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
     if request.POST.get("restore"):
         patient.restore()
-        audit_record(request=request, action=AuditAction.PATIENT_RESTORED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_RESTORED, patient=patient, target=patient)
         messages.success(request, _("Patient restored."))
     else:
         patient.archive()
-        audit_record(request=request, action=AuditAction.PATIENT_ARCHIVED, patient=patient, target=patient)
+        audit_record(request=request, action=PatientAction.PATIENT_ARCHIVED, patient=patient, target=patient)
         messages.success(request, _("Patient archived. You can restore them from the archived list."))
     return redirect(patient)
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
-from core.models import AuditAction
 from prescriptions.adherence import adherence, pain_chart_points
 from prescriptions.attention import flagged_programs
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.log_services import DayEntry, attention_mark_seen, paper_tracker_save
 from prescriptions.logs import PAIN_MAX, DayLog
 from prescriptions.models import Program
@@ -79,7 +79,7 @@ def program_adherence(request: HttpRequest, pk: int) -> HttpResponse:
         if len(answers) >= RECENT_ANSWERS:
             break
     audit_record(
-        request=request, action=AuditAction.LOG_VIEWED, clinic=program.clinic, patient=program.patient, target=program
+        request=request, action=ProgramAction.LOG_VIEWED, clinic=program.clinic, patient=program.patient, target=program
     )
     context = {
         "program": program,
@@ -199,7 +199,7 @@ def paper_tracker(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "prescriptions/paper_tracker.html", context, status=422)
     logs = _logs(program)
     audit_record(
-        request=request, action=AuditAction.LOG_VIEWED, clinic=program.clinic, patient=program.patient, target=program
+        request=request, action=ProgramAction.LOG_VIEWED, clinic=program.clinic, patient=program.patient, target=program
     )
     context = {"program": program, "weeks": _grid(program, items, logs), "errors": {}}
     return render(request, "prescriptions/paper_tracker.html", context)
@@ -211,7 +211,7 @@ def attention_list(request: HttpRequest) -> HttpResponse:
     if not request.membership:
         raise Http404
     flags = flagged_programs(Program.objects.for_user(request.user).filter(clinic=request.clinic))
-    audit_record(request=request, action=AuditAction.ATTENTION_VIEWED, clinic=request.clinic)
+    audit_record(request=request, action=ProgramAction.ATTENTION_VIEWED, clinic=request.clinic)
     return render(request, "prescriptions/attention_list.html", {"flags": flags})
 
 

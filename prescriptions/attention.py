@@ -11,15 +11,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.sql import fetch_rows, placeholders
-from exercises.models import Exercise
-from patients.models import Membership, Patient
-from prescriptions.logs import AttentionMark, DayLog, Difficulty, ExerciseLog
-from prescriptions.models import Handout, Program, program_end_date
+from patients.extensions import Badge
+from prescriptions.logs import DayLog, Difficulty, ExerciseLog
+from prescriptions.models import Handout, Program
 
 HIGH_PAIN = 7
 PAIN_RISE = 2
@@ -40,20 +51,44 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _last_day(prefix: str = "") -> ExpressionWrapper:
+    """The program's last day (``Program.end_date`` is the day after) as a database expression.
+
+    A datetime at midnight: a day compares with it as its midnight on both databases.
+    """
+    return ExpressionWrapper(
+        F(f"{prefix}start_date")
+        # SQLite multiplies a duration by an IntegerField, not a PositiveSmallIntegerField.
+        + ExpressionWrapper(
+            ExpressionWrapper(F(f"{prefix}duration_weeks"), output_field=IntegerField()) * Value(timedelta(weeks=1)),
+            output_field=DurationField(),
+        )
+        - Value(timedelta(days=1)),
+        output_field=DateTimeField(),
+    )
+
+
+def _within_program(prefix: str = "program__") -> Q:
+    """Day logs of the program's own dates: a log before its start or after its last day is no evidence."""
+    return Q(day__gte=F(f"{prefix}start_date"), day__lte=F("program_last_day"))
+
+
 def flagged_programs(programs) -> list[Flag]:
     """The programs among ``programs`` (a Program queryset) with a reason to look, and why.
 
     Three queries: the live issued programs, their recent pain scores, their "too hard" counts.
     """
     today = timezone.localdate()
+    logs = DayLog.objects.filter(program=OuterRef("pk"), day__gte=OuterRef("start_date"), day__lte=OuterRef("last_day"))
     programs = list(
         programs.for_patients()
         .active()
         .filter(patient__archived_at__isnull=True)
+        .alias(last_day=_last_day())
         .annotate(
             issued=Exists(Handout.objects.filter(program=OuterRef("pk"))),
             seen_at=F("attention_mark__seen_at"),
-            last_log_day=Subquery(DayLog.objects.filter(program=OuterRef("pk")).order_by("-day").values("day")[:1]),
+            last_log_day=Subquery(logs.order_by("-day").values("day")[:1]),
         )
         .filter(issued=True)
         .select_related("patient")
@@ -82,99 +117,62 @@ def flagged_programs(programs) -> list[Flag]:
 def reasons_by_patient(*, user, clinic, patient_ids: list[int]) -> dict[int, list[str]]:
     """Patient pk → the reasons of their flagged programs, for these patients of ``clinic``.
 
-    What the patient list marks, for its page of patients. The same programs as
-    ``flagged_programs(Program.objects.for_user(user).filter(clinic=clinic, patient__in=...))``
-    (issued, not archived, patient not archived, in a clinic ``user`` is an active member of),
-    in the same order, read by one hand-written query: through the ORM its join and subqueries
-    cost over a millisecond of query building on every list page, ten times the query itself.
-    tests/prescriptions/test_adherence.py pins each condition against ``flagged_programs``.
+    What the patient list marks, for its page of patients: ``flagged_programs`` of the
+    programs ``user`` may see in ``clinic`` of those patients (three queries).
     """
     if not patient_ids or clinic is None:
         return {}
-    today = timezone.localdate()
-    program, patient = Program._meta, Patient._meta
-    sql = f"""
-        SELECT p.id, p.patient_id, p.start_date, p.duration_weeks, m.seen_at,
-               (SELECT MAX(d.day) FROM {DayLog._meta.db_table} d WHERE d.program_id = p.id) AS last_log_day
-        FROM {program.db_table} p
-        JOIN {patient.db_table} pt ON pt.id = p.patient_id
-        LEFT JOIN {AttentionMark._meta.db_table} m ON m.program_id = p.id
-        WHERE p.clinic_id = %s AND p.patient_id IN ({placeholders(patient_ids)})
-          AND p.clinic_id IN (
-              SELECT ms.clinic_id FROM {Membership._meta.db_table} ms WHERE ms.user_id = %s AND ms.is_active
-          )
-          AND p.archived_at IS NULL AND pt.archived_at IS NULL
-          AND EXISTS (SELECT 1 FROM {Handout._meta.db_table} h WHERE h.program_id = p.id)
-        ORDER BY p.updated_at DESC, p.id
-    """  # noqa: S608 (table names from the models, values as parameters)
-    rows = fetch_rows(
-        sql,
-        [clinic.pk, *patient_ids, user.pk],
-        [
-            None,
-            None,
-            program.get_field("start_date"),
-            None,
-            AttentionMark._meta.get_field("seen_at"),
-            DayLog._meta.get_field("day"),
-        ],
-    )
-    if not rows:
-        return {}
-    pains, too_hard = _evidence([row[0] for row in rows], today)
     reasons: dict[int, list[str]] = {}
-    for program_pk, patient_pk, start_date, duration_weeks, seen, last_log_day in rows:
-        found = []
-        _reasons(
-            found,
-            start_date=start_date,
-            end_date=program_end_date(start_date, duration_weeks),
-            seen=seen,
-            last_log_day=last_log_day,
-            pains=pains.get(program_pk, []),
-            too_hard=too_hard.get(program_pk, []),
-            today=today,
-        )
-        if found:
-            reasons.setdefault(patient_pk, []).extend(found)
+    programs = Program.objects.for_user(user).filter(clinic=clinic, patient__in=patient_ids)
+    for flag in flagged_programs(programs):
+        reasons.setdefault(flag.program.patient_id, []).extend(flag.reasons)
     return reasons
+
+
+def attention_badges(request, patients: list) -> dict[int, list[Badge]]:
+    """The patient list's "Needs attention" badge of each of these patients (one page) with a reason."""
+    reasons = reasons_by_patient(
+        user=request.user, clinic=getattr(request, "clinic", None), patient_ids=[patient.pk for patient in patients]
+    )
+    if not reasons:
+        return {}
+    url = reverse("prescriptions:attention-list")
+    label = _("Needs attention")
+    return {pk: [Badge(label=label, url=url, title="; ".join(found))] for pk, found in reasons.items()}
 
 
 def _evidence(program_ids: list[int], today: date) -> tuple[dict, dict]:
     """Program pk → its pain scores of the last two weeks as (day, pain, updated_at), by day;
     and program pk → the exercises marked too hard often enough since the program was seen.
 
-    Two hand-written queries (see ``reasons_by_patient`` for why).
+    Only logs of days within each program's dates count.
     """
-    day_logs, exercise_logs = DayLog._meta, ExerciseLog._meta
     pains = defaultdict(list)
-    for program_id, day, pain, updated_at in fetch_rows(
-        f"""
-        SELECT program_id, day, pain, updated_at FROM {day_logs.db_table}
-        WHERE program_id IN ({placeholders(program_ids)}) AND pain IS NOT NULL AND day >= %s
-        ORDER BY program_id, day
-        """,  # noqa: S608 (table names from the models, values as parameters)
-        [*program_ids, today - PAIN_WINDOW],
-        [None, day_logs.get_field("day"), None, day_logs.get_field("updated_at")],
-    ):
+    recent = (
+        DayLog.objects.filter(program__in=program_ids, pain__isnull=False, day__gte=today - PAIN_WINDOW)
+        .alias(program_last_day=_last_day("program__"))
+        .filter(_within_program())
+        .order_by("program_id", "day")
+        .values_list("program_id", "day", "pain", "updated_at")
+    )
+    for program_id, day, pain, updated_at in recent:
         pains[program_id].append((day, pain, updated_at))
     too_hard = defaultdict(list)
-    for program_id, name in fetch_rows(
-        f"""
-        SELECT d.program_id, e.name
-        FROM {exercise_logs.db_table} l
-        JOIN {day_logs.db_table} d ON d.id = l.day_log_id
-        JOIN {Exercise._meta.db_table} e ON e.id = l.exercise_id
-        LEFT JOIN {AttentionMark._meta.db_table} m ON m.program_id = d.program_id
-        WHERE d.program_id IN ({placeholders(program_ids)}) AND l.difficulty = %s
-          AND (m.id IS NULL OR d.updated_at > m.seen_at)
-        GROUP BY d.program_id, e.name
-        HAVING COUNT(*) >= %s
-        ORDER BY d.program_id, e.name
-        """,  # noqa: S608 (table names from the models, values as parameters)
-        [*program_ids, Difficulty.TOO_HARD.value, TOO_HARD_TIMES],
-        [None, None],
-    ):
+    marks = (
+        ExerciseLog.objects.filter(day_log__program__in=program_ids, difficulty=Difficulty.TOO_HARD)
+        .alias(program_last_day=_last_day("day_log__program__"))
+        .filter(
+            Q(day_log__day__gte=F("day_log__program__start_date"), day_log__day__lte=F("program_last_day")),
+            Q(day_log__program__attention_mark__isnull=True)
+            | Q(day_log__updated_at__gt=F("day_log__program__attention_mark__seen_at")),
+        )
+        .values("day_log__program_id", "exercise__name")
+        .annotate(times=Count("pk"))
+        .filter(times__gte=TOO_HARD_TIMES)
+        .order_by("day_log__program_id", "exercise__name")
+        .values_list("day_log__program_id", "exercise__name")
+    )
+    for program_id, name in marks:
         too_hard[program_id].append(name)
     return pains, too_hard
 

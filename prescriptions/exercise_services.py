@@ -13,9 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from exercises.models import Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import catalogue_export_json, catalogue_import
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import ClinicExercise, FavouriteExercise
 
 
@@ -103,7 +103,7 @@ def clinic_exercise_save(*, form, clinic, user, copied_from: Exercise | None = N
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.CLINIC_EXERCISE_CREATED if created else AuditAction.CLINIC_EXERCISE_CHANGED,
+        action=ProgramAction.CLINIC_EXERCISE_CREATED if created else ProgramAction.CLINIC_EXERCISE_CHANGED,
         clinic=clinic,
         target=exercise,
         # Field names only: the log holds no clinical text.
@@ -127,14 +127,14 @@ def _set_status(ownership: ClinicExercise, *, user, status, action, request=None
 def clinic_exercise_retire(*, ownership: ClinicExercise, user, request=None) -> bool:
     """Out of the builder's search; programs and handouts that use it keep it."""
     return _set_status(
-        ownership, user=user, status=Status.RETIRED, action=AuditAction.CLINIC_EXERCISE_RETIRED, request=request
+        ownership, user=user, status=Status.RETIRED, action=ProgramAction.CLINIC_EXERCISE_RETIRED, request=request
     )
 
 
 @transaction.atomic
 def clinic_exercise_restore(*, ownership: ClinicExercise, user, request=None) -> bool:
     return _set_status(
-        ownership, user=user, status=Status.PUBLISHED, action=AuditAction.CLINIC_EXERCISE_RESTORED, request=request
+        ownership, user=user, status=Status.PUBLISHED, action=ProgramAction.CLINIC_EXERCISE_RESTORED, request=request
     )
 
 
@@ -147,7 +147,7 @@ def clinic_exercise_delete(*, ownership: ClinicExercise, user, request=None) -> 
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.CLINIC_EXERCISE_DELETED,
+        action=ProgramAction.CLINIC_EXERCISE_DELETED,
         clinic=ownership.clinic,
         target=exercise,
     )
@@ -173,7 +173,7 @@ def _clinic_exercises(clinic):
 def clinic_exercises_export_json(*, clinic, user, request=None) -> str:
     """The clinic's exercises (retired ones too) in the catalogue's JSON format."""
     text = catalogue_export_json(_clinic_exercises(clinic))
-    audit_record(request=request, user=user, action=AuditAction.CLINIC_EXERCISES_EXPORTED, clinic=clinic)
+    audit_record(request=request, user=user, action=ProgramAction.CLINIC_EXERCISES_EXPORTED, clinic=clinic)
     return text
 
 
@@ -194,7 +194,7 @@ def clinic_exercises_import(*, document: dict, clinic, user, request=None) -> di
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.CLINIC_EXERCISES_IMPORTED,
+        action=ProgramAction.CLINIC_EXERCISES_IMPORTED,
         clinic=clinic,
         detail={"created": result["created"], "updated": result["updated"]},
     )

@@ -23,10 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.formats import day_text
 from core.htmx_events import add_trigger, announce
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from core.storage import StorageUnavailable
 from prescriptions import services
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout import delivery as handout_delivery
 from prescriptions.handout import links as handout_links
 from prescriptions.handout.issue import ConflictsNeedDecision, IssueInProgress, issue_warnings, unresolved_conflicts
@@ -209,7 +211,7 @@ def _count_views(links, program) -> None:
     views = {
         str(row["link"]): row  # text on PostgreSQL, a number on SQLite
         for row in AuditEntry.objects.filter(
-            action=AuditAction.HANDOUT_VIEWED, patient_id=program.patient_id, detail__link__in=[ln.pk for ln in links]
+            action=ProgramAction.HANDOUT_VIEWED, patient_id=program.patient_id, detail__link__in=[ln.pk for ln in links]
         )
         .order_by()
         .values(link=KeyTextTransform("link", "detail"))
@@ -412,7 +414,7 @@ def handout_preview(request: HttpRequest, pk: int) -> HttpResponse:
     rendered = render_handout_pdf(build_snapshot(program, issued_by=request.user), draft=True)
     audit_record(
         request=request,
-        action=AuditAction.HANDOUT_VIEWED,
+        action=ProgramAction.HANDOUT_VIEWED,
         clinic=program.clinic,
         patient=program.patient,
         target=program,
@@ -425,7 +427,7 @@ def handout_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def handout_download(request: HttpRequest, pk: int, handout_pk: int) -> HttpResponse:
     handout = _handout(request, pk, handout_pk)
     audit_record(
-        request=request, action=AuditAction.HANDOUT_DOWNLOADED, patient=handout.program.patient, target=handout
+        request=request, action=ProgramAction.HANDOUT_DOWNLOADED, patient=handout.program.patient, target=handout
     )
     return _file_response(handout, attachment=True)
 
@@ -439,7 +441,7 @@ def handout_print(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     audit_record(
         request=request,
-        action=AuditAction.HANDOUT_VIEWED,
+        action=ProgramAction.HANDOUT_VIEWED,
         patient=program.patient,
         clinic=program.clinic,
         target=handout,
@@ -488,9 +490,7 @@ def link_extend(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _answer_with_panel(request, program, level=messages.ERROR, text=_error_text(exc), status=400)
     day = form.cleaned_data["expires_on"]
-    return _answer_with_panel(
-        request, program, text=_("The link now works until %(date)s.") % {"date": f"{day:%-d %b %Y}"}
-    )
+    return _answer_with_panel(request, program, text=_("The link now works until %(date)s.") % {"date": day_text(day)})
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.logs import AttentionMark, DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ProgramItem
 from prescriptions.schedule import Schedule
@@ -103,7 +103,7 @@ def day_log_save(
         )
         # The patient has no account: no user and no address, like a page view.
         audit_record(
-            action=AuditAction.LOG_WRITTEN,
+            action=ProgramAction.LOG_WRITTEN,
             clinic=program.clinic,
             patient=program.patient,
             target=day_log,
@@ -156,7 +156,7 @@ def paper_tracker_save(*, program: Program, user, days: dict[date, DayEntry], re
         if written:
             audit_record(
                 request=request,
-                action=AuditAction.LOG_TRANSCRIBED,
+                action=ProgramAction.LOG_TRANSCRIBED,
                 clinic=program.clinic,
                 patient=program.patient,
                 target=program,
@@ -172,7 +172,7 @@ def attention_mark_seen(*, program: Program, user, request=None) -> AttentionMar
         )
         audit_record(
             request=request,
-            action=AuditAction.ATTENTION_SEEN,
+            action=ProgramAction.ATTENTION_SEEN,
             clinic=program.clinic,
             patient=program.patient,
             target=program,

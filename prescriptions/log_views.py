@@ -26,14 +26,7 @@ from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import DayEntry, day_log_save
 from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
 from prescriptions.schedule import Schedule
-from prescriptions.today import (
-    DEFAULT_REMINDER,
-    chosen_day,
-    page_with_today,
-    patient_schedule,
-    today_items,
-    today_section,
-)
+from prescriptions.today import DEFAULT_REMINDER, chosen_day, patient_schedule, today_items, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
@@ -74,7 +67,7 @@ def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors:
     """The "Today" section again with what went wrong: alone for HTMX, else in the whole page."""
     section = today_section(request, link, handout, day=day, errors=errors, entry=entry)
     if not request.htmx:
-        section = page_with_today(request, handout, public_views._handout_page_html(handout), section=section)
+        section = public_views.patient_page(request, handout, section=section)
     return public_views._private(HttpResponse(section, status=status))
 
 

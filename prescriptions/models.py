@@ -371,31 +371,31 @@ class HandoutQuerySet(ClinicScopedQuerySet):
         """The newest handout a patient link opens, or None if the link is unknown, revoked,
         expired, or its program or patient archived.
 
-        The patient link is the hottest page, so this is one hand-written query: the same
-        four-table join through the ORM costs about 1.5 ms of query building per request,
-        several times a whole /healthz request (see bench/). The conditions are those of
-        ``ShareLink.objects.usable()`` and ``Program``/``Patient`` archiving; tests in
-        tests/prescriptions/test_public_link.py pin each of them. The handout carries
-        ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the view's audit entry, and
-        ``program_revision``, ``program_updated_at`` and ``logs_updated_at``: what the cached
-        "Today" section depends on (``today.cached_today_section``). Its snapshot is deferred.
+        One query. The handout carries ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the
+        view's audit entry, and ``program_revision``, ``program_updated_at`` and
+        ``logs_updated_at``: what the patient page's "Today" data depends on (``today``). Its
+        snapshot is deferred.
         """
-        sql = f"""
-            SELECT h.id, h.program_id, h.version, h.pdf, h.pdf_sha256, h.page_count, h.issued_by_id,
-                   h.issued_at, l.id AS link_pk, p.clinic_id AS clinic_pk, p.patient_id AS patient_pk,
-                   p.revision AS program_revision, p.updated_at AS program_updated_at,
-                   (SELECT MAX(d.updated_at) FROM {DayLog._meta.db_table} d WHERE d.program_id = p.id)
-                       AS logs_updated_at
-            FROM {ShareLink._meta.db_table} l
-            JOIN {Program._meta.db_table} p ON p.id = l.program_id
-            LEFT JOIN {Patient._meta.db_table} pt ON pt.id = p.patient_id
-            JOIN {Handout._meta.db_table} h ON h.program_id = p.id
-            WHERE l.token_hash = %s AND l.revoked_at IS NULL AND l.expires_at > %s
-              AND p.archived_at IS NULL AND pt.archived_at IS NULL
-            ORDER BY h.version DESC
-            LIMIT 1
-        """  # noqa: S608 (table names from the models, values as parameters)
-        return next(iter(self.raw(sql, [hash_token(token), timezone.now()])), None)
+        links = ShareLink.objects.usable().by_token(token)
+        newest_log = DayLog.objects.filter(program=OuterRef("program")).order_by("-updated_at")
+        return (
+            self.filter(
+                program__in=links.values("program"),
+                program__archived_at__isnull=True,
+                program__patient__archived_at__isnull=True,
+            )
+            .annotate(
+                link_pk=Subquery(links.filter(program=OuterRef("program")).values("pk")[:1]),
+                clinic_pk=models.F("program__clinic_id"),
+                patient_pk=models.F("program__patient_id"),
+                program_revision=models.F("program__revision"),
+                program_updated_at=models.F("program__updated_at"),
+                logs_updated_at=Subquery(newest_log.values("updated_at")[:1]),
+            )
+            .defer("snapshot")
+            .order_by("-version")
+            .first()
+        )
 
 
 class Handout(models.Model):
@@ -415,8 +415,6 @@ class Handout(models.Model):
     # What the version says, without who issued it when (``snapshot.content_digest``): issuing
     # a program whose content has not changed returns this version instead of a new one.
     content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-
-    objects = HandoutQuerySet.as_manager()
 
     objects = HandoutQuerySet.as_manager()
 
@@ -518,6 +516,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A delivery on its way: at most one per handout and address (a double click queues nothing more).
+DELIVERY_IN_FLIGHT = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+
+
 class Delivery(models.Model):
     """One email of a handout to a patient."""
 
@@ -536,7 +538,7 @@ class Delivery(models.Model):
             # A double click can never queue the same handout twice for one address.
             models.UniqueConstraint(
                 fields=["handout", "to_email"],
-                condition=models.Q(status__in=["queued", "sending"]),
+                condition=models.Q(status__in=DELIVERY_IN_FLIGHT),
                 name="delivery_one_queued_per_address",
             )
         ]

@@ -20,12 +20,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_record_unattended
-from core.cache_keys import template_version
-from core.models import AuditAction
+from core.cache_keys import content_key, template_version
 from core.throttle import AddressThrottle
-from prescriptions.handout.context import TEMPLATE, handout_context
+from prescriptions.audit_actions import ProgramAction
+from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout, ShareLink
-from prescriptions.today import TODAY_HEAD_TEMPLATE, page_parts, page_with_today
+from prescriptions.today import cached_today_section
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 BAD_TOKEN_LIMIT = 20
 BAD_TOKEN_WINDOW = 15 * 60
 PAGE_CACHE_SECONDS = 24 * 60 * 60
+PAGE_TEMPLATE = "prescriptions/handout_public.html"
+MAIN_TEMPLATE = "prescriptions/_handout_main.html"
 # The PDF's URL relative to the patient page (see public_urls.py).
 PDF_NAME = "handout.pdf"
 
@@ -116,29 +118,41 @@ def handout_page(request, token):
     handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    _audit(AuditAction.HANDOUT_VIEWED, handout)
-    html = page_with_today(request, handout, _handout_page_html(handout), load_link=lambda: _link_of(handout))
-    return _private(HttpResponse(html))
+    _audit(ProgramAction.HANDOUT_VIEWED, handout)
+    return _private(HttpResponse(patient_page(request, handout, load_link=lambda: _link_of(handout))))
 
 
-def _handout_page_html(handout) -> tuple[bytes, bytes]:
-    """The patient page of an issued handout, rendered once and cached, in two parts around
-    its "Today" section (``today.page_parts``).
+def patient_page(request, handout, *, section: str | None = None, load_link=None) -> str:
+    """The patient page of an issued handout: its "Today" section above the handout's main part.
 
-    An issued handout never changes and the page holds nothing of the request or the token
-    (the download link is relative), so every link and view of that version shares it.
+    ``section`` when the caller rendered it (a refused save), else the cached data's
+    (``load_link()`` gives the link on a miss).
     """
-    key = f"handout-page-parts:{handout.pk}:{get_language()}:{template_version(TEMPLATE, TODAY_HEAD_TEMPLATE)}"
-    parts = cache.get(key)
-    if parts is None:
+    if section is None:
+        section = cached_today_section(request, handout, load_link)
+    return render_to_string(PAGE_TEMPLATE, {**_handout_main(handout), "today_section": section})
+
+
+def _handout_main(handout) -> dict:
+    """The handout's main part as HTML, and whether it is in large print: rendered once per version.
+
+    An issued handout never changes and its main part holds nothing of the request or the
+    token (the download link is relative), so every link and view of that version shares it.
+    """
+    key = content_key("handout-main", handout.pk, get_language(), template_version(MAIN_TEMPLATE))
+    main = cache.get(key)
+    if main is None:
         context, _resources = handout_context(
             Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk),
             pdf=False,
             download_url=PDF_NAME,
         )
-        parts = page_parts(render_to_string(TEMPLATE, context))
-        cache.set(key, parts, PAGE_CACHE_SECONDS)
-    return parts
+        main = {
+            "main": render_to_string(MAIN_TEMPLATE, context),
+            "large_print": bool(context["s"]["patient"].get("large_print")),
+        }
+        cache.set(key, main, PAGE_CACHE_SECONDS)
+    return main
 
 
 @login_not_required
@@ -147,7 +161,7 @@ def handout_pdf(request, token):
     handout, refusal = _open(request, token)
     if refusal:
         return refusal
-    _audit(AuditAction.HANDOUT_DOWNLOADED, handout)
+    _audit(ProgramAction.HANDOUT_DOWNLOADED, handout)
     response = FileResponse(
         handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
     )

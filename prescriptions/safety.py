@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.formats import day_text
 from exercises.movements import LOAD_BEARING, movement_label
 
 MOVEMENT, LOAD, EXPIRED, PROGRESSION = "movement", "load", "expired", "progression"
@@ -109,7 +110,15 @@ def _cleared_by(note) -> str:
 
 
 def _until_text(day: date | None) -> str:
-    return _("until %(date)s") % {"date": day.strftime("%-d %b %Y")} if day else _("with no end date")
+    return _("until %(date)s") % {"date": day_text(day)} if day else _("with no end date")
+
+
+def expired_notice(note) -> str:
+    """What a clinician reads of a clearance note past its valid-until date."""
+    return _("The clearance by %(who)s expired on %(date)s.") % {
+        "who": _cleared_by(note),
+        "date": day_text(note.valid_until),
+    }
 
 
 def _kg(value: Decimal) -> str:
@@ -161,11 +170,10 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
                     cleared_by=who,
                     until=note.valid_until,
                     code=note.valid_until.isoformat(),
-                    message=_("The clearance by %(who)s expired on %(date)s.")
-                    % {"who": who, "date": _until_text(note.valid_until)},
+                    message=expired_notice(note),
                 )
             )
-        until = note.restrictions_until or note.valid_until
+        until = note.restrictions_end
         if until is not None and until < today:
             continue  # the restrictions have run their course
         restricted = set(note.restricted_movements or [])
@@ -219,7 +227,7 @@ def restricted_movements(notes: Iterable, *, today: date) -> set[str]:
     """The movements the notes still restrict today: what the builder's search hides."""
     codes: set[str] = set()
     for note in notes:
-        until = note.restrictions_until or note.valid_until
+        until = note.restrictions_end
         if until is None or until >= today:
             codes.update(note.restricted_movements or [])
     return codes

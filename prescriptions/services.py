@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.storage import save_or_clean_up
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import (
     ClearanceNote,
     ConflictAcknowledgement,
@@ -45,16 +45,21 @@ class StaleItemError(Exception):
         self.current = current
 
 
+def check_revision(locked: Program, revision) -> None:
+    """Refuse work based on an older revision of ``locked`` (a row locked for update); None: unchecked."""
+    if revision is not None and str(locked.revision) != str(revision):
+        raise StaleProgramError
+
+
 def _lock(program: Program, revision) -> Program:
     """Lock the program row and refuse work based on an older revision."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    if revision is not None and str(locked.revision) != str(revision):
-        raise StaleProgramError
+    check_revision(locked, revision)
     return locked
 
 
 def _changed(
-    *, program: Program, user, change: str, request=None, action=AuditAction.PROGRAM_CHANGED, target=None, **detail
+    *, program: Program, user, change: str, request=None, action=ProgramAction.PROGRAM_CHANGED, target=None, **detail
 ):
     """Bump the revision (so other open pages know they are stale) and audit the change."""
     program.bump_revision()
@@ -168,7 +173,7 @@ def program_create(
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_CREATED,
+        action=ProgramAction.PROGRAM_CREATED,
         clinic=clinic,
         patient=patient,
         target=program,
@@ -210,7 +215,7 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_SAVED,
+        action=ProgramAction.TEMPLATE_SAVED,
         clinic=program.clinic,
         patient=program.patient,
         target=template,
@@ -242,7 +247,9 @@ def item_add(
         patient_note=patient_note,
         **(dose if dose is not None else exercise.dose_values()),
     )
-    item.full_clean()
+    # The dose is the exercise's default or one the view's ItemDoseForm validated with its
+    # constraints; each constraint check is a query, and the database enforces them anyway.
+    item.full_clean(validate_constraints=False)
     item.save()
     if order is not None:
         _move_to(locked, item, int(order))
@@ -264,13 +271,14 @@ def item_update(*, item: ProgramItem, user, revision, data: dict, request=None) 
         raise StaleItemError(current)
     for field, value in data.items():
         setattr(current, field, value)
-    current.full_clean()
+    # The view's ItemDoseForm validated the constraints (a query each); the fields again here.
+    current.full_clean(validate_constraints=False)
     current.revision += 1
     current.save()
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_CHANGED,
+        action=ProgramAction.PROGRAM_CHANGED,
         clinic=current.program.clinic,
         patient=current.program.patient,
         target=current.program,
@@ -405,7 +413,7 @@ def clearance_save(*, note: ClearanceNote, user, revision, new_letter=None, requ
                 user=user,
                 change="clearance_saved",
                 request=request,
-                action=AuditAction.CLEARANCE_CHANGED,
+                action=ProgramAction.CLEARANCE_CHANGED,
                 target=note,
             )
     except BaseException:
@@ -424,7 +432,7 @@ def clearance_remove(*, note: ClearanceNote, user, revision, request=None):
         user=user,
         change="clearance_removed",
         request=request,
-        action=AuditAction.CLEARANCE_CHANGED,
+        action=ProgramAction.CLEARANCE_CHANGED,
         target=note,
     )
     note.delete()
@@ -437,7 +445,7 @@ def program_archive(*, program: Program, user, request=None) -> Program:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.PROGRAM_ARCHIVED,
+        action=ProgramAction.PROGRAM_ARCHIVED,
         clinic=program.clinic,
         patient=program.patient,
         target=program,
@@ -454,7 +462,7 @@ def template_rename(*, template: Program, user, title: str, request=None) -> Pro
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_RENAMED,
+        action=ProgramAction.TEMPLATE_RENAMED,
         clinic=template.clinic,
         target=template,
         detail={"from": previous, "to": title},
@@ -470,7 +478,7 @@ def template_delete(*, template: Program, user, request=None) -> None:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.TEMPLATE_DELETED,
+        action=ProgramAction.TEMPLATE_DELETED,
         clinic=template.clinic,
         target=template,
         detail={"title": template.title},

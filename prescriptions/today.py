@@ -1,29 +1,27 @@
-"""The patient's "Today" section, set at the top of the cached patient page.
+"""The patient's "Today" section, at the top of the patient page.
 
 Rendering only (no writes, no gate): the patient-link views (``public_views``, ``log_views``)
 pass the link and handout they have already checked. "Today" lists the exercises and days of
 the issued version the patient holds (like the rest of the page), not the program's unissued
 edits; each is matched to the program's item it is logged against.
 
-The section is rendered with placeholders for the link's token and the CSRF token, which
-each response fills in; so a GET of the patient page can reuse a section cached until
-something it shows changes (``cached_today_section``): the program's items, a log, the day.
+A GET of the patient page reuses the section's data (``today_data``: the rows, the week at a
+glance, the day's answers) cached until something it shows changes (``cached_today_section``):
+the program's items, a log, the day. The section itself is rendered for each response, with
+the link's token and a CSRF token: no token is ever cached.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from core.cache_keys import content_key, template_version
+from core.cache_keys import content_key
 from prescriptions.log_services import DayEntry
 from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
 from prescriptions.models import Handout
@@ -32,14 +30,9 @@ from prescriptions.schedule import Period, Schedule
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
 ISSUED_ITEMS_CACHE_SECONDS = 24 * 60 * 60
-# The section holds the patient's answers (pain, notes): kept in the cache an hour, not a day.
+# The data holds the patient's answers (pain, notes): kept in the cache an hour, not a day.
 SECTION_CACHE_SECONDS = 60 * 60
 SECTION_TEMPLATE = "prescriptions/_today.html"
-TODAY_HEAD_TEMPLATE = "prescriptions/_today_head.html"
-# Rendered in place of the tokens; neither can occur in a page otherwise (a link token is
-# [A-Za-z0-9_-], a CSRF token alphanumeric) and no patient text is rendered unescaped.
-TOKEN_PLACEHOLDER = "~link-token~"
-CSRF_PLACEHOLDER = "~csrf-token~"
 
 
 @dataclass(frozen=True)
@@ -155,29 +148,14 @@ def glance_rows(schedule: Schedule, items: list[TodayItem], today: date, logs: d
     return glance
 
 
-def today_section(
-    request: HttpRequest,
-    link,
-    handout,
-    *,
-    day: date | None = None,
-    saved: bool = False,
-    errors=None,
-    entry=None,
-    items: list[TodayItem] | None = None,
-    fill: bool = True,
-) -> str:
-    """The "Today" section of the patient page, for ``day`` (today unless asked otherwise).
+def today_data(link, handout, *, day: date, today: date, saved: bool = False, entry=None, items=None) -> dict:
+    """What the section shows for ``day``: its rows, the week at a glance, the day's answers.
 
     Three queries: the program's items, and the last week's logs with their entries (and the
-    issued version's exercises the first time the version is shown).
+    issued version's exercises the first time the version is shown). Nothing of the request.
     """
-    today = timezone.localdate()
-    day = day or today
     program = link.program
     items = today_items(program, handout) if items is None else items
-    schedule = patient_schedule(program, handout, items)
-    period = schedule.period
     first = today - timedelta(days=GLANCE_DAYS - 1)
     logs = {log.day: log for log in DayLog.objects.filter(program=program, day__gte=first).prefetch_related("entries")}
     log = logs.get(day)
@@ -190,56 +168,69 @@ def today_section(
                 pain=log.pain,
                 note=log.note,
             )
+    schedule = patient_schedule(program, handout, items)
     rows = day_rows(schedule, items, day, entry)
     glance = glance_rows(schedule, items, today, logs)
-    context = {
-        "token": TOKEN_PLACEHOLDER,
-        "csrf_token": CSRF_PLACEHOLDER,
+    return {
         "day": day,
         "today": today,
-        "days": _editable_days(today, period),
-        "in_program": day in period,
-        "period": period,
+        "days": _editable_days(today, schedule.period),
+        "in_program": day in schedule.period,
+        "period": schedule.period,
         "reminders": bool(schedule.session_days(since=today)),
         "rows": rows,
         "entry": entry,
-        "pain_levels": range(PAIN_MAX + 1),
-        "difficulties": Difficulty.choices,
-        "note_max": NOTE_MAX_LENGTH,
         "glance": glance,
         "saved": saved,
         "saved_at": log.updated_at if (saved and log) else None,
+    }
+
+
+def today_section(
+    request: HttpRequest,
+    link,
+    handout,
+    *,
+    day: date | None = None,
+    saved: bool = False,
+    errors=None,
+    entry=None,
+    items: list[TodayItem] | None = None,
+) -> str:
+    """The "Today" section of the patient page, for ``day`` (today unless asked otherwise)."""
+    today = timezone.localdate()
+    data = today_data(link, handout, day=day or today, today=today, saved=saved, entry=entry, items=items)
+    return render_section(request, data, errors=errors)
+
+
+def render_section(request: HttpRequest, data: dict, *, errors=None) -> str:
+    """The section for this response: ``data`` with the link's token and (``{% csrf_token %}``) a CSRF token."""
+    context = {
+        **data,
+        "token": link_token(request),
+        "pain_levels": range(PAIN_MAX + 1),
+        "difficulties": Difficulty.choices,
+        "note_max": NOTE_MAX_LENGTH,
         "errors": errors or {},
         "reminder": DEFAULT_REMINDER,
     }
-    section = _render_section(context)
-    return _filled(request, section) if fill else section
-
-
-def _render_section(context: dict) -> str:
-    """The section with placeholders for the tokens (no request: nothing of it is in the HTML)."""
-    return render_to_string(SECTION_TEMPLATE, context)
-
-
-def _filled(request: HttpRequest, section: str) -> str:
-    """The section for this response: its link's token, and a CSRF token masked afresh."""
-    return section.replace(TOKEN_PLACEHOLDER, link_token(request)).replace(CSRF_PLACEHOLDER, get_token(request))
+    return render_to_string(SECTION_TEMPLATE, context, request=request)
 
 
 def cached_today_section(request: HttpRequest, handout, load_link) -> str:
-    """The "Today" section a GET of the patient page shows, rendered only when something in it changed.
+    """The "Today" section a GET of the patient page shows, its data read only when something in it changed.
 
     ``handout`` comes from ``Handout.objects.newest_for_token``, which also reads what the
-    section depends on: the program's revision and last change (its items) and the time of
-    its newest log (every patient or paper-tracker entry saves its day's log). With the day
-    shown and the date, they make the cache key, so a repeated view costs no query here;
-    ``load_link()`` is called only to render.
+    data depends on: the program's revision and last change (its items) and the time of its
+    newest log (every patient or paper-tracker entry saves its day's log). With the day shown
+    and the date, they make the cache key, so a repeated view costs no query here;
+    ``load_link()`` is called only on a miss.
     """
     today = timezone.localdate()
     day = chosen_day(request.GET.get("day"), today) or today
     saved = request.GET.get("saved") == day.isoformat()
     key = content_key(
-        "today-section",
+        "today-data",
         handout.pk,
         handout.program_revision,
         handout.program_updated_at,
@@ -247,42 +238,13 @@ def cached_today_section(request: HttpRequest, handout, load_link) -> str:
         today,
         day,
         saved,
-        get_language(),
-        template_version(SECTION_TEMPLATE),
     )
-    section = cache.get(key)
-    if section is None:
-        section = today_section(request, load_link(), handout, day=day, saved=saved, fill=False)
-        cache.set(key, section, SECTION_CACHE_SECONDS)
-    return _filled(request, section)
+    data = cache.get(key)
+    if data is None:
+        data = today_data(load_link(), handout, day=day, today=today, saved=saved)
+        cache.set(key, data, SECTION_CACHE_SECONDS)
+    return render_section(request, data)
 
 
 def link_token(request: HttpRequest) -> str:
     return request.resolver_match.kwargs["token"]
-
-
-def page_parts(html: str) -> tuple[bytes, bytes]:
-    """A handout page made ready for "Today": its head links the section's style and script, and
-    it is cut where the section goes (just inside ``<body>``). UTF-8 bytes, to be cached with the
-    page: a view then only joins the parts and its section (encoding or searching 100 KB of
-    inline drawings on every view cost more than the page's queries, bench/)."""
-    head = render_to_string(TODAY_HEAD_TEMPLATE)
-    html = html.replace("</head>", head + "</head>", 1)
-    body = re.search(r"<body[^>]*>", html)
-    cut = body.end() if body else len(html)
-    return html[:cut].encode(), html[cut:].encode()
-
-
-def page_with_today(
-    request: HttpRequest, handout, parts: tuple[bytes, bytes], *, section: str | None = None, load_link=None
-) -> bytes:
-    """The cached handout page (``page_parts``) with the request's own "Today" section at the top of its body.
-
-    The handout page is cached per version and holds nothing of the request; "Today" holds the
-    patient's entries and a CSRF token, so it is set in here: ``section`` when the caller
-    rendered it (a refused save), else the cached one (``load_link()`` gives the link to render it).
-    """
-    if section is None:
-        section = cached_today_section(request, handout, load_link)
-    before, after = parts
-    return b"".join((before, section.encode(), after))

@@ -11,9 +11,8 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,13 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.htmx_events import announce
-from core.models import AuditAction
 from core.storage import StorageUnavailable
-from core.urlformat import url_format
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
 from patients.models import Patient
 from prescriptions import services
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.exercise_forms import BuilderSearchForm
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, ClinicExercise, Program, ProgramItem
@@ -131,9 +129,6 @@ class ItemRow:
 
 
 def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
-    move_url = url_format("prescriptions:item-move")
-    remove_url = url_format("prescriptions:item-remove")
-    dose_url = url_format("prescriptions:item-update")
     # The same words as the template's {% blocktranslate %} would look up, translated once a page.
     move, move_up, move_down = _("Move %(name)s"), _("Move %(name)s up"), _("Move %(name)s down")
     remove, dose = _("Remove %(name)s"), _("Dose for %(name)s")
@@ -149,9 +144,9 @@ def _item_rows(program, items, forms, pictures) -> list[ItemRow]:
                 dose_text=item.dose_text,
                 picture=picture,
                 picture_url=picture.url if picture else "",
-                move_url=move_url(program.pk, item.pk),
-                remove_url=remove_url(program.pk, item.pk),
-                dose_url=dose_url(program.pk, item.pk),
+                move_url=reverse("prescriptions:item-move", args=[program.pk, item.pk]),
+                remove_url=reverse("prescriptions:item-remove", args=[program.pk, item.pk]),
+                dose_url=reverse("prescriptions:item-update", args=[program.pk, item.pk]),
                 move_label=move % name,
                 move_up_label=move_up % name,
                 move_down_label=move_down % name,
@@ -173,8 +168,6 @@ class Card:
 
 
 def _cards(exercises) -> list[Card]:
-    clinic_detail_url = url_format("prescriptions:clinic-exercise-detail")
-    clinic_picture_url = url_format("prescriptions:clinic-exercise-picture")
     cards = []
     for exercise in exercises:
         pictures = exercise.pictures.all()  # prefetched with the page
@@ -182,10 +175,13 @@ def _cards(exercises) -> list[Card]:
         if picture is None:
             picture_url = ""
         elif picture.image and not exercise.in_catalogue:  # a clinic's photo: served to its clinicians only
-            picture_url = clinic_picture_url(exercise.pk, picture.pk)
+            picture_url = reverse("prescriptions:clinic-exercise-picture", args=[exercise.pk, picture.pk])
         else:
             picture_url = picture.url
-        detail_url = exercise.get_absolute_url() if exercise.in_catalogue else clinic_detail_url(exercise.pk)
+        if exercise.in_catalogue:
+            detail_url = exercise.get_absolute_url()
+        else:
+            detail_url = reverse("prescriptions:clinic-exercise-detail", args=[exercise.pk])
         cards.append(Card(exercise=exercise, picture=picture, picture_url=picture_url, detail_url=detail_url))
     return cards
 
@@ -208,8 +204,6 @@ def _items_context(request, program, items=None, forms=None, undo=None, notice=N
         "notice": notice,
         # The row whose heading takes the focus (an exercise put back by Undo).
         "focus_item": focus_item,
-        # Every row has two forms: the token's field is made once, not by {% csrf_token %} in each.
-        "csrf_input": csrf_input(request),
     }
 
 
@@ -275,7 +269,7 @@ def _template_initial(request, templates) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def program_create(request, patient_pk):
+def program_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user).active(), pk=patient_pk)
     templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
     programs = Program.objects.for_user(request.user).filter(patient=patient)
@@ -346,7 +340,7 @@ def _builder_page(request, program, *, forms=None, status=200):
 
 
 @require_GET
-def program_builder(request, pk):
+def program_builder(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     if request.htmx and request.htmx.target == "builder-results":
         return render(request, "prescriptions/_builder_results.html", _search_context(request, program))
@@ -358,7 +352,7 @@ def program_builder(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @_revision_required
-def program_update(request, pk):
+def program_update(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     if request.method == "GET":
         form = ProgramForm(instance=program, initial={"revision": program.revision})
@@ -379,7 +373,7 @@ def program_update(request, pk):
 
 
 @require_POST
-def program_archive(request, pk):
+def program_archive(request: HttpRequest, pk: int) -> HttpResponse:
     program = services.program_archive(program=_get_program(request, pk), user=request.user, request=request)
     messages.success(request, _("Program archived."))
     return redirect(program.patient or reverse("prescriptions:template-list"))
@@ -387,7 +381,7 @@ def program_archive(request, pk):
 
 @require_POST
 @_revision_required
-def item_add(request, pk):
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     exercise = get_object_or_404(_usable_exercises(program), pk=_posted_id(request, "exercise"))
     try:
@@ -435,7 +429,7 @@ def _item_headers(response, item):
     return response
 
 
-def missing_revision(request):
+def missing_revision(request: HttpRequest) -> HttpResponse:
     """A change that does not say which version it was made from cannot be checked: refuse it."""
     message = _(
         "This change was not saved: it did not say which version of the program or exercise it was "
@@ -447,7 +441,7 @@ def missing_revision(request):
 
 
 @require_http_methods(["GET", "POST"])
-def item_update(request, pk, item_pk):
+def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """GET: the dose form (a partial for HTMX, a page without JavaScript). POST: save the dose.
 
     A POST must name the item revision its form was built from (``item-<pk>-revision``, or
@@ -510,7 +504,7 @@ def _item_conflict(request, program, form, current):
 
 @require_POST
 @_revision_required
-def item_remove(request, pk, item_pk):
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _get_item(request, pk, item_pk)
     program = item.program
     name = item.exercise.name
@@ -530,7 +524,7 @@ def item_remove(request, pk, item_pk):
 
 @require_POST
 @_revision_required
-def item_restore(request, pk):
+def item_restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a removal: put the exercise back with the dose and place it had."""
     program = _get_program(request, pk)
     # A retired exercise may be put back where it was; another clinic's never.
@@ -562,7 +556,7 @@ def item_restore(request, pk):
 
 @require_POST
 @_revision_required
-def item_move(request, pk, item_pk):
+def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _get_item(request, pk, item_pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
@@ -580,7 +574,7 @@ def item_move(request, pk, item_pk):
 
 @require_POST
 @_revision_required
-def items_reorder(request, pk):
+def items_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     try:
         ordered = [int(value) for value in request.POST.getlist("item")]
@@ -596,7 +590,7 @@ def items_reorder(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @_revision_required
-def clearance_edit(request, pk, note_pk=None):
+def clearance_edit(request: HttpRequest, pk: int, note_pk: int | None = None) -> HttpResponse:
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes, pk=note_pk) if note_pk else ClearanceNote(program=program)
     form = ClearanceNoteForm(
@@ -633,7 +627,7 @@ def clearance_edit(request, pk, note_pk=None):
 
 @require_POST
 @_revision_required
-def clearance_delete(request, pk, note_pk):
+def clearance_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes, pk=note_pk)
     try:
@@ -645,13 +639,13 @@ def clearance_delete(request, pk, note_pk):
 
 
 @require_GET
-def clearance_letter(request, pk, note_pk):
+def clearance_letter(request: HttpRequest, pk: int, note_pk: int) -> FileResponse:
     """The scanned letter, for the clinic's own clinicians only (never a public URL)."""
     program = _get_program(request, pk)
     note = get_object_or_404(program.clearance_notes.exclude(letter=""), pk=note_pk)
     audit_record(
         request=request,
-        action=AuditAction.CLEARANCE_LETTER_VIEWED,
+        action=ProgramAction.CLEARANCE_LETTER_VIEWED,
         clinic=program.clinic,
         patient=program.patient,
         target=note,
@@ -664,7 +658,7 @@ def clearance_letter(request, pk, note_pk):
 
 
 @require_POST
-def program_save_template(request, pk):
+def program_save_template(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     form = TemplateForm(request.POST)
     if not form.is_valid():
@@ -678,7 +672,7 @@ def program_save_template(request, pk):
 
 
 @require_GET
-def template_list(request):
+def template_list(request: HttpRequest) -> HttpResponse:
     if not request.membership:
         raise Http404
     templates = (
@@ -693,7 +687,7 @@ def template_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def template_rename(request, pk):
+def template_rename(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(_programs(request).templates(), pk=pk)
     form = TemplateForm(request.POST or None, initial={"title": template.title})
     if request.method == "POST" and form.is_valid():
@@ -711,7 +705,7 @@ def template_rename(request, pk):
 
 
 @require_POST
-def template_delete(request, pk):
+def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(_programs(request).templates(), pk=pk)
     services.template_delete(template=template, user=request.user, request=request)
     messages.success(request, _("Template “%(title)s” deleted.") % {"title": template.title})

@@ -37,7 +37,8 @@ def make_prescription_objects(*, clinic, patient, owner, pks) -> list[str]:
     if len(pks) > 1:
         template = ProgramFactory(pk=pks[1], clinic=clinic, patient=None, title="Knee template", created_by=owner)
         ProgramItemFactory(pk=pks[1], program=template, exercise=exercise)
-        ClearanceNoteFactory(pk=pks[1], program=template, valid_until=datetime.date(2020, 1, 1))
+        expired = timezone.localdate() - datetime.timedelta(days=400)
+        ClearanceNoteFactory(pk=pks[1], program=template, valid_until=expired)
     handouts = []
     for version, pk in enumerate(pks, start=1):
         handout = Handout(

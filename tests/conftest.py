@@ -6,9 +6,12 @@
 - ``catalogue_admin`` is staff in the "Catalogue editors" group, with no clinic.
 """
 
+import datetime
 import os
+import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from patients.models import Role
@@ -22,6 +25,69 @@ from tests.factories import (
 # Playwright's sync API runs an event loop in the test thread; the live server's
 # database access from that thread is safe in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# The clock. A test that depends on "today" either works on any day (its dates are relative to
+# the day it runs, as the factories' are) or names its day with ``@pytest.mark.clock(<date or
+# datetime>)``. A bare ``@pytest.mark.clock`` marks a test as date-sensitive; .ci/run runs those
+# again with the whole session's clock shifted (``--clock-shift=1y`` or ``HOMERX_CLOCK_SHIFT``),
+# so a test that only passes near the day it was written fails the day it is written.
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-shift",
+        default=os.environ.get("HOMERX_CLOCK_SHIFT", ""),
+        help="run the session with the clock moved ahead, e.g. 400d, 1y or 3y (env HOMERX_CLOCK_SHIFT)",
+    )
+
+
+def clock_shift(text: str) -> datetime.timedelta:
+    """``"3y"`` is three years of 365 days and one leap day; ``"400d"`` is 400 days; ``""`` none."""
+    match = re.fullmatch(r"\+?(\d+)([dy])", text.strip())
+    if not text.strip():
+        return datetime.timedelta(0)
+    if not match:
+        raise pytest.UsageError(f"--clock-shift: expected a number of days or years such as 400d or 3y, got {text!r}")
+    number, unit = int(match[1]), match[2]
+    return datetime.timedelta(days=number * 365 + number // 4 if unit == "y" else number)
+
+
+def pytest_configure(config):
+    shift = clock_shift(config.getoption("--clock-shift"))
+    if shift:
+        # Started before collection, so module-level code sees the shifted day too; it ticks, so
+        # time passes as usual (sessions, throttles and the live server's threads see one clock).
+        traveller = time_machine.travel(datetime.datetime.now(datetime.UTC) + shift, tick=True)
+        traveller.start()
+        config._homerx_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_homerx_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    shift = clock_shift(config.getoption("--clock-shift"))
+    if shift:
+        return f"clock shifted {shift.days} days ahead: today is {datetime.date.today().isoformat()}"
+
+
+@pytest.fixture(autouse=True)
+def _named_day(request):
+    """``@pytest.mark.clock(day)``: the test runs on that day (a date is noon in the project's
+    time zone), whatever the real or shifted clock says; the clock ticks from there."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None or not marker.args:
+        yield
+        return
+    (day,) = marker.args
+    if not isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        day = datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(day, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,17 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from exercises.models import Exercise, ExercisePicture, ExerciseStep, Status
 from patients.models import Clinic, Membership, Patient, Role
 from prescriptions.models import ClearanceNote, Program, ProgramItem
 
 PASSWORD = "correct-horse-battery-42"
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -95,7 +100,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     clinic = factory.LazyAttribute(lambda p: p.patient.clinic if p.patient else ClinicFactory())
     title = "Low back program"
     goal = "Ease low back pain and return to walking"
-    start_date = datetime.date(2026, 11, 2)
+    # The Monday at least a week before the test's today: the program is always running, today is
+    # always in its second week and its tracker columns always start on a Monday, on any day.
+    start_date = factory.LazyFunction(lambda: monday_of(timezone.localdate() - datetime.timedelta(days=7)))
     duration_weeks = 6
     general_instructions = "Warm up with a 5-minute walk."
 
@@ -122,7 +129,7 @@ class ClearanceNoteFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     cleared_by_name = "Dr A. Smith"
     cleared_by_role = "Orthopaedic surgeon"
-    cleared_on = datetime.date(2026, 10, 30)
+    cleared_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=8))
     scope = "Graded return to exercise after lumbar discectomy"
     restrictions = "No lifting over 5 kg for 6 weeks"
-    valid_until = datetime.date(2027, 3, 1)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=84))

@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from tests.factories import PASSWORD
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
 
 

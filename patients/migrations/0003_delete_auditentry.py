@@ -7,10 +7,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0002_invitation_and_audit_actions'),
-        ('core', '0001_initial'),
     ]
 
-    # State only: the table now belongs to core.AuditEntry (see core/migrations/0001_initial.py).
+    # State only: the table stayed in place for a while under another app's model, and its rows
+    # now move to core's generic audit log (0005_audit_entries_to_core.py, which drops it).
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[migrations.DeleteModel(name='AuditEntry')],

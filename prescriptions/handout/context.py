@@ -15,7 +15,7 @@ from datetime import date
 
 import segno
 from django.core.files.storage import default_storage
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from exercises.dose import SEPARATOR, WEEKDAYS

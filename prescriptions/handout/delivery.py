@@ -23,16 +23,15 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core.audit import audit_record
-from core.models import AuditAction
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import create_link, public_link_url
-from prescriptions.models import Delivery, DeliveryStatus, Handout, ShareLinkChannel
+from prescriptions.models import DELIVERY_IN_FLIGHT, Delivery, DeliveryStatus, Handout, ShareLinkChannel
 
 logger = logging.getLogger(__name__)
 
 # A second "Email to patient" for the same handout and address within this window is a double click.
 DUPLICATE_DELIVERY_WINDOW = timedelta(minutes=2)
 ERROR_MAX_LENGTH = 500
-IN_FLIGHT = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 
 
 class DuplicateDeliveryError(Exception):
@@ -62,7 +61,7 @@ def delivery_request(*, handout: Handout, to_email: str, user, request=None) -> 
             .exclude(status=DeliveryStatus.FAILED)
             .filter(created_at__gte=timezone.now() - DUPLICATE_DELIVERY_WINDOW)
             .first()
-        ) or handout.deliveries.filter(to_email__iexact=to_email, status__in=IN_FLIGHT).first()
+        ) or handout.deliveries.filter(to_email__iexact=to_email, status__in=DELIVERY_IN_FLIGHT).first()
         if recent is not None:
             raise DuplicateDeliveryError(recent)
         delivery = Delivery(handout=handout, to_email=to_email, requested_by=user)
@@ -73,7 +72,7 @@ def delivery_request(*, handout: Handout, to_email: str, user, request=None) -> 
         except IntegrityError:
             # The partial unique constraint: another request queued it in between.
             raise DuplicateDeliveryError(
-                handout.deliveries.filter(to_email=to_email, status__in=IN_FLIGHT).first() or delivery
+                handout.deliveries.filter(to_email=to_email, status__in=DELIVERY_IN_FLIGHT).first() or delivery
             ) from None
         _audit_emailed(delivery, user=user, request=request)
     _enqueue(delivery)
@@ -106,7 +105,7 @@ def _audit_emailed(delivery: Delivery, *, user, request, **detail) -> None:
     audit_record(
         request=request,
         user=user,
-        action=AuditAction.HANDOUT_EMAILED,
+        action=ProgramAction.HANDOUT_EMAILED,
         patient=handout.program.patient,
         target=handout,
         detail=detail,

@@ -31,16 +31,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.priority import run_at_low_priority
 from core.storage import save_or_clean_up
 from core.tokens import new_token
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.handout.pdf import RenderedPdf, render_handout_pdf
 from prescriptions.handout.snapshot import Snapshot, build_snapshot, content_digest
 from prescriptions.models import Handout, HandoutClaim, Program, ShareLinkChannel, handout_path
-from prescriptions.safety import Conflict
-from prescriptions.services import StaleProgramError, program_conflicts
+from prescriptions.safety import Conflict, expired_notice
+from prescriptions.services import check_revision, program_conflicts
 
 # A claim older than this was left by a process that died mid-render; it is taken over.
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -84,12 +84,7 @@ def issue_warnings(program: Program, clearance_notes=None) -> list[str]:
     notes = list(program.clearance_notes.all()) if clearance_notes is None else list(clearance_notes)
     if not notes:
         return [_("This program has no clearance note.")]
-    return [
-        _("The clearance by %(name)s expired on %(date)s.")
-        % {"name": note.cleared_by_name, "date": note.valid_until.strftime("%-d %b %Y")}
-        for note in notes
-        if note.is_expired
-    ]
+    return [expired_notice(note) for note in notes if note.is_expired]
 
 
 def handout_issue(*, program: Program, user, revision=None, reissue_of: int | None = None, request=None) -> IssueResult:
@@ -129,8 +124,7 @@ def _claim(*, program, user, revision, reissue_of) -> IssueResult | tuple[Handou
             locked = (
                 Program.objects.select_for_update(of=("self",)).select_related("patient__clinic").get(pk=program.pk)
             )
-            if revision not in (None, "") and str(locked.revision) != str(revision):
-                raise StaleProgramError
+            check_revision(locked, None if revision == "" else revision)
             if locked.patient_id is None:
                 raise ValidationError(_("A template has no patient: start a program from it to issue a handout."))
             if locked.archived_at is not None:
@@ -187,7 +181,7 @@ def _store(*, claim: HandoutClaim, snapshot: Snapshot, rendered: RenderedPdf, to
             audit_record(
                 request=request,
                 user=user,
-                action=AuditAction.HANDOUT_ISSUED,
+                action=ProgramAction.HANDOUT_ISSUED,
                 patient=program.patient,
                 target=handout,
                 detail={"version": handout.version},

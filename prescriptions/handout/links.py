@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
 from core.tokens import hash_token, new_token
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import Program, ShareLink, ShareLinkChannel
 
 # A link lives until the program ends plus this, unless the clinician extends it.
@@ -68,7 +68,7 @@ def create_link(
     return link, token
 
 
-def _audit(action: AuditAction, link: ShareLink, *, user, request, **detail) -> None:
+def _audit(action: ProgramAction, link: ShareLink, *, user, request, **detail) -> None:
     audit_record(
         request=request, user=user, action=action, patient=link.program.patient, target=link, detail=detail or None
     )
@@ -94,7 +94,7 @@ def share_link_create(*, program: Program, user, expires_at=None, request=None) 
         if expires_at is not None:
             _check_expiry(expires_at)
         link, token = create_link(program=program, user=user, channel=ShareLinkChannel.COPIED, expires_at=expires_at)
-        _audit(AuditAction.LINK_CREATED, link, user=user, request=request)
+        _audit(ProgramAction.LINK_CREATED, link, user=user, request=request)
     return link, token
 
 
@@ -109,7 +109,7 @@ def share_link_extend(*, link: ShareLink, user, expires_at: datetime, request=No
         link.full_clean()
         link.save(update_fields=["expires_at"])
         _audit(
-            AuditAction.LINK_CHANGED,
+            ProgramAction.LINK_CHANGED,
             link,
             user=user,
             request=request,
@@ -124,7 +124,7 @@ def share_link_revoke(*, link: ShareLink, user, request=None) -> ShareLink:
         link = _locked(link)
         if link.revoked_at is None:
             link.revoke()
-            _audit(AuditAction.LINK_REVOKED, link, user=user, request=request)
+            _audit(ProgramAction.LINK_REVOKED, link, user=user, request=request)
     return link
 
 
@@ -139,5 +139,5 @@ def share_link_replace(*, link: ShareLink, user, request=None) -> tuple[ShareLin
             old.revoke()
         expires_at = old.expires_at if old.expires_at > timezone.now() else None
         new, token = create_link(program=old.program, user=user, channel=ShareLinkChannel.COPIED, expires_at=expires_at)
-        _audit(AuditAction.LINK_CREATED, new, user=user, request=request, replaces=old.pk)
+        _audit(ProgramAction.LINK_CREATED, new, user=user, request=request, replaces=old.pk)
     return new, token

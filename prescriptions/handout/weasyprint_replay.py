@@ -107,7 +107,7 @@ def picture_cache(svgs: Iterable[tuple[str, bytes]], make_fetcher: Callable[[], 
             try:
                 # Anything the drawing refers to goes through the safe fetcher, as for the page.
                 image = ReplayedSVG(SVGImage(ElementTree.fromstring(body), url, make_fetcher(), None))
-            except Exception:  # noqa: BLE001 - WeasyPrint fetches it and reports it as any broken picture
+            except Exception:  # WeasyPrint fetches it and reports it as any broken picture
                 continue
             with _lock:
                 _pictures[url] = image

@@ -1,7 +1,7 @@
 """The programs section of a patient's page.
 
-The patients app knows nothing of programs (DESIGN.md layers); its page template asks this
-tag for the section instead.
+The patients app knows nothing of programs (DESIGN.md layers): prescriptions registers its
+section (``prescriptions/_patient_section.html``, which calls this tag) in ``patients.extensions``.
 """
 
 from django import template

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from tests.e2e.conftest import sign_in
 from tests.prescriptions.test_handout_pdf import make_handout_program
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]  # depends on today: rerun with the clock shifted
 
 
 def pdf_text(path) -> str:

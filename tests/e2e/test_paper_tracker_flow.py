@@ -11,7 +11,7 @@ from prescriptions.logs import DayLog, LogSource
 from tests.e2e.conftest import sign_in
 from tests.factories import ExerciseFactory, ProgramFactory, ProgramItemFactory
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]  # depends on today: rerun with the clock shifted
 
 WEEKS, EXERCISES = 6, 7
 # One character a day, as the paper's boxes read: done every day but the fifth.

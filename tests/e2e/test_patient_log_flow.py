@@ -15,7 +15,7 @@ from prescriptions.models import ShareLink
 from tests.e2e.conftest import sign_in
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]  # depends on today: rerun with the clock shifted
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 HEALTH_WORDS = ("pain", "bridge", "clamshell", "exercise program", "knee", "back", "jensen", "too hard", "note")

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from tests.e2e.conftest import sign_in
 from tests.factories import ExerciseFactory, ProgramFactory, ProgramItemFactory
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]  # depends on today: rerun with the clock shifted
 
 
 def pdf_text(path) -> str:

@@ -7,16 +7,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from patients.models import Membership, Patient
 from prescriptions.adherence import adherence
 from prescriptions.attention import flagged_programs, reasons_by_patient
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.log_services import DayEntry, attention_mark_seen, day_log_save
 from prescriptions.logs import DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ShareLink
 from prescriptions.schedule import Period, Schedule, dose_weekdays
 from tests.factories import PatientFactory, ProgramFactory
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
+
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture
@@ -62,6 +66,7 @@ def sessions_on(item, day):
     return (item.times_per_day or 1) if day.weekday() in dose_weekdays(item) else 0
 
 
+@pytest.mark.clock(datetime.date(2026, 11, 10))
 def test_adherence_counts_done_of_prescribed_per_week_and_exercise_up_to_today():
     monday = datetime.date(2026, 11, 2)
     twice = Dose(pk=1, weekdays="mon,wed,fri", times_per_day=2)
@@ -97,8 +102,8 @@ def test_adherence_page_shows_sessions_pain_chart_and_notes_newest_first(clinici
     assert html.index("Sore &lt;script&gt;") < html.index("Older note")
     assert "Clamshell: Too hard" in html
     assert "style=" not in html
-    entry = AuditEntry.objects.get(action=AuditAction.LOG_VIEWED)
-    assert (entry.patient, entry.object_id) == (program.patient, str(program.pk))
+    entry = AuditEntry.objects.get(action=ProgramAction.LOG_VIEWED)
+    assert (entry.patient_id, entry.object_id) == (program.patient_id, str(program.pk))
 
 
 def test_program_page_loads_the_summary_with_htmx(clinician_client, program):
@@ -213,7 +218,7 @@ def test_paper_tracker_round_trips_what_was_typed(clinician_client, clinician, p
     logs = DayLog.objects.filter(program=program)
     assert logs.count() == 7
     assert set(logs.values_list("source", "entered_by")) == {(LogSource.PAPER, clinician.pk)}
-    assert AuditEntry.objects.filter(action=AuditAction.LOG_TRANSCRIBED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.LOG_TRANSCRIBED).count() == 1
     again = clinician_client.get(url).context["weeks"][0]
     values = {row["name"]: row["value"] for row in again["rows"]}
     assert values[f"w1-i{items['Bridge'].pk}"] == typed[f"w1-i{items['Bridge'].pk}"]
@@ -228,7 +233,7 @@ def test_paper_tracker_round_trips_what_was_typed(clinician_client, clinician, p
     resend = {row["name"]: row["value"] for w in clinician_client.get(url).context["weeks"] for row in w["rows"]}
     resend.update({cell["name"]: cell["value"] for w in again and [again] for cell in w["pain"]})
     clinician_client.post(url, resend)
-    assert AuditEntry.objects.filter(action=AuditAction.LOG_TRANSCRIBED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.LOG_TRANSCRIBED).count() == 1
 
 
 def test_paper_tracker_refuses_ticks_on_an_unplanned_day_with_a_field_error(clinician_client, program):
@@ -276,7 +281,7 @@ def test_high_pain_flags_the_patient_until_marked_seen(clinician_client, clinici
     response = clinician_client.post(reverse("prescriptions:attention-seen", args=[program.pk]))
     assert response.status_code == 302
     assert program.pk not in _reasons(clinician_client)
-    assert AuditEntry.objects.filter(action=AuditAction.ATTENTION_SEEN, patient=program.patient).exists()
+    assert AuditEntry.objects.filter(action=ProgramAction.ATTENTION_SEEN, patient_id=program.patient_id).exists()
 
     # New evidence brings the patient back (the patient corrects today's score upwards).
     log_day(program, timezone.localdate(), pain=8)
@@ -304,7 +309,7 @@ def test_nothing_logged_for_seven_days_after_the_start_is_a_reason(clinician_cli
 def test_patient_list_marker_reads_the_same_programs_and_reasons_as_the_attention_page(
     clinic, other_clinic, clinician, outsider
 ):
-    """The marker's hand-written query (reasons_by_patient) against flagged_programs, condition by condition."""
+    """The marker (reasons_by_patient) against flagged_programs, condition by condition."""
     today = timezone.localdate()
 
     def live(patient, **kwargs):

@@ -3,7 +3,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import ClearanceNote, ClinicExercise, FavouriteExercise, Program, ProgramItem
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
 
@@ -43,7 +44,7 @@ def test_new_program_starts_blank(clinician_client, patient):
     program = Program.objects.get(title="Knee rehab")
     assert response["Location"] == program.get_absolute_url()
     assert program.patient == patient and program.items.count() == 0
-    assert AuditEntry.objects.filter(action=AuditAction.PROGRAM_CREATED, patient=patient).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.PROGRAM_CREATED, patient_id=patient.pk).count() == 1
 
 
 def test_new_program_from_template_copies_items_and_doses(clinician_client, patient, clinic):
@@ -455,8 +456,8 @@ def test_every_change_is_audited(clinician_client, clinician, program):
     clinician_client.post(
         reverse("prescriptions:item-update", args=[program.pk, item.pk]), dose_data(item, sets=4), **HTMX
     )
-    entry = AuditEntry.objects.get(action=AuditAction.PROGRAM_CHANGED)
-    assert (entry.user, entry.patient, entry.detail["change"]) == (clinician, program.patient, "item_dose")
+    entry = AuditEntry.objects.get(action=ProgramAction.PROGRAM_CHANGED)
+    assert (entry.user, entry.patient_id, entry.detail["change"]) == (clinician, program.patient_id, "item_dose")
 
 
 def test_long_program_warns(clinician_client, program):

@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from exercises.models import Exercise, Status
 from exercises.services import CatalogueImportError, catalogue_export, catalogue_import
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import ClinicExercise, ProgramItem
 from tests.access_fixtures_prescriptions import png_bytes
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
@@ -88,8 +89,8 @@ def test_copy_and_edit_makes_a_clinic_exercise_with_the_catalogue_pictures(clini
     assert pictures[1].image.name.startswith("exercise-pictures/") and "my" not in pictures[1].image.name
     # The catalogue's own Bridge is untouched.
     assert [s.text for s in bridge.steps.all()][1] == "Lift your hips."
-    entry = AuditEntry.objects.get(action=AuditAction.CLINIC_EXERCISE_CREATED)
-    assert (entry.clinic, entry.user, entry.object_id) == (clinic, clinician, str(exercise.pk))
+    entry = AuditEntry.objects.get(action=ProgramAction.CLINIC_EXERCISE_CREATED)
+    assert (entry.clinic_id, entry.user, entry.object_id) == (clinic.pk, clinician, str(exercise.pk))
 
 
 def test_photo_that_is_not_an_image_is_refused_at_the_field(clinician_client):
@@ -174,13 +175,13 @@ def test_exercise_in_use_is_retired_not_deleted(clinician_client, clinician, cli
     response = clinician_client.post(reverse("prescriptions:clinic-exercise-delete", args=[exercise.pk]), follow=True)
     assert "cannot be deleted. Retire it instead." in response.content.decode()
     assert Exercise.objects.filter(pk=exercise.pk).exists()
-    assert not AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_DELETED).exists()
+    assert not AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISE_DELETED).exists()
 
     for _click in range(2):  # a double click retires once
         clinician_client.post(reverse("prescriptions:clinic-exercise-retire", args=[exercise.pk]))
     exercise.refresh_from_db()
     assert exercise.status == Status.RETIRED
-    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_RETIRED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISE_RETIRED).count() == 1
     assert ProgramItem.objects.get(pk=item.pk).exercise == exercise  # the program keeps it
     builder = clinician_client.get(item.program.get_absolute_url(), {"q": "step bridge"})
     assert builder.context["page_obj"].paginator.count == 0  # no longer found
@@ -188,7 +189,7 @@ def test_exercise_in_use_is_retired_not_deleted(clinician_client, clinician, cli
     clinician_client.post(reverse("prescriptions:clinic-exercise-restore", args=[exercise.pk]))
     exercise.refresh_from_db()
     assert exercise.status == Status.PUBLISHED
-    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_RESTORED, clinic=clinic).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISE_RESTORED, clinic_id=clinic.pk).count() == 1
 
 
 def test_unused_exercise_is_deleted(clinician_client, clinician, clinic):
@@ -196,7 +197,7 @@ def test_unused_exercise_is_deleted(clinician_client, clinician, clinic):
     response = clinician_client.post(reverse("prescriptions:clinic-exercise-delete", args=[exercise.pk]))
     assert response["Location"] == reverse("prescriptions:clinic-exercise-list")
     assert not Exercise.objects.filter(pk=exercise.pk).exists()
-    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_DELETED, clinic=clinic).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISE_DELETED, clinic_id=clinic.pk).count() == 1
 
 
 def test_clinicians_change_their_own_and_clinic_admins_any(client, clinician, colleague, clinic_admin, clinic):
@@ -215,7 +216,7 @@ def test_clinicians_change_their_own_and_clinic_admins_any(client, clinician, co
     assert client.post(edit, edit_data(exercise, name="Renamed by the admin")).status_code == 302
     exercise.refresh_from_db()
     assert exercise.name == "Renamed by the admin"
-    entry = AuditEntry.objects.get(action=AuditAction.CLINIC_EXERCISE_CHANGED)
+    entry = AuditEntry.objects.get(action=ProgramAction.CLINIC_EXERCISE_CHANGED)
     assert entry.user == clinic_admin and "name" in entry.detail["fields"]
 
 
@@ -252,7 +253,7 @@ def test_export_and_import_round_trip(clinic_admin_client, clinic_admin, clinic)
     assert response["Content-Disposition"].startswith('attachment; filename="homerx-clinic-exercises-')
     document = json.loads(response.content)
     assert [r["slug"] for r in document["exercises"]] == ["step-bridge-1a2b", "wall-squat-3c4d"]
-    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISES_EXPORTED, clinic=clinic).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISES_EXPORTED, clinic_id=clinic.pk).count() == 1
 
     # Into a HomeRx that has none of them: the same exercises come back, the clinic's own.
     Exercise.objects.filter(clinic_ownership__clinic=clinic).delete()
@@ -402,4 +403,4 @@ def test_an_edit_from_an_older_form_is_refused_and_the_newer_kept(client, clinic
     assert "Someone else saved this exercise" in response.content.decode()
     exercise.refresh_from_db()
     assert exercise.name == "Alice's name"
-    assert AuditEntry.objects.filter(action=AuditAction.CLINIC_EXERCISE_CHANGED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.CLINIC_EXERCISE_CHANGED).count() == 1

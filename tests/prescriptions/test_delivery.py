@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout import delivery as handout_delivery
 from prescriptions.models import Delivery, DeliveryStatus, ShareLink
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
@@ -64,7 +65,7 @@ def test_email_carries_the_pdf_and_a_working_private_link(clinician_client, clie
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.error) == (DeliveryStatus.SENT, 1, "")
     assert ShareLink.objects.get(channel="email").delivery == delivery
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_EMAILED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_EMAILED).count() == 1
 
 
 def test_the_address_can_be_edited_and_bad_ones_are_refused(clinician_client, program, handout):
@@ -85,7 +86,7 @@ def test_a_double_click_sends_once(clinician_client, program, handout):
     assert Delivery.objects.count() == 1
     assert "Emailed to" in first.content.decode()
     assert "already sent to maria@example.org a moment ago" in second.content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_EMAILED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_EMAILED).count() == 1
 
 
 def test_a_queued_delivery_blocks_a_second_one_for_the_same_address(program, handout, clinician, monkeypatch):
@@ -120,7 +121,7 @@ def test_a_failing_mail_server_is_recorded_and_retry_sends_once(clinician_client
     assert (delivery.status, delivery.attempts, delivery.error) == (DeliveryStatus.SENT, 2, "")
     assert "already being sent again" in again.content.decode()
     assert SEND_ATTEMPTS == [1]
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_EMAILED).count() == 2  # request and one retry
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_EMAILED).count() == 2  # request and one retry
 
 
 def test_emailing_needs_an_issued_handout(clinician_client, program):

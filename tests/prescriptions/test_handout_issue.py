@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
+from patients.audit_actions import PatientAction
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.delivery import delivery_request
 from prescriptions.handout.issue import handout_issue
 from prescriptions.handout.links import create_link, public_link_url
@@ -71,8 +73,8 @@ def test_issue_records_version_snapshot_pdf_link_and_one_audit_entry(program, cl
     assert handout.snapshot["clearance_notes"][0]["cleared_by_name"] == "Dr A. Smith"
     printed = ShareLink.objects.get(program=program)
     assert (printed.channel, printed.handout) == ("printed", handout)
-    assert AuditEntry.objects.exclude(action=AuditAction.SIGNIN_SUCCEEDED).count() == 1
-    assert AuditEntry.objects.get(action=AuditAction.HANDOUT_ISSUED).object_id == str(handout.pk)
+    assert AuditEntry.objects.exclude(action=PatientAction.SIGNIN_SUCCEEDED).count() == 1
+    assert AuditEntry.objects.get(action=ProgramAction.HANDOUT_ISSUED).object_id == str(handout.pk)
 
 
 def test_missing_clearance_asks_to_confirm_before_issuing(program, clinician_client):
@@ -93,7 +95,7 @@ def test_expired_clearance_is_named_in_the_warning(program, clinician_client):
     ClearanceNoteFactory(program=program, cleared_by_name="Dr Old", valid_until="2020-01-31")
 
     response = clinician_client.get(issue_url(program))
-    assert "The clearance by Dr Old expired on 31 Jan 2020." in response.content.decode()
+    assert "The clearance by Dr Old, Orthopaedic surgeon expired on 31 Jan 2020." in response.content.decode()
     assert not Handout.objects.exists()
 
 
@@ -146,7 +148,7 @@ def test_download_any_version_with_a_file_name_and_private_caching(program, clin
     assert response["Content-Disposition"] == f'attachment; filename="{first.filename}"'
     assert "Maria" not in response["Content-Disposition"]
     assert "private" in response["Cache-Control"]
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_DOWNLOADED, object_id=str(first.pk)).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_DOWNLOADED, object_id=str(first.pk)).count() == 1
 
 
 def test_print_opens_the_current_version_inline(program, clinician, clinician_client):
@@ -156,7 +158,7 @@ def test_print_opens_the_current_version_inline(program, clinician, clinician_cl
     response = clinician_client.get(reverse("prescriptions:handout-print", args=[program.pk]))
     assert b"".join(response.streaming_content) == stored_pdf(current)
     assert response["Content-Disposition"].startswith("inline;")
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED, object_id=str(current.pk)).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_VIEWED, object_id=str(current.pk)).count() == 1
 
 
 def test_preview_is_a_draft_pdf_and_stores_nothing(program, clinician_client):
@@ -164,7 +166,7 @@ def test_preview_is_a_draft_pdf_and_stores_nothing(program, clinician_client):
     assert response["Content-Type"] == "application/pdf"
     assert "DRAFT" in pdf_text(response.content)
     assert not Handout.objects.exists()
-    assert AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.HANDOUT_VIEWED).count() == 1
 
 
 def test_colleague_sees_the_panel_and_outsider_gets_404(program, clinician, colleague, client, outsider):

@@ -21,6 +21,9 @@ from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Program, ProgramItem
 from tests.factories import ExerciseFactory, ExercisePictureFactory, ProgramFactory, ProgramItemFactory
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 MM = 25.4 / 72  # millimetres per PDF point
 FRAME_GREY = (0.733333, 0.733333, 0.733333)  # the picture frame's border colour (#bbb, handout.css)
 PAIN = "Pain (0–10)"
@@ -166,6 +169,7 @@ def _rows(page, name, large_print):
 
 
 @pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_tracker_boxes_follow_the_dose(db, large_print):
     program = _tracker_program(
         start=date(2026, 11, 4),  # a Wednesday: the columns run Wed to Tue
@@ -200,6 +204,7 @@ def test_tracker_boxes_follow_the_dose(db, large_print):
     assert tracker_text.count(PAIN) == 2
 
 
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_a_week_too_long_for_a_page_prints_in_parts_each_with_headings_and_a_pain_row(db):
     program = _tracker_program(
         start=date(2026, 11, 2), weeks=1, items=[{"name": f"Exercise number {n}"} for n in range(1, 46)]
@@ -218,6 +223,7 @@ def test_a_week_too_long_for_a_page_prints_in_parts_each_with_headings_and_a_pai
     assert "Week 1 (continued)" in " ".join(tracker)
 
 
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_a_program_issued_without_the_tracker_prints_none(db):
     program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
     program.tracker = False
@@ -227,6 +233,7 @@ def test_a_program_issued_without_the_tracker_prints_none(db):
     assert any("Bridge" in text for text in texts)
 
 
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_phone_page_shows_purpose_pictures_under_their_heading_and_the_sessions_asked_for(db):
     from django.template.loader import render_to_string
 
@@ -246,6 +253,7 @@ def test_phone_page_shows_purpose_pictures_under_their_heading_and_the_sessions_
     assert "The tracker asks for 6 sessions a week." in article
 
 
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_an_older_snapshot_without_the_new_keys_still_renders(db):
     program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
     snapshot = build_snapshot(program)
@@ -258,6 +266,7 @@ def test_an_older_snapshot_without_the_new_keys_still_renders(db):
     assert "Bridge" in text and PAIN in text and "Why:" not in text
 
 
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
 def test_clearance_notes_print_newest_first_with_restrictions_before_scope(db):
     from tests.factories import ClearanceNoteFactory
 

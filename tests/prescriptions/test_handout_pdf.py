@@ -24,6 +24,9 @@ from tests.factories import (
     ProgramItemFactory,
 )
 
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
+
 # A 4×4 PNG: an uploaded picture rather than a pose drawing.
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x04\x00\x00\x00\x04\x08\x02\x00\x00\x00&\x93\t)\x00\x00"

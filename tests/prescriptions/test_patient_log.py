@@ -7,11 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from prescriptions import log_views
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import ShareLink
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
+
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -78,8 +82,8 @@ def test_a_day_is_saved_whole_and_audited_without_who(client, token, program):
     assert (log.pain, log.note, log.source, log.entered_by) == (6, "Knee ached <b>a bit</b>", LogSource.LINK, None)
     clamshell = ExerciseLog.objects.get(day_log=log, exercise__name="Clamshell")
     assert (clamshell.sessions_done, clamshell.difficulty) == (1, Difficulty.TOO_HARD)
-    entry = AuditEntry.objects.get(action=AuditAction.LOG_WRITTEN)
-    assert (entry.user, entry.ip_address, entry.patient) == (None, None, program.patient)
+    entry = AuditEntry.objects.get(action=ProgramAction.LOG_WRITTEN)
+    assert (entry.user, entry.ip_address, entry.patient_id) == (None, None, program.patient_id)
 
     page = client.get(response["Location"]).content.decode()
     assert "Saved. Thank you!" in page
@@ -349,16 +353,16 @@ def test_the_cached_today_leaves_out_an_exercise_removed_from_the_program(client
     assert "Clamshell" not in _today_section(client, token)
 
 
-def test_the_cached_today_moves_on_with_the_date(client, token, program, monkeypatch):
+def test_the_cached_today_moves_on_with_the_date(client, token, program, time_machine):
     today = timezone.localdate()
     assert today.strftime("%a %-d %b") in _today_section(client, token)
     tomorrow = today + datetime.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
 
     assert tomorrow.strftime("%a %-d %b") in _today_section(client, token)
 
 
-def test_the_cached_today_is_filled_with_each_link_and_response_tokens(client, token, program, clinician):
+def test_the_today_section_shows_each_link_and_response_its_own_tokens(client, token, program, clinician):
     from prescriptions.handout.links import share_link_create
 
     _link, other_token = share_link_create(program=program, user=clinician)
@@ -366,4 +370,39 @@ def test_the_cached_today_is_filled_with_each_link_and_response_tokens(client, t
 
     assert reverse("public:today", args=[token]) in first and other_token not in first
     assert reverse("public:today", args=[other_token]) in second and token not in second
-    assert "~" not in first + second  # no placeholder left
+
+
+def test_the_patient_page_caches_no_token(client, token, program, monkeypatch):
+    """What the page keeps in the cache holds neither the link's token nor a CSRF token."""
+    import pickle
+
+    from django.core.cache import cache
+
+    stored = []
+    original = cache.set
+
+    def recording_set(key, value, *args, **kwargs):
+        stored.append(pickle.dumps(value))
+        return original(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.post(today_url(token), day_form(program, timezone.localdate(), pain=3, note="~link-token~ as typed"))
+    client.get(reverse("public:handout", args=[token]))
+
+    assert stored
+    csrf = client.cookies["csrftoken"].value
+    for value in stored:
+        assert token.encode() not in value
+        assert csrf.encode() not in value
+        assert b"csrfmiddlewaretoken" not in value
+    # The patient's note is shown as typed, whatever it holds.
+    assert "~link-token~ as typed" in _today_section(client, token)
+
+
+def test_a_repeated_view_of_the_patient_page_is_two_queries(client, token, program, django_assert_num_queries):
+    url = reverse("public:handout", args=[token])
+    client.get(url)
+    with django_assert_num_queries(2):
+        # 1. the gate: the newest handout of a usable link, with what "Today" depends on
+        # 2. the view's audit entry
+        assert client.get(url).status_code == 200

@@ -10,12 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditAction, AuditEntry
+from core.models import AuditEntry
 from core.tokens import hash_token, new_token
+from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import share_link_create
 from prescriptions.models import Handout, ShareLink
 from prescriptions.public_views import BAD_TOKEN_LIMIT
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
+
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
@@ -74,7 +78,7 @@ def test_patient_downloads_the_newest_stored_pdf(client, token, program, clinici
     assert b"".join(response.streaming_content) == stored_pdf(newest)
     assert response["Content-Disposition"] == f'attachment; filename="{newest.filename}"'
     assert_private_headers(response)
-    entry = AuditEntry.objects.get(action=AuditAction.HANDOUT_DOWNLOADED)
+    entry = AuditEntry.objects.get(action=ProgramAction.HANDOUT_DOWNLOADED)
     assert (entry.user, entry.ip_address, entry.object_id) == (None, None, str(newest.pk))
 
 
@@ -83,7 +87,7 @@ def test_every_view_is_audited_without_who(client, token, handout):
         assert client.get(page_url(token)).status_code == 200
 
     link = ShareLink.objects.get(token_hash=hash_token(token))
-    entries = AuditEntry.objects.filter(action=AuditAction.HANDOUT_VIEWED)
+    entries = AuditEntry.objects.filter(action=ProgramAction.HANDOUT_VIEWED)
     assert entries.count() == 3
     assert {(e.user, e.ip_address, e.object_id, e.patient_id, e.clinic_id) for e in entries} == {
         (None, None, str(handout.pk), handout.program.patient_id, handout.program.clinic_id)
@@ -198,6 +202,13 @@ def test_link_expires_90_days_after_the_programs_last_day(program, clinician, ha
     assert timezone.localdate(link.expires_at) == datetime.date(2027, 5, 8)
 
 
+def test_a_link_made_after_the_program_ended_works_for_90_days_from_today(program, clinician, handout, time_machine):
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=program.duration_weeks * 7 + 30))
+    assert timezone.localdate() > program.end_date
+    link, _token = share_link_create(program=program, user=clinician)
+    assert timezone.localdate(link.expires_at) == timezone.localdate() + datetime.timedelta(days=90)
+
+
 # ----------------------------------------------------------------------------- clinician controls
 
 
@@ -211,7 +222,7 @@ def test_created_link_is_shown_once_then_only_listed(clinician_client, program, 
 
     again = clinician_client.get(reverse("prescriptions:handout-panel", args=[program.pk])).content.decode()
     assert shown not in again and "Copied link" in again
-    assert AuditEntry.objects.filter(action=AuditAction.LINK_CREATED).count() == 1
+    assert AuditEntry.objects.filter(action=ProgramAction.LINK_CREATED).count() == 1
 
 
 def test_without_javascript_the_new_link_waits_for_the_next_page_once(clinician_client, program, handout):
@@ -245,10 +256,10 @@ def test_clinician_extends_revokes_and_replaces_a_link(clinician_client, client,
         AuditEntry.objects.filter(action__startswith="link.").order_by("pk").values_list("action", flat=True)
     )
     assert actions == [
-        AuditAction.LINK_CREATED,
-        AuditAction.LINK_CHANGED,
-        AuditAction.LINK_CREATED,
-        AuditAction.LINK_REVOKED,
+        ProgramAction.LINK_CREATED,
+        ProgramAction.LINK_CHANGED,
+        ProgramAction.LINK_CREATED,
+        ProgramAction.LINK_REVOKED,
     ]
 
 

@@ -1,5 +1,6 @@
 """The safety check: a program that contradicts its clearance is flagged, and issuing it needs a decision."""
 
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formats import day_text
 from core.models import AuditEntry
 from prescriptions.handout.issue import ConflictsNeedDecision, handout_issue
 from prescriptions.models import ClearanceNote, ConflictAcknowledgement, Handout, Program
@@ -20,6 +22,9 @@ from tests.factories import (
 )
 from tests.prescriptions.test_builder import dose_data
 from tests.prescriptions.test_handout_pdf import pdf_text, stored_pdf
+
+# Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
+pytestmark = pytest.mark.clock
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate()
@@ -151,7 +156,7 @@ def test_builder_flags_the_conflicting_row_with_restriction_clearance_and_date(c
     }
     rotation_row = rows["Lower trunk rotation"]
     assert "Conflicts with the clearance" in rotation_row
-    until = f"{no_twisting.valid_until:%-d %b %Y}"
+    until = day_text(no_twisting.valid_until)
     assert f"Spinal rotation (twisting): avoid, says Dr A. Smith, Orthopaedic surgeon, until {until}." in rotation_row
     assert "Conflicts with the clearance" not in rows["Bridge"]
 
@@ -281,7 +286,7 @@ def test_acknowledged_conflict_is_audited_kept_in_the_snapshot_and_printed(
     assert (acknowledgement.item, acknowledgement.reason, acknowledgement.acknowledged_by) == (item, reason, clinician)
     entry = AuditEntry.objects.get(detail__change="conflict_acknowledged")
     assert entry.detail["reason"] == reason and entry.detail["exercise"] == "Lower trunk rotation"
-    assert entry.patient == program.patient and entry.user == clinician
+    assert entry.patient_id == program.patient_id and entry.user == clinician
     [kept] = [i for i in handout.snapshot["items"] if i["name"] == "Lower trunk rotation"][0]["acknowledgements"]
     assert kept["reason"] == reason and kept["patient_note"] == note
     assert kept["restriction"].startswith("Spinal rotation (twisting): avoid")
@@ -430,3 +435,17 @@ def test_issue_confirmation_query_count_does_not_grow_with_conflicts(
         response = clinician_client.get(issue_url(program), **HTMX)
 
     assert len(response.context["decision_form"].rows) == count
+
+
+@pytest.mark.clock(datetime.date(2026, 3, 2))
+def test_an_expired_clearance_says_when_it_expired_in_the_conflict_and_the_warning(db):
+    from prescriptions.handout.issue import issue_warnings
+    from prescriptions.models import ClearanceNote
+    from prescriptions.safety import EXPIRED, find_conflicts
+
+    note = ClearanceNote(pk=1, cleared_by_name="Dr Old", cleared_by_role="GP", valid_until=datetime.date(2020, 1, 31))
+    [conflict] = find_conflicts([], [note], today=datetime.date(2026, 3, 2))
+
+    assert conflict.kind == EXPIRED
+    assert conflict.message == "The clearance by Dr Old, GP expired on 31 Jan 2020."
+    assert issue_warnings(program=None, clearance_notes=[note]) == [conflict.message]
