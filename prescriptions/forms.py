@@ -97,8 +97,8 @@ class ProgramCreateForm(forms.Form):
                     "hx-get": fill_url,
                     "hx-trigger": "change",
                     "hx-include": "[name=start_date], [name=title], [name=duration_weeks], [name=general_instructions]",
-                    "hx-target": "closest form",
-                    "hx-select": "form",
+                    "hx-target": "#program-create-form",
+                    "hx-select": "#program-create-form",
                     "hx-swap": "outerHTML",
                 }
             )
