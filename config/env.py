@@ -6,6 +6,7 @@ Secrets may also be given as ``NAME_FILE`` pointing at a file (Docker/Kubernetes
 secrets), which wins over ``NAME``.
 """
 
+import hashlib
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -61,3 +62,13 @@ def envsecret(name: str, default: str | None = None) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from None
     return os.environ.get(name, default)
+
+
+def database_key_prefix(database: dict) -> str:
+    """A cache key prefix of the deployment that uses ``database`` (a ``DATABASES`` entry).
+
+    The same for every app server of one deployment (they share the database), different for
+    two deployments (they do not); no secret goes into it, only a short hash.
+    """
+    where = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "homerx-" + hashlib.sha256(where.encode()).hexdigest()[:12]

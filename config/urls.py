@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from patients.forms import SignInForm
 
 admin.site.site_header = "HomeRx catalogue administration"
 admin.site.site_title = "HomeRx admin"
@@ -11,16 +12,18 @@ admin.site.site_title = "HomeRx admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("patients/", include("patients.urls")),
     path("catalogue/", include("exercises.urls")),
     path("programs/", include("prescriptions.urls")),
     path("p/", include("prescriptions.public_urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # Public media only (logos, uploaded exercise pictures). Private files have their own views.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# What is public by design (clinic logos, the catalogue's pictures), with DEBUG on or off. A clinic's
+# own photos, issued PDFs and letters have views that check who asks.
+urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:name>", views.public_media, name="public-media")]
 
 handler500 = "config.views.server_error"

@@ -1,11 +1,16 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.storage import StorageUnavailable
+from exercises.models import ExercisePicture
 
 # Plain HTML: rendering a template could need the database that is down (context processors).
 UNAVAILABLE_PAGE = """<!doctype html>
@@ -14,6 +19,14 @@ UNAVAILABLE_PAGE = """<!doctype html>
 <body>
 <h1>HomeRx is briefly unavailable</h1>
 <p>Nothing you saved is lost. Please try again in a minute.</p>
+</body></html>
+"""
+STORAGE_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>HomeRx could not store a file</title></head>
+<body>
+<h1>HomeRx could not store a file</h1>
+<p>The file storage is full or unavailable, so nothing was saved. Please try again in a minute.</p>
 </body></html>
 """
 RETRY_AFTER_SECONDS = 60
@@ -28,12 +41,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("patients:patient-list")
+    """Where signing in lands (``LOGIN_REDIRECT_URL``): the first page the user's role may see.
+
+    A clinic's member: its patients. A catalogue editor (staff, no clinic): the admin. Anyone
+    else (a member whose clinic removed them): a page that says what to do.
+    """
+    if request.memberships:
+        return redirect("patients:patient-list")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "no_clinic.html")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -43,9 +67,37 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Every write is in a transaction, so a request cut off by the outage saved nothing.
     """
     error = sys.exc_info()[1]
+    # A storage the view did not expect to fail (its own message is better): nothing was left in it.
+    if isinstance(error, StorageUnavailable):
+        response = HttpResponse(STORAGE_UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(error, OperationalError | InterfaceError):
         response = HttpResponse(UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
     return defaults.server_error(request)
+
+
+# Clinic logos are printed on every handout and shown on every patient page: public by design.
+PUBLIC_MEDIA_FOLDERS = ("clinic-logos/",)
+PUBLIC_MEDIA_MAX_AGE = 24 * 60 * 60
+
+
+@login_not_required
+@require_GET
+def public_media(request: HttpRequest, name: str) -> FileResponse:
+    """A file of the public media storage that is public by design; 404 for everything else.
+
+    Uploaded pictures share one folder: a picture of the shared catalogue is public, a clinic's
+    own photo is not (its clinic's members and its patients' links have their own views).
+    """
+    public = name.startswith(PUBLIC_MEDIA_FOLDERS) or (
+        ExercisePicture.objects.filter(image=name, exercise__in_catalogue=True).exists()
+    )
+    if not public or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"))
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    return response

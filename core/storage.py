@@ -4,6 +4,7 @@ import logging
 
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
+from django.db.models import Model
 
 logger = logging.getLogger(__name__)
 
@@ -12,22 +13,46 @@ class StorageUnavailable(OSError):
     """The storage refused the write (full, read-only, unreachable). Nothing was left in it."""
 
 
-def save_or_clean_up(storage: Storage, name: str, content: File) -> str:
+def save_or_clean_up(storage: Storage, name: str, content: File, max_length: int | None = None) -> str:
     """Save ``content`` under ``name`` (or the free name the storage picks) and return the name.
 
     On any failure the partly written file is deleted and ``StorageUnavailable`` raised: a full
-    disk must not leave a truncated PDF or letter that a later request could serve.
+    disk must not leave a truncated PDF, letter, photo or logo that a later request could serve.
+    The free name is chosen first, so the clean-up never touches a file stored before.
     """
+    name = storage.get_available_name(name, max_length=max_length)
     try:
-        return storage.save(name, content)
+        return storage.save(name, content, max_length=max_length)
     except Exception as exc:
-        try:
-            if storage.exists(name):
-                storage.delete(name)
-        except Exception:  # the storage is failing; the first error is what matters
-            logger.warning("Could not remove a partly written file after a storage failure")
+        discard(storage, name)
         logger.error("Storage write failed (%s)", type(exc).__name__)
         raise StorageUnavailable(str(exc)) from exc
+
+
+def discard(storage: Storage, name: str) -> None:
+    """Delete ``name`` if it is there: a file written for a change that was then not saved."""
+    try:
+        if name and storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.warning("Could not remove a file left by a failed save")
+
+
+def store_upload(instance: Model, field_name: str, upload: File, name: str | None = None) -> str:
+    """Write ``upload`` now for the file field ``field_name`` of ``instance``, and point the field at it.
+
+    ``name`` is the file's name if not the upload's (a model validator may have renamed the
+    field's file after its content: ``core.validators.name_by_content``).
+
+    The same name and storage as saving the model would use, but written through
+    ``save_or_clean_up``: a failed write leaves no file. Saving the model then writes no file;
+    a caller whose transaction fails afterwards removes the returned name with ``discard``.
+    """
+    field = instance._meta.get_field(field_name)
+    name = field.generate_filename(instance, name or upload.name)
+    stored = save_or_clean_up(field.storage, name, upload, max_length=field.max_length)
+    setattr(instance, field.attname, stored)
+    return stored
 
 
 class StorageAlias(Storage):

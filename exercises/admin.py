@@ -9,7 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -22,15 +24,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import BoundedJSONField, parse_id, parse_int
+from core.storage import StorageUnavailable, discard, store_upload
 from exercises.forms import CatalogueImportForm
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import CatalogueImportError, catalogue_export_json, catalogue_import
+
+PICTURE_NOT_STORED = gettext_lazy(
+    "The picture could not be stored: the file storage is full or unavailable. "
+    "Nothing was saved; try again in a minute."
+)
 
 
 def status_changed_message() -> list:
     """The change message Django's own forms would log: the field's label, stored untranslated."""
     with translation.override(None):
         return [{"changed": {"fields": [str(capfirst(Exercise._meta.get_field("status").verbose_name))]}}]
+
+
+class IdAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """The admin's autocomplete, shown again after an error without the values that are no id.
+
+    Django's widget looks the sent values up to show them; "²" or a 5,000-digit number made that
+    lookup raise (a 500) where the field itself had already refused them with a message.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if parse_id(v) is not None], attr)
 
 
 class OrderedInlineForm(forms.ModelForm):
@@ -58,9 +78,12 @@ class StepForm(OrderedInlineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The tabular inline has column headings but no <label>s: name each row for screen readers.
-        index = (self.prefix or "").rsplit("-", 1)[-1]
+        try:  # "steps-0", ... for a row; "steps-__prefix__" for the blank row the page copies
+            index = parse_int((self.prefix or "").rsplit("-", 1)[-1], min_value=0)
+        except ValidationError:
+            index = None
         self.fields["text"].widget.attrs["aria-label"] = (
-            _("Step %(n)s") % {"n": int(index) + 1} if index.isdigit() else _("New step")
+            _("Step %(n)s") % {"n": index + 1} if index is not None else _("New step")
         )
         self.fields["order"].widget.attrs["aria-label"] = _("Order")
 
@@ -78,6 +101,7 @@ class PictureForm(OrderedInlineForm):
     class Meta:
         model = ExercisePicture
         fields = ["order", "caption", "alt_text", "image", "pose", "mirror"]
+        field_classes = {"pose": BoundedJSONField}
         help_texts = {
             "image": gettext_lazy("PNG, JPEG, WebP or SVG. An uploaded picture is shown instead of the pose drawing."),
             "pose": gettext_lazy(
@@ -108,40 +132,11 @@ class ExercisePictureInline(admin.StackedInline):
         )
 
 
-class BelongsToFilter(admin.SimpleListFilter):
-    """The shared catalogue by default; organisations' own exercises only when asked for."""
-
-    title = gettext_lazy("belongs to")
-    parameter_name = "belongs"
-
-    def lookups(self, request, model_admin):
-        return [("own", _("An organisation's own")), ("all", _("All"))]
-
-    def choices(self, changelist):
-        # "The shared catalogue" stands where Django's "All" would: it is what no choice means.
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("The shared catalogue"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(in_catalogue=self.value() != "own")
-
-
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "name", "status", "regions", "kind", "position", "updated_at"]
     list_display_links = ["thumbnail", "name"]
-    list_filter = [BelongsToFilter, "status", "body_regions", "kind", "position", "equipment"]
+    list_filter = ["status", "body_regions", "kind", "position", "equipment"]
     # The search runs on the normalised name, other names and muscles: see get_search_results.
     search_fields = ["search_text"]
     search_help_text = gettext_lazy("Name, other name or muscle; case, accents and word order do not matter.")
@@ -177,9 +172,13 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # The shared catalogue only: an organisation's own exercises are its private clinical
+        # material, edited in the app by its members and by no platform role (list, change,
+        # delete, preview and export all look exercises up here).
         return (
             super()
             .get_queryset(request)
+            .catalogue()
             .prefetch_related(
                 "body_regions",
                 models.Prefetch("pictures", queryset=ExercisePicture.objects.order_by("order", "pk")),
@@ -189,9 +188,35 @@ class ExerciseAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("body_regions", "equipment"):
             kwargs["widget"] = forms.CheckboxSelectMultiple
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = IdAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except StorageUnavailable:
+            # The admin's transaction was rolled back, and the partly written picture removed.
+            self.message_user(request, PICTURE_NOT_STORED, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_formset(self, request, form, formset, change):
+        stored = []
+        if formset.model is ExercisePicture:
+            # Uploaded pictures are written first, each removed again if anything after it fails.
+            for picture_form in formset.forms:
+                upload = picture_form.cleaned_data.get("image") if picture_form.has_changed() else None
+                if "image" in picture_form.changed_data and isinstance(upload, UploadedFile):
+                    picture = picture_form.instance
+                    stored.append(store_upload(picture, "image", upload, name=picture.image.name))
+        try:
+            self._save_formset(request, form, formset, change)
+        except BaseException:
+            for name in stored:
+                discard(ExercisePicture._meta.get_field("image").storage, name)
+            raise
+
+    def _save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model in (ExerciseStep, ExercisePicture):
             # Number the rows 1, 2, 3... in the order chosen; unnumbered new rows were given 1000, so they go last.

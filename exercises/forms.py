@@ -1,13 +1,14 @@
-import json
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import parse_json
 from core.validators import validate_file_size
 from exercises.models import BodyRegion, Equipment, Exercise, Kind, Position
 
@@ -138,10 +139,5 @@ class CatalogueImportForm(forms.Form):
     def clean_file(self) -> dict:
         upload = self.cleaned_data["file"]
         validate_file_size(upload)
-        try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise forms.ValidationError(
-                _("This file is not valid JSON (%(problem)s). Upload the file the export produced."),
-                params={"problem": exc},
-            ) from None
+        # One byte past the limit is enough to know a file is too large, whatever its stated size.
+        return parse_json(upload.read(settings.MAX_UPLOAD_BYTES + 1), max_bytes=settings.MAX_UPLOAD_BYTES)

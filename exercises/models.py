@@ -14,7 +14,7 @@ from core.svg import validate_svg_upload
 from core.validators import validate_file_size, validate_image_upload
 from exercises.dose import Dose, describe_dose
 from exercises.movements import MovementsField, movement_label
-from exercises.poses import PoseError, render_pose_svg, validate_pose
+from exercises.pictures import PoseError, render_pose_svg, validate_pose
 
 
 def normalize_search_text(text: str) -> str:

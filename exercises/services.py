@@ -11,7 +11,7 @@ from django.db import transaction
 
 from exercises.dose import Dose, rest_day_default
 from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep
-from exercises.poses import pose_problems
+from exercises.pictures import pose_problems
 
 FORMAT = "homerx-catalogue"
 FORMAT_VERSION = 1

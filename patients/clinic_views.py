@@ -23,13 +23,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.forms import parse_id
 from core.models import AuditEntry
 from core.pagination import page_of
+from core.storage import StorageUnavailable
 from patients import services
 from patients.audit_actions import PatientAction
 from patients.forms import AuditFilterForm, ClinicForm, InvitationAcceptForm, InvitationForm, MembershipForm
@@ -37,6 +40,10 @@ from patients.middleware import SESSION_KEY
 from patients.models import Clinic, Invitation, Membership, Patient
 
 AUDIT_ENTRIES_PER_PAGE = 50
+
+LOGO_NOT_STORED = gettext_lazy(
+    "The logo could not be stored: the file storage is full or unavailable. Nothing was saved; try again in a minute."
+)
 
 
 def _admin_membership(request: HttpRequest) -> Membership:
@@ -73,15 +80,16 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         if not form.has_changed():
             messages.info(request, _("Nothing changed."))
             return redirect("patients:clinic-settings")
-        with transaction.atomic():
-            form.save()
-            audit_record(
-                request=request,
-                action=PatientAction.CLINIC_CHANGED,
-                clinic=clinic,
-                target=clinic,
-                detail={"fields": sorted(form.changed_data)},
+        try:
+            services.clinic_settings_save(form=form, request=request)
+        except StorageUnavailable:
+            form.add_error("logo", LOGO_NOT_STORED)
+            clinic.refresh_from_db()  # the page shows the logo still stored
+            response = render(
+                request, "patients/clinic_settings.html", {"form": form, "object": clinic, "clinic": clinic}, status=503
             )
+            response["Retry-After"] = "60"
+            return response
         messages.success(request, _("Clinic settings saved."))
         return redirect("patients:clinic-settings")
     return render(request, "patients/clinic_settings.html", {"form": form, "object": clinic, "clinic": clinic})
@@ -179,11 +187,11 @@ def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest) -> HttpResponse:
     _admin_membership(request)
-    invitation_id = request.POST.get("invitation", "")
-    if not invitation_id.isdigit():
+    invitation_id = parse_id(request.POST.get("invitation"))
+    if invitation_id is None:
         raise Http404(_("No such invitation."))
     invitation = get_object_or_404(
-        Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=int(invitation_id)
+        Invitation.objects.pending().filter(clinic=request.clinic).select_related("clinic"), pk=invitation_id
     )
     services.invitation_revoke(invitation=invitation, user=request.user, request=request)
     messages.success(

@@ -4,7 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,3 +221,21 @@ class AuditFilterForm(forms.Form):
             end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
             entries = entries.filter(created_at__lt=end)
         return entries
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before it is tried.
+
+    ``AuthenticationForm`` sets the field's ``max_length`` without its validator, so a username of
+    thousands of characters reached the sign-in backends, and django-axes' record of the failure
+    (255 characters at most) broke the request on PostgreSQL.
+    """
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if len(username) > limit:
+            raise ValidationError(
+                _("A username has at most %(limit)d characters."), params={"limit": limit}, code="max_length"
+            )
+        return username

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.storage import discard, store_upload
 from patients.audit_actions import PatientAction
 from patients.models import Invitation, Membership
 from patients.tasks import send_invitation_email
@@ -149,3 +150,29 @@ def member_unlock(*, membership: Membership, user, request=None) -> int:
         detail={"member": membership.user.get_username(), "cleared": cleared},
     )
     return cleared
+
+
+def clinic_settings_save(*, form, request=None):
+    """Save a valid ``ClinicForm`` with its audit entry; a new logo is written first.
+
+    A full disk leaves no file and raises ``StorageUnavailable``; if the rows then fail to save,
+    the new logo goes too.
+    """
+    clinic = form.save(commit=False)
+    logo = form.cleaned_data.get("logo")
+    stored = store_upload(clinic, "logo", logo, name=clinic.logo.name) if "logo" in form.changed_data and logo else ""
+    try:
+        with transaction.atomic():
+            clinic.save()
+            form.save_m2m()
+            audit_record(
+                request=request,
+                action=PatientAction.CLINIC_CHANGED,
+                clinic=clinic,
+                target=clinic,
+                detail={"fields": sorted(form.changed_data)},
+            )
+    except BaseException:
+        discard(clinic.logo.storage, stored)
+        raise
+    return clinic

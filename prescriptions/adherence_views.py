@@ -7,10 +7,10 @@ every page that shows logs leaves an audit entry.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.forms import parse_int
 from prescriptions.adherence import adherence, pain_chart_points
 from prescriptions.attention import flagged_programs
 from prescriptions.audit_actions import ProgramAction
@@ -126,6 +127,14 @@ def _grid(program, items, logs, *, posted=None, errors=None):
     return weeks
 
 
+def _mark_count(mark: str) -> int | None:
+    """A day's mark typed as a digit: the sessions done that day (``None`` when it is no digit)."""
+    try:
+        return parse_int(mark, min_value=0, max_value=9)
+    except ValidationError:
+        return None
+
+
 def _parse_grid(program, items, post) -> tuple[dict[date, DayEntry], dict[str, str]]:
     """Every day of the grid's weeks as a ``DayEntry``, or the errors by field name."""
     today = timezone.localdate()
@@ -144,7 +153,7 @@ def _parse_grid(program, items, post) -> tuple[dict[date, DayEntry], dict[str, s
             for day, mark in zip(week_days, text, strict=False):
                 if mark in NONE_MARKS:
                     continue
-                count = 1 if mark in TICK_MARKS else int(mark) if mark.isdigit() else None
+                count = 1 if mark in TICK_MARKS else _mark_count(mark)
                 due = schedule.sessions_on(item.pk, day)
                 if count is None:
                     errors[name] = _("Use a digit for the ticks of a day, or - for none.")
@@ -164,12 +173,15 @@ def _parse_grid(program, items, post) -> tuple[dict[date, DayEntry], dict[str, s
             text = post.get(name, "").strip()
             if not text:
                 continue
-            if not re.fullmatch(r"\d{1,2}", text) or int(text) > PAIN_MAX:
+            try:
+                pain = parse_int(text, min_value=0, max_value=PAIN_MAX)
+            except ValidationError:
                 errors[name] = _("Pain is a number from 0 to 10.")
-            elif day > today:
+                continue
+            if day > today:
                 errors[name] = _("This day has not come yet.")
             else:
-                days[day].pain = int(text)
+                days[day].pain = pain
     return days, errors
 
 

@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import parse_id
 from core.validators import validate_file_size, validate_image_upload
 from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status
@@ -55,7 +56,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
     def clean(self, value):
         for item in value if isinstance(value, (list, tuple)) else []:
-            if not str(item).isdigit() or len(str(item)) > 18:
+            if parse_id(item) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.storage import discard, store_upload
 from exercises.models import Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import catalogue_export_json, catalogue_import
 from prescriptions.audit_actions import ProgramAction
@@ -49,13 +50,29 @@ def _copy_picture(picture: ExercisePicture, exercise: Exercise, order: int) -> E
     return copy
 
 
-@transaction.atomic
 def clinic_exercise_save(*, form, clinic, user, copied_from: Exercise | None = None, request=None) -> ClinicExercise:
     """Create the clinic's exercise from a valid ``ClinicExerciseForm``, or save the one it edits.
 
     A new copy takes the pictures of the exercise it copies; then the pictures ticked for
     removal go, and the chosen drawing and the uploaded photo are added at the end.
+
+    The photo is written first (a full disk leaves no file and raises ``StorageUnavailable``),
+    then the rows in one transaction; if that fails, the photo goes too.
     """
+    photo = ExercisePicture(alt_text=form.cleaned_data.get("photo_alt", "").strip())
+    if form.cleaned_data.get("photo"):
+        store_upload(photo, "image", form.cleaned_data["photo"])
+    try:
+        return _clinic_exercise_save(
+            form=form, clinic=clinic, user=user, copied_from=copied_from, photo=photo, request=request
+        )
+    except BaseException:
+        discard(photo.image.storage, photo.image.name)
+        raise
+
+
+@transaction.atomic
+def _clinic_exercise_save(*, form, clinic, user, copied_from, photo: ExercisePicture, request) -> ClinicExercise:
     exercise = form.save(commit=False)
     created = exercise.pk is None
     if not created:
@@ -92,14 +109,11 @@ def clinic_exercise_save(*, form, clinic, user, copied_from: Exercise | None = N
     if drawing is not None:
         order += 1
         _copy_picture(drawing, exercise, order)
-    photo = form.cleaned_data.get("photo")
-    if photo:
+    if photo.image:
         order += 1
-        picture = ExercisePicture(
-            exercise=exercise, order=order, alt_text=form.cleaned_data["photo_alt"].strip(), image=photo
-        )
-        picture.full_clean(exclude=["image"])  # the upload was checked by the form
-        picture.save()
+        photo.exercise, photo.order = exercise, order
+        photo.full_clean(exclude=["image"])  # the upload was checked by the form
+        photo.save()
     audit_record(
         request=request,
         user=user,

@@ -15,15 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import parse_id
 from core.htmx_events import announce
+from core.storage import StorageUnavailable
 from exercises.forms import CatalogueImportForm
 from exercises.models import Exercise, ExercisePicture, Status
 from exercises.services import CatalogueImportError
 from prescriptions import exercise_services as services
 from prescriptions.exercise_forms import ClinicExerciseForm, copy_initial
 from prescriptions.models import ClinicExercise, FavouriteExercise
+
+PHOTO_NOT_STORED = gettext_lazy(
+    "The photo could not be stored: the file storage is full or unavailable. Nothing was saved; try again in a minute."
+)
 
 
 def _owned(request):
@@ -75,10 +82,11 @@ def _copy_source(request) -> Exercise | None:
     value = request.GET.get("from", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    pk = parse_id(value)
+    if pk is None:
         raise Http404
     also = ClinicExercise.objects.for_user(request.user).exercise_ids()
-    return get_object_or_404(Exercise.objects.usable(also), pk=value)
+    return get_object_or_404(Exercise.objects.usable(also), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,18 +96,27 @@ def clinic_exercise_create(request: HttpRequest) -> HttpResponse:
     source = _copy_source(request)
     initial = copy_initial(source) if source else {}
     form = ClinicExerciseForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        ownership = services.clinic_exercise_save(
-            form=form, clinic=request.clinic, user=request.user, copied_from=source, request=request
-        )
-        messages.success(request, _("“%(name)s” saved for your clinic.") % {"name": ownership.exercise.name})
-        return redirect(ownership)
-    return render(
+        try:
+            ownership = services.clinic_exercise_save(
+                form=form, clinic=request.clinic, user=request.user, copied_from=source, request=request
+            )
+        except StorageUnavailable:
+            form.add_error("photo", PHOTO_NOT_STORED)
+            status = 503
+        else:
+            messages.success(request, _("“%(name)s” saved for your clinic.") % {"name": ownership.exercise.name})
+            return redirect(ownership)
+    response = render(
         request,
         "prescriptions/clinic_exercise_form.html",
         {"form": form, "source": source, "ownership": None},
-        status=422 if form.errors else 200,
+        status=status if status != 200 else (422 if form.errors else 200),
     )
+    if status == 503:
+        response["Retry-After"] = "60"
+    return response
 
 
 @require_GET
@@ -143,6 +160,9 @@ def clinic_exercise_update(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleExerciseError as exc:
             form.add_error(None, exc.message)
             status = 409
+        except StorageUnavailable:
+            form.add_error("photo", PHOTO_NOT_STORED)
+            status = 503
         else:
             messages.success(request, _("Changes to “%(name)s” saved.") % {"name": ownership.exercise.name})
             return redirect(ownership)

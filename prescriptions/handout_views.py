@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.formats import day_text
+from core.forms import parse_id
 from core.htmx_events import add_trigger, announce
 from core.models import AuditEntry
 from core.storage import StorageUnavailable
@@ -322,8 +323,9 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     warnings = issue_warnings(program)
     conflicts = unresolved_conflicts(program)
-    reissue_of = request.POST.get("reissue_of") or None
-    if reissue_of is not None and not reissue_of.isdigit():
+    # The version to issue again: a whole number, or nothing for an ordinary issue.
+    reissue_of = parse_id(request.POST.get("reissue_of"))
+    if reissue_of is None and request.POST.get("reissue_of"):
         return _answer_with_panel(
             request, program, level=messages.ERROR, text=_("Choose a version to re-issue."), status=400
         )

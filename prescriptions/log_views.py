@@ -8,7 +8,6 @@ address, size-limited and CSRF-protected (Django's middleware; the form carries 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_not_required
@@ -22,45 +21,17 @@ from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
 from prescriptions import public_views
+from prescriptions.forms import DayLogForm, ReminderForm
 from prescriptions.handout.links import public_link_url
-from prescriptions.log_services import DayEntry, day_log_save
-from prescriptions.logs import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
+from prescriptions.log_services import day_log_save
 from prescriptions.schedule import Schedule
-from prescriptions.today import DEFAULT_REMINDER, chosen_day, patient_schedule, today_items, today_section
+from prescriptions.today import DEFAULT_REMINDER, editable_days, patient_schedule, today_items, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
 # Saves per address and window: generous for a patient correcting a few days, not for a script.
 LOG_THROTTLE = AddressThrottle("patient-log", limit=40, window=15 * 60)
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-
-
-def _parse(request: HttpRequest, items) -> tuple[DayEntry, dict]:
-    errors = {}
-    entry = DayEntry()
-    for item in items:
-        ticks = set(request.POST.getlist(f"done-{item.pk}"))
-        entry.sessions[item.pk] = len({t for t in ticks if t.isdigit() and 1 <= int(t) <= 6})
-        difficulty = request.POST.get(f"difficulty-{item.pk}", "")
-        if difficulty and difficulty not in Difficulty.values:
-            errors[f"difficulty-{item.pk}"] = _("Choose one of the answers.")
-        else:
-            entry.difficulty[item.pk] = difficulty
-    pain = request.POST.get("pain", "").strip()
-    if pain:
-        if pain.isdigit() and int(pain) <= PAIN_MAX:
-            entry.pain = int(pain)
-        else:
-            errors["pain"] = _("Choose a number from 0 (no pain) to 10 (worst pain).")
-    note = request.POST.get("note", "").replace("\r\n", "\n").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = _("Keep the note to %(max)d characters (it has %(n)d).") % {
-            "max": NOTE_MAX_LENGTH,
-            "n": len(note),
-        }
-    entry.note = note
-    return entry, errors
 
 
 def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors: dict, entry=None) -> HttpResponse:
@@ -92,14 +63,16 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
             request, link, handout, day=today, status=413, errors={"form": _("Not saved: the form is too large.")}
         )
     items = today_items(link.program, handout)
+    # The days offered are the schedule's: never one before the program's start or after its end.
     schedule = patient_schedule(link.program, handout, items)
-    day = chosen_day(request.POST.get("day"), today, schedule.period)
-    if day is None:
-        message = _("Not saved: you can fill in today and the two days before, from your program's first day.")
-        return _not_saved(request, link, handout, day=today, status=422, errors={"form": message})
-    entry, errors = _parse(request, items)
-    if errors:
-        return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=entry)
+    form = DayLogForm(request.POST, items=items, days=editable_days(today, schedule.period))
+    if not form.is_valid():
+        errors = form.error_texts()
+        if "day" in errors:  # a day the page does not offer: nothing else can be checked against it
+            return _not_saved(request, link, handout, day=today, status=422, errors={"form": errors["day"]})
+        day = form.cleaned_data["day"]
+        return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=form.entry())
+    day, entry = form.cleaned_data["day"], form.entry()
     day_log_save(link=link, day=day, entry=entry, items=items, schedule=schedule, request=request)
     if request.htmx:
         section = today_section(request, link, handout, day=day, saved=True, items=items)
@@ -146,13 +119,13 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     link, handout, refusal = public_views._open_with_link(request, token)
     if refusal:
         return refusal
-    match = TIME_RE.match(request.GET.get("time", DEFAULT_REMINDER))
-    if match is None:
-        return public_views._private(HttpResponse(_("Choose a time such as 18:00."), status=422))
+    form = ReminderForm({"time": request.GET.get("time", DEFAULT_REMINDER)})
+    if not form.is_valid():
+        return public_views._private(HttpResponse(form.errors["time"][0], status=422))
+    reminder = form.cleaned_data["time"]
     program = link.program
     today = timezone.localdate()
     schedule = patient_schedule(program, handout, today_items(program, handout))
-    reminder = time(int(match[1]), int(match[2]))
     uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
     calendar = reminder_calendar(
         schedule, today=today, reminder=reminder, url=public_link_url(token), uid=f"{uid}@homerx"

@@ -12,4 +12,5 @@ urlpatterns = [
     # The patient's log ("Today") and calendar reminder.
     path("<str:token>/today/", log_views.today_log, name="today"),
     path("<str:token>/calendar.ics", log_views.calendar_ics, name="calendar"),
+    path("<str:token>/pictures/<path:name>", public_views.handout_picture, name="picture"),
 ]

@@ -13,7 +13,8 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import FileResponse, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -38,6 +39,8 @@ PAGE_TEMPLATE = "prescriptions/handout_public.html"
 MAIN_TEMPLATE = "prescriptions/_handout_main.html"
 # The PDF's URL relative to the patient page (see public_urls.py).
 PDF_NAME = "handout.pdf"
+# Relative, like the download link: the page holds nothing of the token (it is cached for every link).
+PICTURES_URL = "pictures/"
 
 
 def _private(response):
@@ -146,6 +149,7 @@ def _handout_main(handout) -> dict:
             Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk),
             pdf=False,
             download_url=PDF_NAME,
+            pictures_url=PICTURES_URL,
         )
         main = {
             "main": render_to_string(MAIN_TEMPLATE, context),
@@ -166,3 +170,17 @@ def handout_pdf(request, token):
         handout.pdf.open("rb"), as_attachment=True, filename=handout.filename, content_type="application/pdf"
     )
     return _private(response)
+
+
+@login_not_required
+@require_GET
+def handout_picture(request, token, name):
+    """An uploaded picture of the patient's issued handout (a clinic's photo is private to it)."""
+    handout, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    snapshot = Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk)
+    names = {p["path"] for item in snapshot["items"] for p in item["pictures"] if p["kind"] == "image"}
+    if name not in names or not default_storage.exists(name):
+        raise Http404
+    return _private(FileResponse(default_storage.open(name, "rb")))

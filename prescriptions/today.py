@@ -97,8 +97,9 @@ def patient_schedule(program, handout, items: list[TodayItem]) -> Schedule:
     return Schedule.of_items(patient_period(program, handout), items)
 
 
-def _editable_days(today: date, period: Period | None = None) -> list[date]:
-    """Today and the days before that the patient may fill in: never a day outside the program."""
+def editable_days(today: date, period: Period | None = None) -> list[date]:
+    """The days the patient may fill in through the link, oldest first (today is the last): never
+    a day outside the program when its ``period`` is given."""
     days = [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
     return [day for day in days if period is None or day in period]
 
@@ -112,7 +113,7 @@ def chosen_day(value: str | None, today: date, period: Period | None = None) -> 
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day in _editable_days(today, period) else None
+    return day if day in editable_days(today, period) else None
 
 
 def day_rows(schedule: Schedule, items: list[TodayItem], day: date, entry: DayEntry) -> list[dict]:
@@ -174,7 +175,7 @@ def today_data(link, handout, *, day: date, today: date, saved: bool = False, en
     return {
         "day": day,
         "today": today,
-        "days": _editable_days(today, schedule.period),
+        "days": editable_days(today, schedule.period),
         "in_program": day in schedule.period,
         "period": schedule.period,
         "reminders": bool(schedule.session_days(since=today)),
@@ -205,13 +206,23 @@ def today_section(
 
 def render_section(request: HttpRequest, data: dict, *, errors=None) -> str:
     """The section for this response: ``data`` with the link's token and (``{% csrf_token %}``) a CSRF token."""
+    errors = errors or {}
+    rows = data["rows"]
+    if errors:
+        # A message at the exercise whose answer was refused (DayLogForm's field names); the
+        # cached data never holds one.
+        rows = [
+            {**row, "error": errors.get(f"done-{row['item'].pk}") or errors.get(f"difficulty-{row['item'].pk}")}
+            for row in rows
+        ]
     context = {
         **data,
+        "rows": rows,
         "token": link_token(request),
         "pain_levels": range(PAIN_MAX + 1),
         "difficulties": Difficulty.choices,
         "note_max": NOTE_MAX_LENGTH,
-        "errors": errors or {},
+        "errors": errors,
         "reminder": DEFAULT_REMINDER,
     }
     return render_to_string(SECTION_TEMPLATE, context, request=request)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_record
+from core.forms import parse_id
 from core.htmx_events import announce
 from core.storage import StorageUnavailable
 from exercises.models import Exercise, ExercisePicture
@@ -75,10 +76,10 @@ def _first_pictures(items) -> dict[int, ExercisePicture]:
 
 
 def _posted_id(request, name) -> int:
-    value = request.POST.get(name, "").strip()
-    if not value.isdigit() or len(value) > 18:
+    value = parse_id(request.POST.get(name))
+    if value is None:
         raise SuspiciousOperation(f"{name} must be an id")  # answered with 400 Bad Request
-    return int(value)
+    return value
 
 
 class RevisionMissing(Exception):
@@ -245,8 +246,8 @@ def _template_initial(request, templates) -> dict:
     a title, weeks or instructions the clinician typed are kept, the empty (or default) ones
     take the template's. Every value is read by the form's own field.
     """
-    value = request.GET.get("template", "")
-    template = templates.filter(pk=value).first() if value.isdigit() else None
+    pk = parse_id(request.GET.get("template"))
+    template = templates.filter(pk=pk).first() if pk is not None else None
     if template is None:
         return {}
     fields = ProgramCreateForm.base_fields
@@ -576,8 +577,10 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @_revision_required
 def items_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
+    ordered = [parse_id(value) for value in request.POST.getlist("item")]
+    if None in ordered:
+        return _stale(request, program)  # not the page's ids: show the program as it is
     try:
-        ordered = [int(value) for value in request.POST.getlist("item")]
         services.items_reorder(
             program=program, user=request.user, revision=_revision(request), ordered_ids=ordered, request=request
         )

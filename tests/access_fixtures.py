@@ -9,6 +9,7 @@ than quietly walking fewer pages.
 """
 
 from patients.models import Role
+from tests.access_fixtures_outcomes import make_outcome_objects
 from tests.access_fixtures_prescriptions import make_prescription_objects
 from tests.factories import ClinicFactory, ExerciseFactory, MembershipFactory, PatientFactory
 
@@ -27,6 +28,7 @@ def make_clinic_objects() -> dict:
         MembershipFactory(pk=pk, user__username=f"member-{pk}", clinic=clinic)
         patient = PatientFactory(pk=pk, clinic=clinic)
     tokens = make_prescription_objects(clinic=clinic, patient=patient, owner=owner, pks=OBJECT_PKS)
+    make_outcome_objects(owner=owner, pks=OBJECT_PKS)
     return {
         "owner": owner,
         "outsider": outsider,

@@ -54,7 +54,7 @@ HOSTILE_VALUES = {
 # Query parameters the list pages read, with values no person would type.
 HOSTILE_QUERY = {"q": MEGABYTE[:20_000], "page": "-1", "patient": "x", "date_from": "9999-99-99", "show": "\x1b"}
 INVALID_UTF8_BODY = b"%FF%FE=%C3%28&name=\xff\xfe\xfa&q=%ED%A0%80&title=\xc3\x28"
-APPS = ("patients", "exercises", "prescriptions")
+APPS = ("patients", "exercises", "prescriptions", "outcomes")
 # Rows that a rejected request may still write: the audit of a failed sign-in, lockouts, sessions.
 MAY_GROW = {"core_auditentry", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "django_session"}
 

@@ -44,9 +44,19 @@ def _names_a_day(decorators: list[ast.expr]) -> bool:
     return False
 
 
-def _moves_the_clock(function: ast.FunctionDef) -> bool:
-    """The test takes time-machine's fixture: it sets the clock itself (or through a helper)."""
-    return any(arg.arg == "time_machine" for arg in function.args.args)
+def _moves_the_clock(function: ast.FunctionDef, clock_fixtures: set[str]) -> bool:
+    """The test takes time-machine's fixture, or a fixture of its module that does: it sets the
+    clock itself (or through a helper)."""
+    return any(arg.arg in clock_fixtures for arg in function.args.args)
+
+
+def _clock_fixtures(tree: ast.Module) -> set[str]:
+    """``time_machine`` and the module's fixtures that take it."""
+    names = {"time_machine"}
+    for function in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+        if any(arg.arg == "time_machine" for arg in function.args.args):
+            names.add(function.name)
+    return names
 
 
 def _has_tests(tree: ast.Module) -> bool:
@@ -64,18 +74,21 @@ def _module_marks(tree: ast.Module) -> list[ast.expr]:
 def _offences(path: pathlib.Path, root: pathlib.Path = TESTS.parent) -> list[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
     module_fixes_clock = _names_a_day(_module_marks(tree))
+    clock_fixtures = _clock_fixtures(tree)
     offences, inside_tests, unfixed_tests = [], set(), []
 
     def visit(node, class_fixes_clock=False):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
                 visit(child, class_fixes_clock or _names_a_day(child.decorator_list))
+            elif isinstance(child, ast.FunctionDef) and child.name in clock_fixtures:
+                inside_tests.update(_calendar_dates(child))  # a fixture that sets the clock to its date
             elif isinstance(child, ast.FunctionDef) and child.name.startswith("test"):
                 fixed = (
                     module_fixes_clock
                     or class_fixes_clock
                     or _names_a_day(child.decorator_list)
-                    or _moves_the_clock(child)
+                    or _moves_the_clock(child, clock_fixtures)
                 )
                 if not fixed:
                     unfixed_tests.append(child.name)

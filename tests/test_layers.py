@@ -18,7 +18,7 @@ from django.template import engines
 
 ROOT = Path(settings.BASE_DIR)
 # The app's layer; an app may refer only to its own or to a lower layer's apps.
-LAYERS = {"core": 0, "patients": 1, "exercises": 1, "prescriptions": 2}
+LAYERS = {"core": 0, "patients": 1, "exercises": 1, "prescriptions": 2, "outcomes": 3}
 
 
 def _allowed(source: str, target: str) -> bool:

@@ -210,7 +210,7 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _picture_src(picture: dict, *, pdf: bool, resources: Resources) -> str:
+def _picture_src(picture: dict, *, pdf: bool, resources: Resources, pictures_url: str) -> str:
     if picture["kind"] == "svg":
         if not pdf:
             return _svg_data_url(picture["svg"])
@@ -218,13 +218,26 @@ def _picture_src(picture: dict, *, pdf: bool, resources: Resources) -> str:
         key = resource_url(PICTURE_PREFIX, body, "svg")
         resources[key] = (body, "image/svg+xml")
         return key
-    return f"{MEDIA_SCHEME}{picture['path']}" if pdf else default_storage.url(picture["path"])
+    if pdf:
+        return f"{MEDIA_SCHEME}{picture['path']}"
+    # An uploaded picture may be a clinic's private photo: the page shows it through its own link.
+    return f"{pictures_url}{picture['path']}" if pictures_url else default_storage.url(picture["path"])
 
 
 def handout_context(
-    snapshot: Snapshot, *, pdf: bool, draft: bool = False, link_url: str = "", download_url: str = ""
+    snapshot: Snapshot,
+    *,
+    pdf: bool,
+    draft: bool = False,
+    link_url: str = "",
+    download_url: str = "",
+    pictures_url: str = "",
 ) -> tuple[dict, Resources]:
-    """The template context and (for the PDF) the generated resources the fetcher may serve."""
+    """The template context and (for the PDF) the generated resources the fetcher may serve.
+
+    ``pictures_url`` (the web page only) is where uploaded pictures are fetched from, their
+    stored name appended: the patient link's own picture view.
+    """
     resources: Resources = {}
     shared = shared_cautions(snapshot["items"])
     items = [
@@ -236,7 +249,11 @@ def handout_context(
             "cautions": [caution for caution in item["cautions"] if caution not in shared],
             "sessions_note": sessions_note(item["dose"]),
             "pictures": [
-                {"src": _picture_src(p, pdf=pdf, resources=resources), "alt": p["alt"], "caption": p["caption"]}
+                {
+                    "src": _picture_src(p, pdf=pdf, resources=resources, pictures_url=pictures_url),
+                    "alt": p["alt"],
+                    "caption": p["caption"],
+                }
                 for p in item["pictures"]
             ],
         }

@@ -141,7 +141,7 @@ def _claim(*, program, user, revision, reissue_of) -> IssueResult | tuple[Handou
                     return None
                 claim.delete()
             newest = locked.handouts.defer("snapshot").newest()
-            if reissue_of is not None and newest is not None and newest.version != int(reissue_of):
+            if reissue_of is not None and newest is not None and newest.version != reissue_of:
                 return IssueResult(handout=newest, created=False)  # the first click already re-issued
             version = (newest.version if newest else 0) + 1
             snapshot = build_snapshot(locked, version=version, issued_by=user, issued_at=timezone.now())

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from exercises.constraints import check_scene
 from exercises.models import Exercise
-from exercises.poses import validate_pose
-from exercises.props import build_scene
+from exercises.pictures.constraints import check_scene
+from exercises.pictures.poses import validate_pose
+from exercises.pictures.scene import build_scene
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "exercises" / "catalogue" / "catalogue.json"
 

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from exercises.camera import CAMERAS
-from exercises.constraints import check_scene
-from exercises.poses import (
+from exercises.pictures.camera import CAMERAS
+from exercises.pictures.constraints import check_scene
+from exercises.pictures.poses import (
     BASES,
     JOINT_LIMITS,
-    PROPS,
     PoseError,
     pose_problems,
     render_pose_svg,
     validate_pose,
 )
-from exercises.props import build_scene
+from exercises.pictures.props import kinds
+from exercises.pictures.scene import build_scene
 
 SVG = "{http://www.w3.org/2000/svg}"
 ALLOWED_TAGS = {f"{SVG}{tag}" for tag in ("svg", "path", "line", "circle", "rect", "polygon")}
@@ -245,7 +245,7 @@ def test_every_base_and_camera_draws_wellformed_svg(base, camera):
                 assert re.fullmatch(r"-?\d+\.\d", el.get(name)), (name, el.get(name))
 
 
-@pytest.mark.parametrize("prop", PROPS)
+@pytest.mark.parametrize("prop", kinds())
 def test_every_prop_draws(prop):
     at = {
         "chair": "hand_far",
@@ -277,7 +277,7 @@ def test_output_is_the_same_bytes_in_another_process():
     """Dicts and sets are not ordered by hash anywhere in the drawing: a new process (another
     hash seed) draws the same bytes."""
     code = (
-        "import json,sys;from exercises.poses import render_pose_svg;"
+        "import json,sys;from exercises.pictures.poses import render_pose_svg;"
         "poses=json.load(sys.stdin);"
         "print(json.dumps([render_pose_svg(p, mirror=m) for p in poses for m in (False, True)]))"
     )

@@ -348,13 +348,24 @@ def test_clinic_exercise_pages_query_counts_do_not_grow(
     assert response.context["exercise"] == exercise and response.context["can_edit"]
 
 
-def test_catalogue_admin_lists_clinic_exercises_only_when_asked(client, catalogue_admin, clinician, clinic, bridge):
+def test_catalogue_admin_never_lists_opens_or_edits_a_clinic_exercise(
+    client, catalogue_admin, clinician, clinic, bridge
+):
     own = make_clinic_exercise(clinic, clinician, name="Bridge on a step (clinic)")
     client.force_login(catalogue_admin)
     changelist = reverse("admin:exercises_exercise_changelist")
+    for query in ({"belongs": "own"}, {"belongs": "all"}, {"q": "clinic"}):
+        response = client.get(changelist, query)  # an unknown filter is the admin's "?e=1" redirect
+        assert "Bridge on a step (clinic)" not in response.content.decode()
     assert [e.pk for e in client.get(changelist).context["cl"].result_list] == [bridge.pk]
-    assert [e.pk for e in client.get(changelist, {"belongs": "own"}).context["cl"].result_list] == [own.pk]
-    assert len(client.get(changelist, {"belongs": "all"}).context["cl"].result_list) == 2
+    for name in ("change", "delete", "preview"):
+        response = client.get(reverse(f"admin:exercises_exercise_{name}", args=[own.pk]))
+        assert response.status_code in (302, 404), name  # the admin's "does not exist" redirect
+        assert "Bridge on a step (clinic)" not in response.content.decode()
+    response = client.post(reverse("admin:exercises_exercise_change", args=[own.pk]), {"name": "Taken over"})
+    own.refresh_from_db()
+    assert own.name == "Bridge on a step (clinic)"
+    assert own.name not in client.get(reverse("admin:exercises_exercise_export")).content.decode()
 
 
 def test_catalogue_import_never_takes_over_a_clinic_exercise(clinician, clinic):

@@ -126,7 +126,7 @@ def test_only_today_and_the_two_days_before_can_be_logged(client, token, program
     response = client.post(today_url(token), day_form(program, day, pain=4))
 
     assert response.status_code == 422
-    assert "Not saved: you can fill in today and the two days before, from your program" in response.content.decode()
+    assert "Not saved: you can fill in today and the two days before." in response.content.decode()
     assert not DayLog.objects.exists()
 
 

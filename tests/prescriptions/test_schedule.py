@@ -189,8 +189,9 @@ def test_a_program_from_28_december_for_6_weeks_says_the_same_days_everywhere(
     page = client.get(reverse("public:handout", args=[token])).content.decode()
     assert "Your program starts on Monday 28 December 2026." in page
     assert 'name="day"' not in page and "today-glance" not in page
-    response = client.post(reverse("public:today", args=[token]), {"day": "2026-12-07", "pain": "3"})
-    assert response.status_code == 422 and not DayLog.objects.exists()
+    for day in ("2026-12-07", ""):  # today, named or not: no day of the program yet
+        response = client.post(reverse("public:today", args=[token]), {"day": day, "pain": "3"})
+        assert response.status_code == 422 and not DayLog.objects.exists()
 
     (event,) = Calendar.from_ical(client.get(reverse("public:calendar", args=[token])).content).walk("VEVENT")
     assert event.decoded("dtstart").date() == datetime.date(2026, 12, 28)

@@ -19,7 +19,7 @@ above    [a, b], min, max           how far point a is above point b, in cm.
 ahead    [a, b], min, max           how far point a is ahead of point b along the side view's
                                     +x (where a standing person faces), in cm.
 
-Parts are contact groups (``exercises.pose3d.GROUPS``) or named points; points are the
+Parts are contact groups (``exercises.pictures.contacts.GROUPS``) or named points; points are the
 skeleton's named points. Every scene is also checked for body parts passing through the
 floor or a prop.
 """
@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import math
 
-from exercises.pose3d import DOWN, GROUPS, POINTS, PoseError, Sample, Vec, dot, length, sub, unit
+from exercises.pictures.contacts import GROUPS, Sample
+from exercises.pictures.skeleton import POINTS, PoseError
+from exercises.pictures.vectors import DOWN, Vec, dot, length, sub, unit
 
 CHECKS = ("touch", "clear", "angle", "line", "parallel", "incline", "distance", "above", "ahead")
 _ARITY = {

@@ -1,8 +1,8 @@
 """Exercise pictures drawn from a pose: the JSON a picture stores, validated, and its drawing.
 
-A pose is a 3D skeleton (``exercises.pose3d``) with props (``exercises.props``), seen from a
-named camera (``exercises.camera``) and checked against the facts its exercise's steps state
-(``exercises.constraints``). Only ``base`` is required::
+A pose is a 3D skeleton (``exercises.pictures.skeleton``) with props
+(``exercises.pictures.props``), seen from a named camera (``exercises.pictures.camera``) and
+checked against the facts its exercise's steps state (``exercises.pictures.constraints``). Only ``base`` is required::
 
     {"base": "supine", "camera": "side", "props": ["mat", "ball"],
      "joints": {"hip": 10, "knee": 100},
@@ -21,7 +21,7 @@ camera    side | front | top | three-quarter | above (default side). Side looks 
           side, front from the direction a standing person faces (the feet of a supine person),
           top straight down, three-quarter from the front-near side and a little above, above
           from the near side looking down 40 degrees (a side-lying figure's knees).
-props     a list of prop kinds (``PROPS``), or objects ``{"kind": ..., "at": <group>}`` for a
+props     a list of prop kinds (``exercises.pictures.props.kinds()``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
           <point>, "to": <point> | "front" | "behind" | "above"}`` for a strap.
@@ -41,7 +41,7 @@ anchor    the contact group that stays in place between ghost and figure (defaul
 arrow     {"at": <point>} an arrow from where the point is in the ghost to where it is now;
           or {"at": <point>, "direction": up | down | forward | back | the diagonals |
           clockwise | anticlockwise} for a fixed one.
-constraints  what the steps say, checked on the laid-out scene; see ``exercises.constraints``.
+constraints  what the steps say, checked on the laid-out scene; see ``exercises.pictures.constraints``.
 
 Angle conventions (body frame: x front, y head, z near side; the side view shows a standing
 figure facing right):
@@ -68,10 +68,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from exercises.camera import draw
-from exercises.constraints import check_scene, validate_constraints
-from exercises.pose3d import ARROW_DIRECTIONS, GROUPS, POINTS, PROP_KINDS, SIDES, PoseError
-from exercises.props import build_scene
+from exercises.pictures.arrow import ARROW_DIRECTIONS
+from exercises.pictures.camera import CAMERAS as CAMERA_ANGLES
+from exercises.pictures.constraints import check_scene, validate_constraints
+from exercises.pictures.contacts import GROUPS
+from exercises.pictures.picture import draw
+from exercises.pictures.props import PROPS, kinds
+from exercises.pictures.scene import build_scene
+from exercises.pictures.skeleton import (
+    BASE_JOINTS,
+    BASES,
+    HIP_FLEXION_LIMITS,
+    JOINT_DEFAULTS,
+    JOINT_LIMITS,
+    POINTS,
+    SIDES,
+    PoseError,
+)
 
 __all__ = [
     "ARROW_DIRECTIONS",
@@ -82,7 +95,6 @@ __all__ = [
     "JOINT_LIMITS",
     "LIMBS",
     "POINTS",
-    "PROPS",
     "PoseError",
     "pose_problems",
     "render_pose_svg",
@@ -90,50 +102,9 @@ __all__ = [
 ]
 
 
-BASES = ("prone", "supine", "side-lying", "quadruped", "kneeling", "sitting", "standing")
-CAMERAS = ("side", "front", "top", "three-quarter", "above")
-PROPS = PROP_KINDS
+CAMERAS = tuple(CAMERA_ANGLES)
 LIMBS = ("head", "trunk", "arm_near", "arm_far", "leg_near", "leg_far")
 CONTACT_GROUPS = GROUPS
-_SIDED_LIMITS = {
-    "shoulder": (-60, 180),  # extension .. arm straight overhead
-    "shoulder_abduction": (0, 180),
-    "shoulder_rotation": (-90, 90),
-    "elbow": (0, 150),  # an elbow does not bend backwards
-    "hip": (-30, 140),
-    "hip_abduction": (-20, 60),
-    "hip_rotation": (-45, 45),
-    "hip_open": (0, 70),
-    "knee": (0, 155),  # a knee never bends backwards
-    "ankle": (60, 180),  # 30 degrees of dorsiflexion .. foot in line with the shin
-}
-JOINT_LIMITS: dict[str, tuple[float, float]] = {
-    "trunk": (-60, 120),
-    "trunk_tilt": (-40, 40),
-    "trunk_turn": (-60, 60),
-    "spine": (-30, 45),
-    "neck": (-60, 70),
-    "neck_tilt": (-45, 45),
-    "neck_turn": (-80, 80),
-    "neck_glide": (-5, 8),  # centimetres, not degrees: the head sliding forward or back
-    "hip_roll": (-70, 70),
-    **{f"{joint}_{side}": limits for joint, limits in _SIDED_LIMITS.items() for side in SIDES},
-}
-# Hip flexion measured against the trunk too (knee to chest is about 140 degrees); "trunk"
-# also carries the lower back's own extension, so the limit behind is generous.
-HIP_FLEXION_LIMITS = (-90, 150)
-JOINT_DEFAULTS: dict[str, float] = {name: 0 for name in JOINT_LIMITS} | {"ankle_near": 90, "ankle_far": 90}
-# Each base starts from a comfortable resting version of itself, so a pose only lists changes.
-_BASE_JOINTS: dict[str, dict[str, float]] = {
-    "standing": {},
-    "sitting": {"hip": 90, "knee": 90},
-    "kneeling": {"knee": 90, "ankle": 170},
-    "quadruped": {"hip": 80, "knee": 90, "shoulder": 80, "ankle": 170},
-    "supine": {},
-    "prone": {"ankle": 170},
-    "side-lying": {"hip": 30, "knee": 45},
-}
-_SEATS = ("chair", "bench", "ball", "step", "leg-extension-machine", "leg-curl-machine")
 _POSE_KEYS = (
     "base",
     "camera",
@@ -163,7 +134,11 @@ def _choice(value: object, options: Sequence[str], field: str) -> str:
 
 
 def _upgrade_legacy(pose: dict) -> dict:
-    """Read a pose in the first (side-view, one prop) format as the current one."""
+    """Read a pose in the first (side-view, one prop) format as the current one.
+
+    That format is closed: the props it names below are the ones it knew, so a new prop in
+    the registry never needs an entry here.
+    """
     pose = dict(pose)
     prop = pose.pop("prop", "none")
     prop_at = pose.pop("prop_at", None)
@@ -186,7 +161,7 @@ def _upgrade_legacy(pose: dict) -> dict:
         pose["camera"] = "front"
     if "contacts" in pose:
         pose["contacts"] = {g: (prop if s == "prop" else s) for g, s in pose["contacts"].items()}
-    elif prop in _SEATS and pose.get("base") == "sitting":
+    elif _is_seat(prop) and pose.get("base") == "sitting":
         pose["contacts"] = {"buttocks": prop}
     elif prop == "step" and pose.get("base") == "standing" and not prop_at:
         pose["contacts"] = {"feet": "step"}
@@ -211,10 +186,15 @@ def _upgrade_legacy(pose: dict) -> dict:
     return pose
 
 
+def _is_seat(kind: object) -> bool:
+    prop = PROPS.get(kind) if isinstance(kind, str) else None
+    return prop is not None and prop.seat
+
+
 def _default_contacts(base: str, kinds: list[str]) -> dict[str, str]:
-    seat = next((k for k in kinds if k in _SEATS and k not in ("ball", "step")), None)
+    seat = next((k for k in kinds if PROPS[k].sat_on), None)
     if base == "standing":
-        return {"feet": "step" if "step" in kinds else "floor"}
+        return {"feet": next((k for k in kinds if PROPS[k].stood_on), "floor")}
     if base == "sitting":
         return {"buttocks": seat or "floor"}
     if base == "kneeling":
@@ -228,8 +208,8 @@ def _joints(given: object, base: str, kinds: list[str], field: str = "joints") -
     if not isinstance(given, dict):
         raise PoseError(f"{field}: expected an object of joint name to degrees")
     joints = dict(JOINT_DEFAULTS)
-    base_joints = dict(_BASE_JOINTS[base])
-    if base == "sitting" and not any(k in _SEATS for k in kinds):
+    base_joints = dict(BASE_JOINTS[base])
+    if base == "sitting" and not any(PROPS[k].seat for k in kinds):
         base_joints["knee"] = 0  # on the floor the legs are straight out
     both, one = {}, {}
     for name, value in given.items():
@@ -272,23 +252,22 @@ def _props(value: object) -> list[dict]:
         unknown = sorted(set(item) - {"kind", "at", "from", "to"})
         if unknown:
             raise PoseError(f"{where}.{unknown[0]}: unknown field")
-        kind = _choice(item.get("kind"), PROPS, f"{where}.kind")
+        kind = _choice(item.get("kind"), kinds(), f"{where}.kind")
         prop = {"kind": kind}
         if "at" in item:
             prop["at"] = _choice(item["at"], CONTACT_GROUPS, f"{where}.at")
-        if kind in ("band", "towel") and ("from" in item or "to" in item):
+        if PROPS[kind].strap and ("from" in item or "to" in item):
             prop["from"] = _choice(item.get("from"), POINTS, f"{where}.from")
             prop["to"] = _choice(item.get("to"), POINTS + ("front", "behind", "above"), f"{where}.to")
         elif "from" in item or "to" in item:
-            raise PoseError(f"{where}: only a band or towel runs from one point to another")
-        if kind in ("chair", "wall", "doorway", "dumbbell", "ankle-weight", "pillow", "bench", "ball", "step") and (
-            "at" not in prop
-        ):
+            straps = " or ".join(k for k in kinds() if PROPS[k].strap)
+            raise PoseError(f"{where}: only a {straps} runs from one point to another")
+        if PROPS[kind].needs_at and "at" not in prop:
             prop["needs_at"] = True
         out.append(prop)
-    kinds = [p["kind"] for p in out]
-    for kind in sorted(set(kinds)):
-        if kinds.count(kind) > 1 and kind not in ("towel", "band", "pillow", "dumbbell", "ankle-weight"):
+    listed = [p["kind"] for p in out]
+    for kind in sorted(set(listed)):
+        if listed.count(kind) > 1 and not PROPS[kind].may_repeat:
             raise PoseError(f"props: {kind} is listed twice")
     return out
 
@@ -301,7 +280,7 @@ def _contacts(value: object, kinds: list[str], field: str = "contacts") -> dict[
     for group, surface in value.items():
         _choice(group, CONTACT_GROUPS, field)
         _choice(surface, surfaces, f"{field}.{group}")
-        if surface in ("band", "towel", "dumbbell", "ankle-weight", "mat"):
+        if surface != "floor" and PROPS[surface].carries is None and not PROPS[surface].leaned_on:
             raise PoseError(f"{field}.{group}: a {surface} cannot carry the body (use floor)")
         out[group] = surface
     return out

@@ -1,0 +1,12 @@
+"""The picture engine: an exercise's pose, stored as JSON, drawn as a deterministic SVG.
+
+A pose is a 3D skeleton (``skeleton``) settled on the floor and props (``contacts``,
+``scene``), with props from a registry (``props``: one module per prop), seen from a named
+camera (``camera``, ``drawing``, ``arrow``, ``canvas``, ``picture``) and checked against the
+facts its exercise's steps state (``constraints``). ``poses`` describes the JSON and holds
+the entry points re-exported here. Pure Python, no Django.
+"""
+
+from exercises.pictures.poses import PoseError, pose_problems, render_pose_svg, validate_pose
+
+__all__ = ["PoseError", "pose_problems", "render_pose_svg", "validate_pose"]

@@ -1,0 +1,89 @@
+"""A pose drawn as a picture: its scene and its ghost's, seen from the pose's camera, as SVG.
+
+Props under and behind the body are drawn first, then the ghost (the start position, faint),
+the figure, the props held or worn over it, walls nearer the camera, straps and the arrow.
+The drawing is fitted to its frame; an upper-body frame fits only the head, trunk and arms.
+"""
+
+from __future__ import annotations
+
+from exercises.pictures.arrow import draw_arrow
+from exercises.pictures.camera import view
+from exercises.pictures.canvas import FLOOR_INK, Canvas, scale
+from exercises.pictures.drawing import draw_body, draw_solid, draw_straps
+from exercises.pictures.props import PROPS, Scene, Solid
+from exercises.pictures.scene import build_scene
+from exercises.pictures.vectors import Vec
+
+
+def scenes(pose: dict) -> tuple[Scene, Scene | None]:
+    """The pose's scene and its ghost's, the ghost moved so that the anchor stays put."""
+    scene = build_scene(pose)
+    if pose["ghost"] is None:
+        return scene, None
+    # The ghost is only the body: it keeps the props it rests on (their heights) and the mat
+    # under it (the floor's height), no others.
+    resting = set(pose["ghost"]["contacts"].values())
+    resting |= {p["kind"] for p in pose["props"] if PROPS[p["kind"]].raises_floor}
+    props = [p for p in pose["props"] if p["kind"] in resting]
+    ghost = build_scene({**pose, **pose["ghost"], "props": props})
+    anchor = pose["anchor"]
+
+    def spot(s: Scene) -> Vec:
+        group = s.group(anchor)
+        return tuple(sum(x.point[i] for x in group) / len(group) for i in range(3))  # type: ignore[return-value]
+
+    a, b = spot(scene), spot(ghost)
+    shift = (a[0] - b[0], 0.0, a[2] - b[2])
+    moved = ghost.body.transformed(((1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0)), shift)
+    return scene, Scene(moved, ghost.samples, [], ghost.floor)
+
+
+def compose(pose: dict) -> tuple[Canvas, Scene]:
+    v = view(pose["camera"])
+    scene, ghost = scenes(pose)
+
+    def build(px_per_cm: float) -> Canvas:
+        canvas = Canvas()
+        if v.to_camera[1] < 0.05:
+            y = v.project((0.0, 0.0, 0.0))[1]
+            canvas.add("line", [(-1e4, y), (1e4, y)], 0, 1.5, counts=False, stroke=FLOOR_INK, **{"class": "floor"})
+        for layer in ("under", "background", "support"):
+            solids = [s for s in scene.solids if s.layer == layer]
+            solids.sort(key=lambda s: v.depth(_solid_centre(s)))
+            for solid in solids:
+                draw_solid(canvas, solid, v)
+        if ghost is not None:
+            draw_body(canvas, ghost, v, [], ghost=True)
+        draw_body(canvas, scene, v, pose["moving"])
+        for solid in sorted((s for s in scene.solids if s.layer == "over"), key=lambda s: v.depth(_solid_centre(s))):
+            draw_solid(canvas, solid, v)
+        for solid in (s for s in scene.solids if s.layer == "front"):
+            draw_solid(canvas, solid, v)
+        draw_straps(canvas, scene, v)
+        draw_arrow(canvas, pose, scene, ghost, v, px_per_cm)
+        return canvas
+
+    def framed(canvas: Canvas) -> Canvas:
+        if pose["frame"] == "upper-body":
+            # Only the head, trunk, arms and arrow are fitted; legs and seat run off the edge.
+            keep = ("head", "trunk", "arm_near", "arm_far", "arrow")
+            canvas.shapes = [
+                (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
+                for shape in canvas.shapes
+            ]
+        return canvas
+
+    # The arrow's size is set in pixels, so fit once for the scale, then draw it for real.
+    first = framed(build(2.0))
+    return framed(build(scale(first.bbox(), 300, 200))), scene
+
+
+def _solid_centre(s: Solid) -> Vec:
+    return ((s.a[0] + s.b[0]) / 2, (s.a[1] + s.b[1]) / 2, (s.a[2] + s.b[2]) / 2) if s.shape != "ball" else s.a
+
+
+def draw(pose: dict, *, mirror: bool, width: int, height: int) -> str:
+    """The validated ``pose`` as a standalone SVG document of ``width`` x ``height`` pixels."""
+    canvas, _ = compose(pose)
+    return canvas.svg(mirror=mirror, width=width, height=height)
