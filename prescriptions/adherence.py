@@ -1,50 +1,15 @@
-"""Which sessions a dose prescribes on which day, and how many of them were done. Pure: no database.
+"""How many of the prescribed sessions were done, and the pain chart. Pure: no database.
 
-A dose names its weekdays ("Mon, Wed, Fri") or only a count ("3 days a week"). A count is
-spread over the week in a fixed way (3 → Mon, Wed, Fri), so the patient's "Today", the
-calendar reminder and the adherence figures all agree on which days are exercise days.
+Which sessions are prescribed on which day is the one schedule's answer (``prescriptions.schedule``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from exercises.dose import WEEKDAY_CODES
-
-# Monday = 0, as date.weekday().
-SPREAD = {
-    1: (0,),
-    2: (0, 3),
-    3: (0, 2, 4),
-    4: (0, 1, 3, 4),
-    5: (0, 1, 2, 3, 4),
-    6: (0, 1, 2, 3, 4, 5),
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
-
-
-def prescribed_weekdays(*, weekdays: str = "", days_per_week: int | None = None) -> frozenset[int]:
-    """The weekdays (0 = Monday) a dose asks for."""
-    codes = [code for code in (weekdays or "").split(",") if code in WEEKDAY_CODES]
-    if codes:
-        return frozenset(WEEKDAY_CODES.index(code) for code in codes)
-    return frozenset(SPREAD[min(max(days_per_week or 7, 1), 7)])
-
-
-def sessions_on(item, day: date) -> int:
-    """Sessions of ``item`` (anything with weekdays, days_per_week, times_per_day) due on ``day``."""
-    days = prescribed_weekdays(weekdays=item.weekdays, days_per_week=item.days_per_week)
-    return (item.times_per_day or 1) if day.weekday() in days else 0
-
-
-def program_weekdays(items: Iterable) -> frozenset[int]:
-    """Every weekday on which at least one exercise is due: the calendar reminder's days."""
-    days: set[int] = set()
-    for item in items:
-        days |= prescribed_weekdays(weekdays=item.weekdays, days_per_week=item.days_per_week)
-    return frozenset(days)
+from prescriptions.schedule import Period, Schedule
 
 
 @dataclass
@@ -68,26 +33,23 @@ def adherence(items: list, *, start: date, weeks: int, until: date, done: Mappin
     """Sessions done of sessions prescribed, per program week and per exercise, up to ``until``.
 
     ``done`` maps (item pk, day) to sessions done. Days after ``until`` are not counted as
-    prescribed yet, so a week in progress is not shown as missed.
+    prescribed yet, so a week in progress is not shown as missed; days outside the program
+    are never counted (the schedule prescribes nothing on them).
     """
+    schedule = Schedule.of_items(Period(start, weeks), items)
     result = Adherence(exercises=[(item, Tally()) for item in items])
-    last = min(until, start + timedelta(weeks=weeks) - timedelta(days=1))
-    for number in range(weeks):
-        first = start + timedelta(weeks=number)
-        if first > last:
-            break
+    for number, days in schedule.period.weeks_until(until):
         tally = Tally()
-        for offset in range(7):
-            day = first + timedelta(days=offset)
-            if day > last:
+        for day in days:
+            if day > until:
                 break
             for item, item_tally in result.exercises:
-                due = sessions_on(item, day)
+                due = schedule.sessions_on(item.pk, day)
                 got = min(done.get((item.pk, day), 0), due) if due else 0
                 for target in (tally, item_tally, result.total):
                     target.prescribed += due
                     target.done += got
-        result.weeks.append((number + 1, first, tally))
+        result.weeks.append((number, days[0], tally))
     return result
 
 

@@ -7,7 +7,7 @@ every page that shows logs leaves an audit entry.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.forms import parse_int
-from prescriptions.adherence import adherence, pain_chart_points, sessions_on
+from prescriptions.adherence import adherence, pain_chart_points
 from prescriptions.attention import flagged_programs
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.log_services import DayEntry, attention_mark_seen, paper_tracker_save
 from prescriptions.logs import PAIN_MAX, DayLog
 from prescriptions.models import Program
+from prescriptions.schedule import Schedule
 
 # Notes and difficulty answers shown on the adherence page, newest first.
 RECENT_ANSWERS = 30
@@ -64,7 +65,11 @@ def program_adherence(request: HttpRequest, pk: int) -> HttpResponse:
     summary = None
     if program.start_date:
         summary = adherence(items, start=program.start_date, weeks=program.duration_weeks, until=today, done=done)
-    chart = pain_chart_points([(log.day, log.pain) for log in logs if log.pain is not None])
+    period = program.period()
+    # A day outside the program is not part of its record (the schedule prescribes nothing on it).
+    chart = pain_chart_points(
+        [(log.day, log.pain) for log in logs if log.pain is not None and (period is None or log.day in period)]
+    )
     answers = []
     for log in reversed(logs):
         difficulties = [
@@ -89,15 +94,15 @@ def program_adherence(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _row_value(item, days: list[date], done: dict, logged_days: set) -> str:
+def _row_value(schedule: Schedule, item, days: list[date], done: dict, logged_days: set) -> str:
     """A tracker row as typed: one character a day, a digit on planned days, "-" otherwise."""
     if not any(day in logged_days for day in days):
         return ""
-    return "".join(str(done.get((item.pk, day), 0)) if sessions_on(item, day) else "-" for day in days)
+    return "".join(str(done.get((item.pk, day), 0)) if schedule.sessions_on(item.pk, day) else "-" for day in days)
 
 
-def _row_plan(item, days: list[date]) -> str:
-    return "".join(str(sessions_on(item, day)) if sessions_on(item, day) else "-" for day in days)
+def _row_plan(schedule: Schedule, item, days: list[date]) -> str:
+    return "".join(str(schedule.sessions_on(item.pk, day) or "-") for day in days)
 
 
 def _grid(program, items, logs, *, posted=None, errors=None):
@@ -105,23 +110,20 @@ def _grid(program, items, logs, *, posted=None, errors=None):
     done = {(entry.item_id, log.day): entry.sessions_done for log in logs for entry in log.entries.all()}
     pains = {log.day: log.pain for log in logs}
     logged_days = set(pains)
+    schedule = Schedule.of_items(program.period(), items)
     weeks = []
-    for number in range(program.duration_weeks):
-        first = program.start_date + timedelta(weeks=number)
-        if first > today:
-            break
-        days = [first + timedelta(days=offset) for offset in range(7)]
+    for number, days in schedule.period.weeks_until(today):
         rows = []
         for item in items:
-            name = f"w{number + 1}-i{item.pk}"
-            value = posted.get(name, "") if posted is not None else _row_value(item, days, done, logged_days)
-            rows.append({"item": item, "name": name, "value": value, "plan": _row_plan(item, days)})
+            name = f"w{number}-i{item.pk}"
+            value = posted.get(name, "") if posted is not None else _row_value(schedule, item, days, done, logged_days)
+            rows.append({"item": item, "name": name, "value": value, "plan": _row_plan(schedule, item, days)})
         pain = []
         for day in days:
             name = f"pain-{day.isoformat()}"
             value = posted.get(name, "") if posted is not None else ("" if pains.get(day) is None else str(pains[day]))
             pain.append({"day": day, "name": name, "value": value, "future": day > today})
-        weeks.append({"number": number + 1, "days": days, "rows": rows, "pain": pain})
+        weeks.append({"number": number, "days": days, "rows": rows, "pain": pain})
     return weeks
 
 
@@ -138,15 +140,12 @@ def _parse_grid(program, items, post) -> tuple[dict[date, DayEntry], dict[str, s
     today = timezone.localdate()
     days: dict[date, DayEntry] = {}
     errors: dict[str, str] = {}
-    for number in range(program.duration_weeks):
-        first = program.start_date + timedelta(weeks=number)
-        if first > today:
-            break
-        week_days = [first + timedelta(days=offset) for offset in range(7)]
+    schedule = Schedule.of_items(program.period(), items)
+    for number, week_days in schedule.period.weeks_until(today):
         for day in week_days:
             days[day] = DayEntry()
         for item in items:
-            name = f"w{number + 1}-i{item.pk}"
+            name = f"w{number}-i{item.pk}"
             text = post.get(name, "").rstrip()
             if len(text) > 7:
                 errors[name] = _("Type one character per day, seven at most (for example 1-1-1--).")
@@ -155,7 +154,7 @@ def _parse_grid(program, items, post) -> tuple[dict[date, DayEntry], dict[str, s
                 if mark in NONE_MARKS:
                     continue
                 count = 1 if mark in TICK_MARKS else _mark_count(mark)
-                due = sessions_on(item, day)
+                due = schedule.sessions_on(item.pk, day)
                 if count is None:
                     errors[name] = _("Use a digit for the ticks of a day, or - for none.")
                 elif day > today:

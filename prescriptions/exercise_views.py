@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import parse_id
+from core.htmx_events import announce
 from core.storage import StorageUnavailable
 from exercises.forms import CatalogueImportForm
 from exercises.models import Exercise, ExercisePicture, Status
@@ -228,7 +229,9 @@ def favourite_set(request: HttpRequest, pk: int) -> HttpResponse:
     starred = request.POST.get("starred") == "1"
     services.favourite_set(user=request.user, exercise=exercise, starred=starred)
     if request.htmx:
-        return render(request, "prescriptions/_favourite_button.html", {"exercise": exercise, "starred": starred})
+        response = render(request, "prescriptions/_favourite_button.html", {"exercise": exercise, "starred": starred})
+        message = _("%(name)s starred.") if starred else _("%(name)s no longer starred.")
+        return announce(response, message % {"name": exercise.name})
     target = request.POST.get("next", "")
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()})
     if not safe:

@@ -41,7 +41,15 @@ def bounded_integer(field: str, label, required: bool = False) -> forms.IntegerF
 class ProgramCreateForm(forms.Form):
     BLANK, TEMPLATE, COPY = "blank", "template", "copy"
 
-    title = forms.CharField(label=_("Title"), max_length=120, initial=_("Home exercise program"))
+    DEFAULT_TITLE = _("Home exercise program")
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        initial=DEFAULT_TITLE,
+        help_text=_("Leave as it is to take the template's title."),
+    )
     start = forms.ChoiceField(
         label=_("Start from"),
         choices=[
@@ -81,9 +89,22 @@ class ProgramCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, templates, programs, **kwargs):
+    def __init__(self, *args, templates, programs, fill_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
+        if fill_url:
+            # Choosing a template fills title, weeks and instructions at once (the page again,
+            # with ?template=<id> and what is typed so far, which is kept).
+            self.fields["template"].widget.attrs.update(
+                {
+                    "hx-get": fill_url,
+                    "hx-trigger": "change",
+                    "hx-include": "[name=start_date], [name=title], [name=duration_weeks], [name=general_instructions]",
+                    "hx-target": "#program-create-form",
+                    "hx-select": "#program-create-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
         self.fields["copy_of"].queryset = programs
         self.fields["template"].widget.attrs["class"] = self.fields["copy_of"].widget.attrs["class"] = "form-select"
         for name in ("title", "start_date", "duration_weeks", "general_instructions"):
@@ -98,6 +119,10 @@ class ProgramCreateForm(forms.Form):
             self.add_error("template", _("Choose the template to start from."))
         if start == self.COPY and not data.get("copy_of"):
             self.add_error("copy_of", _("Choose the program to copy."))
+        title = (data.get("title") or "").strip()
+        if start == self.TEMPLATE and data.get("template") and title in ("", str(self.DEFAULT_TITLE)):
+            title = data["template"].title  # the template's own name, unless the clinician typed one
+        data["title"] = title or str(self.DEFAULT_TITLE)
         return data
 
 
@@ -303,8 +328,9 @@ class DayLogForm(forms.Form):
             )
 
     def clean_day(self) -> date:
-        day = self.cleaned_data["day"] or self.days[-1]
-        if day not in self.days:
+        # No day offered at all before the program starts or after it ends (the one schedule's).
+        day = self.cleaned_data["day"] or (self.days[-1] if self.days else None)
+        if day is None or day not in self.days:
             raise ValidationError(_("Not saved: you can fill in today and the two days before."), code="not_offered")
         return day
 

@@ -8,7 +8,7 @@ from ``handout_panel_context`` in a fixed number of queries.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.audit import audit_record
 from core.formats import day_text
 from core.forms import parse_id
+from core.htmx_events import add_trigger, announce
 from core.models import AuditEntry
 from core.storage import StorageUnavailable
 from prescriptions import services
@@ -36,6 +37,7 @@ from prescriptions.handout.issue import handout_issue as issue_service
 from prescriptions.handout.pdf import draft_page_count, render_handout_pdf
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Handout, Program, ShareLink
+from prescriptions.safety import PROGRESSION
 from prescriptions.services import StaleProgramError
 
 PANEL_TEMPLATE = "prescriptions/_handout_panel.html"
@@ -96,12 +98,19 @@ class ConflictDecisionForm(forms.Form):
             prefix = conflict.field_prefix
             name = conflict.exercise_name
             if conflict.item_id:
-                self.fields[f"{prefix}-decision"] = forms.ChoiceField(
-                    label=_("What to do with %(name)s") % {"name": name},
-                    choices=[
+                if conflict.kind == PROGRESSION:
+                    choices = [
+                        (self.REMOVE, _("Leave “When it gets easy” off %(name)s") % {"name": name}),
+                        (self.KEEP, _("Keep it: I have checked it stays within the restriction")),
+                    ]
+                else:
+                    choices = [
                         (self.REMOVE, _("Remove %(name)s from the program") % {"name": name}),
                         (self.KEEP, _("Keep %(name)s: I have checked it is safe") % {"name": name}),
-                    ],
+                    ]
+                self.fields[f"{prefix}-decision"] = forms.ChoiceField(
+                    label=_("What to do with %(name)s") % {"name": name},
+                    choices=choices,
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Choose to remove the exercise or to keep it with a reason.")},
                 )
@@ -232,11 +241,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
         stored = request.session.get(NEW_LINK_SESSION_KEY)  # 6 (the session, if not loaded yet)
         if stored and stored.get("program") == program.pk:
             new_link = request.session.pop(NEW_LINK_SESSION_KEY)
-    now = timezone.now()
     for link in links:
+        # The field holds the date the card says the link works until: changing it is the extension.
         link.extend_form = LinkExtendForm(
-            initial={"expires_on": timezone.localdate(max(link.expires_at, now)) + timedelta(days=90)},
-            auto_id=f"id_link{link.pk}_%s",
+            initial={"expires_on": timezone.localdate(link.expires_at)}, auto_id=f"id_link{link.pk}_%s"
         )
     patient_email = program.patient.email if program.patient_id else ""
     # The draft's length before it is issued, if already counted for this content (a render
@@ -359,12 +367,19 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
         version = result.handout.version
         if not result.created:
             text = _("Version %(version)d is already current: nothing changed since it was issued.")
-            return _answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
-        return _answer_with_panel(
-            request,
-            program,
-            text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
-        )
+            response = _answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
+        else:
+            response = _answer_with_panel(
+                request,
+                program,
+                text=_("Version %(version)d issued. Download, print or email it below.") % {"version": version},
+            )
+        if request.htmx:
+            announce(response, _("Version %(version)d issued.") % {"version": version} if result.created else "")
+            if conflicts:
+                # The decisions removed items or acknowledged flags: the builder's list shows them now.
+                add_trigger(response, "program-items-changed")
+        return response
     return _confirm(request, program, warnings, ConflictDecisionForm(conflicts=conflicts) if conflicts else None)
 
 

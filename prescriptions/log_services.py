@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from prescriptions.adherence import sessions_on
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.logs import AttentionMark, DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ProgramItem
+from prescriptions.schedule import Schedule
 
 
 @dataclass
@@ -37,7 +39,9 @@ class DayEntry:
         )
 
 
-def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: DayEntry, source, user, link) -> DayLog:
+def _write_day(
+    *, program: Program, items: list[ProgramItem], schedule: Schedule, day: date, entry: DayEntry, source, user, link
+) -> DayLog:
     now = timezone.now()
     day_log, created = DayLog.objects.select_for_update().get_or_create(
         program=program,
@@ -52,7 +56,7 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
     existing = {log.item_id: log for log in day_log.entries.all()}
     for item in items:
         # Never more sessions than the day prescribes: a forged form cannot inflate adherence.
-        done = min(entry.sessions.get(item.pk, 0), sessions_on(item, day))
+        done = min(entry.sessions.get(item.pk, 0), schedule.sessions_on(item.pk, day))
         difficulty = entry.difficulty.get(item.pk, "")
         log = existing.get(item.pk)
         if log is None:
@@ -70,17 +74,32 @@ def _write_day(*, program: Program, items: list[ProgramItem], day: date, entry: 
     return day_log
 
 
-def day_log_save(*, link, day: date, entry: DayEntry, items: list | None = None, request=None) -> DayLog:
+def day_log_save(
+    *, link, day: date, entry: DayEntry, items: list | None = None, schedule: Schedule | None = None, request=None
+) -> DayLog:
     """The patient's own entry for ``day`` through ``link`` (already checked usable by the caller).
 
     ``items``: what the patient was shown (``today.TodayItem``: the issued version's exercises and
-    days, each with its program item's pk); the program's items when not given.
+    days, each with its program item's pk); the program's items when not given. ``schedule``:
+    theirs (``today.patient_schedule``); the program's when not given. A day outside the
+    program is refused: nothing is prescribed on it.
     """
     program = link.program
     items = list(program.items.all()) if items is None else items
+    if schedule is None:
+        schedule = Schedule.of_items(program.period(unset_start=day), items)
+    if not schedule.in_program(day):
+        raise ValidationError(_("That day is not in the program: nothing can be logged on it."))
     with transaction.atomic():
         day_log = _write_day(
-            program=program, items=items, day=day, entry=entry, source=LogSource.LINK, user=None, link=link
+            program=program,
+            items=items,
+            schedule=schedule,
+            day=day,
+            entry=entry,
+            source=LogSource.LINK,
+            user=None,
+            link=link,
         )
         # The patient has no account: no user and no address, like a page view.
         audit_record(
@@ -100,6 +119,8 @@ def paper_tracker_save(*, program: Program, user, days: dict[date, DayEntry], re
     answers on those days are kept). Returns the days written.
     """
     items = list(program.items.all())
+    schedule = Schedule.of_items(program.period(), items)
+    days = {day: entry for day, entry in days.items() if schedule.in_program(day)}
     written = []
     with transaction.atomic():
         logs = {
@@ -114,12 +135,23 @@ def paper_tracker_save(*, program: Program, user, days: dict[date, DayEntry], re
                 continue
             if log is not None:
                 before = {e.item_id: e.sessions_done for e in log.entries.all()}
-                sent = {item.pk: min(entry.sessions.get(item.pk, 0), sessions_on(item, day)) for item in items}
+                sent = {
+                    item.pk: min(entry.sessions.get(item.pk, 0), schedule.sessions_on(item.pk, day)) for item in items
+                }
                 if log.pain == entry.pain and all(before.get(pk, 0) == done for pk, done in sent.items()):
                     continue
                 entry.note = log.note
                 entry.difficulty = {e.item_id: e.difficulty for e in log.entries.all() if e.item_id}
-            _write_day(program=program, items=items, day=day, entry=entry, source=LogSource.PAPER, user=user, link=None)
+            _write_day(
+                program=program,
+                items=items,
+                schedule=schedule,
+                day=day,
+                entry=entry,
+                source=LogSource.PAPER,
+                user=user,
+                link=None,
+            )
             written.append(day)
         if written:
             audit_record(

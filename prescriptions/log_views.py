@@ -8,7 +8,7 @@ address, size-limited and CSRF-protected (Django's middleware; the form carries 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +21,11 @@ from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
 from prescriptions import public_views
-from prescriptions.adherence import program_weekdays
 from prescriptions.forms import DayLogForm, ReminderForm
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import day_log_save
-from prescriptions.today import DEFAULT_REMINDER, editable_days, today_items, today_section
+from prescriptions.schedule import Schedule
+from prescriptions.today import DEFAULT_REMINDER, editable_days, patient_schedule, today_items, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024
@@ -63,7 +63,9 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
             request, link, handout, day=today, status=413, errors={"form": _("Not saved: the form is too large.")}
         )
     items = today_items(link.program, handout)
-    form = DayLogForm(request.POST, items=items, days=editable_days(today))
+    # The days offered are the schedule's: never one before the program's start or after its end.
+    schedule = patient_schedule(link.program, handout, items)
+    form = DayLogForm(request.POST, items=items, days=editable_days(today, schedule.period))
     if not form.is_valid():
         errors = form.error_texts()
         if "day" in errors:  # a day the page does not offer: nothing else can be checked against it
@@ -71,12 +73,39 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
         day = form.cleaned_data["day"]
         return _not_saved(request, link, handout, day=day, status=422, errors=errors, entry=form.entry())
     day, entry = form.cleaned_data["day"], form.entry()
-    day_log_save(link=link, day=day, entry=entry, items=items, request=request)
+    day_log_save(link=link, day=day, entry=entry, items=items, schedule=schedule, request=request)
     if request.htmx:
         section = today_section(request, link, handout, day=day, saved=True, items=items)
         return public_views._private(HttpResponse(section))
     url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
     return public_views._private(redirect(url))
+
+
+def reminder_calendar(schedule: Schedule, *, today: date, reminder: time, url: str, uid: str) -> Calendar | None:
+    """A weekly "Home exercises" event on the schedule's days from today on (None: there are none).
+
+    Weekly on the schedule's weekdays, from its first session day left to its last (UNTIL is
+    inclusive): the occurrences are exactly the days the schedule has sessions on. The time is
+    floating (no time zone): the reminder follows the phone wherever it is.
+    """
+    days = schedule.session_days(since=today)
+    if not days:
+        return None
+    calendar = Calendar()
+    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.combine(days[0], reminder))
+    event.add("duration", timedelta(minutes=30))
+    event.add("summary", "Home exercises")
+    event.add("description", url)
+    event.add("url", url)
+    byday = [ICAL_DAYS[d] for d in sorted(schedule.weekdays())]
+    event.add("rrule", vRecur(freq="weekly", byday=byday, until=datetime.combine(days[-1], reminder)))
+    calendar.add_component(event)
+    return calendar
 
 
 @login_not_required
@@ -96,34 +125,15 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     reminder = form.cleaned_data["time"]
     program = link.program
     today = timezone.localdate()
-    start = max(program.start_date or today, today)
-    end = program.end_date or (start + timedelta(weeks=program.duration_weeks))
-    weekdays = program_weekdays(today_items(program, handout))
-    while start.weekday() not in weekdays and start < end:
-        start += timedelta(days=1)
-    url = public_link_url(token)
-    calendar = Calendar()
-    calendar.add("prodid", "-//HomeRx//Home exercises//EN")
-    calendar.add("version", "2.0")
-    event = Event()
+    schedule = patient_schedule(program, handout, today_items(program, handout))
     uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
-    event.add("uid", f"{uid}@homerx")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", datetime.combine(start, reminder))
-    event.add("duration", timedelta(minutes=30))
-    event.add("summary", "Home exercises")
-    event.add("description", url)
-    event.add("url", url)
-    last = end - timedelta(days=1)
-    event.add(
-        "rrule",
-        vRecur(
-            freq="weekly",
-            byday=[ICAL_DAYS[d] for d in sorted(weekdays)],
-            until=datetime.combine(last, datetime.max.time()).replace(microsecond=0),
-        ),
+    calendar = reminder_calendar(
+        schedule, today=today, reminder=reminder, url=public_link_url(token), uid=f"{uid}@homerx"
     )
-    calendar.add_component(event)
+    if calendar is None:
+        # An ended program (or one with nothing left to do) has nothing to remind of.
+        message = _("This program has no exercise days left: there is nothing to add to a calendar.")
+        return public_views._private(HttpResponse(message, status=410, content_type="text/plain; charset=utf-8"))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="home-exercises.ics"'
     return public_views._private(response)

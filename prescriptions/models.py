@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
 from exercises.movements import MovementsField, movement_label
 from patients.models import Clinic, ClinicScopedQuerySet, Patient
+from prescriptions.schedule import Period, last_day, program_period
 
 # Issued PDFs and clearance letters: never served directly (views check who asks).
 _private_storage = StorageAlias("private")
@@ -27,10 +28,9 @@ def private_storage():
 
 
 def program_end_date(start_date, duration_weeks: int):
-    """The day a program of ``duration_weeks`` starting on ``start_date`` ends (None: not started)."""
-    if not start_date:
-        return None
-    return start_date + timedelta(weeks=duration_weeks)
+    """The first day *after* a program (None: no start date). Printed ends use ``Program.last_day``."""
+    period = program_period(start_date, duration_weeks)
+    return period.day_after if period else None
 
 
 class ProgramQuerySet(ClinicScopedQuerySet):
@@ -112,7 +112,17 @@ class Program(models.Model):
 
     @property
     def end_date(self):
+        """The first day after the program (exclusive end); ``last_day`` is the printed one."""
         return program_end_date(self.start_date, self.duration_weeks)
+
+    @property
+    def last_day(self):
+        """The program's last day, inclusive (None without a start date): "until" everywhere."""
+        return last_day(self.start_date, self.duration_weeks)
+
+    def period(self, *, unset_start=None) -> Period | None:
+        """The program's days, from the one schedule; ``unset_start`` stands in for a missing start date."""
+        return program_period(self.start_date, self.duration_weeks, unset_start=unset_start)
 
     def archive(self):
         self.archived_at = timezone.now()

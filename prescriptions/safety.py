@@ -6,13 +6,20 @@ issue service all call it with what they already loaded, so they can never disag
 - an item whose exercise involves a movement a note restricts conflicts with that note;
 - an item whose load (the dose's free text, "10 kg dumbbell", "8-10 lb") exceeds the note's
   lifting limit conflicts, whatever carries it, and so does an item of a weight-bearing exercise
-  (dumbbell, ankle weight, machine) whose load text gives no number to compare;
+  (dumbbell, ankle weight, machine) whose load text gives no number to compare, and any load
+  whose number is not one a person could lift ("1111111111111111111111111111 kg");
+- the progression ("When it gets easy: …") of an item that conflicts is a conflict of its own:
+  it may undo what the decision allowed ("let the knees go a little further"), so it is not
+  printed unless the clinician keeps it;
+- a decision is tied to exactly what was decided: the movements, or the load text and the
+  limit, or the progression text (``Conflict.key``). Any change asks again;
 - restrictions past their until-date (by default the note's valid-until) no longer apply;
 - an expired clearance is itself a conflict: issuing under it needs a decision too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -24,31 +31,57 @@ from django.utils.translation import gettext as _
 from core.formats import day_text
 from exercises.movements import LOAD_BEARING, movement_label
 
-MOVEMENT, LOAD, EXPIRED = "movement", "load", "expired"
+MOVEMENT, LOAD, EXPIRED, PROGRESSION = "movement", "load", "expired", "progression"
 POUND_KG = Decimal("0.45359237")
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# The heaviest load a person could be asked to lift at home, with room to spare: a number above
+# it (or with more digits than a weight has) is a typing slip, never a weight to compare.
+MAX_PLAUSIBLE_KG = Decimal(500)
+_NUMBER = r"(?<![\d.,])(\d+(?:[.,]\d+)?)"
 # "10 kg", "1.5kg", "2,5 kilos", "8-10 lb", "5 to 8 pounds": the upper end of a range counts.
 _LOAD = re.compile(
     _NUMBER + r"(?:\s*(?:-|–|to)\s*" + _NUMBER + r")?\s*(kg|kgs|kilos?|kilograms?|lbs?|pounds?)\b", re.IGNORECASE
 )
+# ConflictAcknowledgement.key's max_length.
+KEY_MAX_LENGTH = 200
+_PLAUSIBLE_NUMBER = re.compile(r"\d{1,4}(?:[.,]\d{1,3})?")
+
+
+class UnreadableLoad(ValueError):
+    """The load text names a weight no person could lift (or a number too long to be one)."""
 
 
 def parse_load_kg(text: str) -> Decimal | None:
-    """The heaviest load the text names, in kg (pounds converted); None when it names none."""
+    """The heaviest load the text names, in kg (pounds converted); None when it names none.
+
+    Raises ``UnreadableLoad`` for a number no person could lift: bounded before any arithmetic,
+    so a 28-digit number is refused, not rounded (``quantize`` would raise on it).
+    """
     loads = []
     for low, high, unit in _LOAD.findall(text or ""):
-        value = Decimal((high or low).replace(",", "."))
-        loads.append(value * POUND_KG if unit.lower().startswith(("lb", "pound")) else value)
+        number = high or low
+        if not _PLAUSIBLE_NUMBER.fullmatch(number):
+            raise UnreadableLoad(number)
+        value = Decimal(number.replace(",", "."))
+        value = value * POUND_KG if unit.lower().startswith(("lb", "pound")) else value
+        if value > MAX_PLAUSIBLE_KG:
+            raise UnreadableLoad(number)
+        loads.append(value)
     return max(loads).quantize(Decimal("0.1")) if loads else None
+
+
+def _load_text(text: str) -> str:
+    return " ".join((text or "").split())
 
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # MOVEMENT, LOAD or EXPIRED
+    kind: str  # MOVEMENT, LOAD, PROGRESSION or EXPIRED
     note_id: int
     cleared_by: str
     until: date | None  # the restriction's last day (EXPIRED: the day the clearance ended)
-    code: str  # the movements, the load or the expiry date: what the decision was about
+    # What the decision is about, exactly: the movements; the limit and the load text; the
+    # progression text; the expiry date. A decision recorded for another code does not match.
+    code: str
     message: str
     item_id: int | None = None  # None for an expired clearance (the whole program)
     exercise_name: str = ""
@@ -56,7 +89,11 @@ class Conflict:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.code}"
+        """What a decision is stored under; a long text (a progression) by its digest, to fit."""
+        key = f"{self.kind}:{self.code}"
+        if len(key) <= KEY_MAX_LENGTH:
+            return key
+        return f"{self.kind}:sha256:{hashlib.sha256(self.code.encode()).hexdigest()}"
 
     @property
     def field_prefix(self) -> str:
@@ -87,6 +124,32 @@ def expired_notice(note) -> str:
 def _kg(value: Decimal) -> str:
     """5 rather than 5.0, 2.5 as is."""
     return f"{value.normalize():f}"
+
+
+def _load_conflict(item, note, common: dict, *, who: str, until) -> Conflict | None:
+    """The item's load against the note's lifting limit (None when within it)."""
+    limit = Decimal(note.max_lift_kg)
+    text = _load_text(item.load)
+    code = f"{_kg(limit)}kg|{text}"  # the limit and the exact text: either changing asks again
+    values = {"load": text, "limit": _kg(limit), "who": who, "until": _until_text(until)}
+    try:
+        load = parse_load_kg(text)
+    except UnreadableLoad:
+        message = _(
+            "The load “%(load)s” is not a weight a person could lift, and %(who)s set a %(limit)s kg limit "
+            "%(until)s: give the load in kg."
+        )
+        return Conflict(kind=LOAD, code=code, message=message % values, **common)
+    if load is not None and load > limit:
+        message = _("Load %(load)s kg is over the %(limit)s kg limit set by %(who)s, %(until)s.")
+        return Conflict(kind=LOAD, code=code, message=message % {**values, "load": _kg(load)}, **common)
+    if load is None and text and LOAD_BEARING.intersection(item.exercise.movements or []):
+        message = _(
+            "Uses a load (%(load)s) with no weight given, and %(who)s set a %(limit)s kg limit %(until)s: "
+            "give the load in kg."
+        )
+        return Conflict(kind=LOAD, code=code, message=message % values, **common)
+    return None
 
 
 def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledgements: Iterable = ()) -> list[Conflict]:
@@ -138,31 +201,21 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
                         **common,
                     )
                 )
-            if note.max_lift_kg is None:
-                continue
-            load = parse_load_kg(item.load)
-            limit = Decimal(note.max_lift_kg)
-            if load is not None and load > limit:
-                message = _("Load %(load)s kg is over the %(limit)s kg limit set by %(who)s, %(until)s.")
+            if note.max_lift_kg is not None:
+                load_conflict = _load_conflict(item, note, common, who=who, until=until)
+                if load_conflict is not None:
+                    conflicts.append(load_conflict)
+            progression = " ".join((getattr(item, "progression_note", "") or "").split())
+            if progression and any(c.item_id == item.pk and c.note_id == note.pk for c in conflicts):
                 conflicts.append(
                     Conflict(
-                        kind=LOAD,
-                        code=f"{load}",
-                        message=message
-                        % {"load": _kg(load), "limit": _kg(limit), "who": who, "until": _until_text(until)},
-                        **common,
-                    )
-                )
-            elif load is None and (item.load or "").strip() and LOAD_BEARING.intersection(exercise.movements or []):
-                message = _(
-                    "Uses a load (%(load)s) with no weight given, and %(who)s set a %(limit)s kg limit "
-                    "%(until)s: give the load in kg."
-                )
-                conflicts.append(
-                    Conflict(
-                        kind=LOAD,
-                        code="unstated",
-                        message=message % {"load": item.load, "limit": limit, "who": who, "until": _until_text(until)},
+                        kind=PROGRESSION,
+                        code=progression,
+                        message=_(
+                            "“When it gets easy: %(text)s” may go past what %(who)s allows for this exercise "
+                            "(%(until)s): it is printed only if you keep it."
+                        )
+                        % {"text": progression, "who": who, "until": _until_text(until)},
                         **common,
                     )
                 )

@@ -20,7 +20,7 @@ from prescriptions.models import (
     ProgramItem,
     clearance_letter_path,
 )
-from prescriptions.safety import Conflict, find_conflicts
+from prescriptions.safety import PROGRESSION, Conflict, find_conflicts
 
 
 class StaleProgramError(Exception):
@@ -353,7 +353,14 @@ def conflicts_decide(*, program: Program, user, revision, remove: list[Conflict]
     A decision already recorded (a double click) is not recorded twice.
     """
     locked = _lock(program, revision)
-    removed = {conflict.item_id for conflict in remove if conflict.item_id}
+    # "Remove" a progression: the item stays, without its "When it gets easy" line.
+    unprogressed = {c.item_id for c in remove if c.item_id and c.kind == PROGRESSION}
+    removed = {c.item_id for c in remove if c.item_id and c.kind != PROGRESSION}
+    for item in locked.items.filter(pk__in=unprogressed - removed).select_related("exercise"):
+        item.progression_note = ""
+        item.revision += 1
+        item.save(update_fields=["progression_note", "revision"])
+        _changed(program=locked, user=user, change="progression_removed", request=request, exercise=item.exercise_id)
     for item in locked.items.filter(pk__in=removed).select_related("exercise"):
         item.delete()
         _changed(program=locked, user=user, change="item_removed", request=request, exercise=item.exercise_id)

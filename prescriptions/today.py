@@ -22,10 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.cache_keys import content_key
-from prescriptions.adherence import sessions_on
 from prescriptions.log_services import DayEntry
 from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
 from prescriptions.models import Handout
+from prescriptions.schedule import Period, Schedule
 
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
@@ -86,20 +86,67 @@ def today_items(program, handout) -> list[TodayItem]:
     return items
 
 
-def editable_days(today: date) -> list[date]:
-    """The days the patient may fill in through the link, oldest first: today is the last."""
-    return [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+def patient_period(program, handout) -> Period:
+    """The days of the program the patient holds: from its start date, or (none set) from the
+    day the version was issued, the day the patient was handed it."""
+    return program.period(unset_start=timezone.localdate(handout.issued_at))
 
 
-def chosen_day(value: str | None, today: date) -> date | None:
-    """The day asked for, if it is one the patient may fill in (today or the days before)."""
+def patient_schedule(program, handout, items: list[TodayItem]) -> Schedule:
+    """The one schedule of what the patient was shown (``today_items``)."""
+    return Schedule.of_items(patient_period(program, handout), items)
+
+
+def editable_days(today: date, period: Period | None = None) -> list[date]:
+    """The days the patient may fill in through the link, oldest first (today is the last): never
+    a day outside the program when its ``period`` is given."""
+    days = [today - timedelta(days=back) for back in range(EDITABLE_DAYS - 1, -1, -1)]
+    return [day for day in days if period is None or day in period]
+
+
+def chosen_day(value: str | None, today: date, period: Period | None = None) -> date | None:
+    """The day asked for, if it is one the patient may fill in (today or the days before, in the
+    program when ``period`` is given)."""
     if not value:
         return today
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day in editable_days(today) else None
+    return day if day in editable_days(today, period) else None
+
+
+def day_rows(schedule: Schedule, items: list[TodayItem], day: date, entry: DayEntry) -> list[dict]:
+    """Each exercise on ``day`` with a tick box per session the schedule prescribes (none outside the program)."""
+    rows = []
+    for item in items:
+        due = schedule.sessions_on(item.pk, day)
+        done = entry.sessions.get(item.pk, 0)
+        rows.append(
+            {
+                "item": item,
+                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
+                "difficulty": entry.difficulty.get(item.pk, ""),
+            }
+        )
+    return rows
+
+
+def glance_rows(schedule: Schedule, items: list[TodayItem], today: date, logs: dict[date, DayLog]) -> list[dict]:
+    """The 7-day table: the program's days of the last week, sessions done of those prescribed.
+
+    A day before the start or after the end is neither shown nor counted as missed."""
+    glance = []
+    for offset in range(GLANCE_DAYS - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        if not schedule.in_program(day):
+            continue
+        log = logs.get(day)
+        done_by_item = {e.item_id: e.sessions_done for e in log.entries.all()} if log else {}
+        due = sum(schedule.sessions_on(item.pk, day) for item in items)
+        got = sum(min(done_by_item.get(item.pk, 0), schedule.sessions_on(item.pk, day)) for item in items)
+        glance.append({"day": day, "due": due, "done": got, "pain": log.pain if log else None})
+    return glance
 
 
 def today_data(link, handout, *, day: date, today: date, saved: bool = False, entry=None, items=None) -> dict:
@@ -122,29 +169,16 @@ def today_data(link, handout, *, day: date, today: date, saved: bool = False, en
                 pain=log.pain,
                 note=log.note,
             )
-    rows = []
-    for item in items:
-        due = sessions_on(item, day)
-        done = entry.sessions.get(item.pk, 0)
-        rows.append(
-            {
-                "item": item,
-                "sessions": [{"n": n, "checked": n <= done} for n in range(1, due + 1)],
-                "difficulty": entry.difficulty.get(item.pk, ""),
-            }
-        )
-    glance = []
-    for offset in range(GLANCE_DAYS):
-        glance_day = first + timedelta(days=offset)
-        glance_log = logs.get(glance_day)
-        done_by_item = {e.item_id: e.sessions_done for e in glance_log.entries.all()} if glance_log else {}
-        due = sum(sessions_on(item, glance_day) for item in items)
-        got = sum(min(done_by_item.get(item.pk, 0), sessions_on(item, glance_day)) for item in items)
-        glance.append({"day": glance_day, "due": due, "done": got, "pain": glance_log.pain if glance_log else None})
+    schedule = patient_schedule(program, handout, items)
+    rows = day_rows(schedule, items, day, entry)
+    glance = glance_rows(schedule, items, today, logs)
     return {
         "day": day,
         "today": today,
-        "days": editable_days(today),
+        "days": editable_days(today, schedule.period),
+        "in_program": day in schedule.period,
+        "period": schedule.period,
+        "reminders": bool(schedule.session_days(since=today)),
         "rows": rows,
         "entry": entry,
         "glance": glance,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.forms import parse_id
+from core.htmx_events import announce
 from core.storage import StorageUnavailable
 from exercises.models import Exercise, ExercisePicture
 from exercises.views import catalogue_page
@@ -186,7 +187,7 @@ def _cards(exercises) -> list[Card]:
     return cards
 
 
-def _items_context(request, program, items=None, forms=None, undo=None, notice=None, notes=None):
+def _items_context(request, program, items=None, forms=None, undo=None, notice=None, notes=None, focus_item=None):
     items = list(_items(program)) if items is None else items
     pictures = _first_pictures(items)
     services.attach_conflicts(items, services.program_conflicts(program, items=items, notes=notes))
@@ -202,6 +203,8 @@ def _items_context(request, program, items=None, forms=None, undo=None, notice=N
         "long_minutes": LONG_PROGRAM_MINUTES,
         "undo": undo,
         "notice": notice,
+        # The row whose heading takes the focus (an exercise put back by Undo).
+        "focus_item": focus_item,
     }
 
 
@@ -228,26 +231,41 @@ def _stale(request, program):
     return redirect(program)
 
 
-def _answer_with_items(request, program, message=None):
+def _answer_with_items(request, program, message=None, focus_item=None):
     if request.htmx:
-        return _items_panel(request, program)
+        return announce(_items_panel(request, program, focus_item=focus_item), message)
     if message:
         messages.success(request, message)
     return redirect(program)
 
 
 def _template_initial(request, templates) -> dict:
-    """``?template=<id>`` opens the form with that template chosen and its values filled in."""
+    """``?template=<id>`` opens the form with that template chosen and its values filled in.
+
+    The dropdown asks for this as soon as a template is chosen, sending what is already typed:
+    a title, weeks or instructions the clinician typed are kept, the empty (or default) ones
+    take the template's. Every value is read by the form's own field.
+    """
     pk = parse_id(request.GET.get("template"))
     template = templates.filter(pk=pk).first() if pk is not None else None
     if template is None:
         return {}
+    fields = ProgramCreateForm.base_fields
+
+    def typed(name):
+        try:
+            return fields[name].clean(request.GET.get(name, ""))
+        except ValidationError:
+            return None
+
+    title = (typed("title") or "").strip()
     return {
         "start": ProgramCreateForm.TEMPLATE,
         "template": template,
-        "title": template.title,
-        "duration_weeks": template.duration_weeks,
-        "general_instructions": template.general_instructions,
+        "start_date": typed("start_date"),
+        "title": title if title and title != str(ProgramCreateForm.DEFAULT_TITLE) else template.title,
+        "duration_weeks": typed("duration_weeks") or template.duration_weeks,
+        "general_instructions": (typed("general_instructions") or "").strip() or template.general_instructions,
     }
 
 
@@ -257,7 +275,11 @@ def program_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     templates = Program.objects.for_user(request.user).filter(clinic=patient.clinic).templates().active()
     programs = Program.objects.for_user(request.user).filter(patient=patient)
     form = ProgramCreateForm(
-        request.POST or None, templates=templates, programs=programs, initial=_template_initial(request, templates)
+        request.POST or None,
+        templates=templates,
+        programs=programs,
+        initial=_template_initial(request, templates),
+        fill_url=reverse("prescriptions:program-create", args=[patient.pk]),
     )
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
@@ -323,6 +345,9 @@ def program_builder(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_program(request, pk)
     if request.htmx and request.htmx.target == "builder-results":
         return render(request, "prescriptions/_builder_results.html", _search_context(request, program))
+    if request.htmx and request.htmx.target == "program-items-panel":
+        # The list again after a change made elsewhere on the page (decisions recorded at issue).
+        return _items_panel(request, program)
     return _builder_page(request, program)
 
 
@@ -492,7 +517,8 @@ def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         # Everything needed to put the item back, as form fields of the Undo button.
         fields = [(key, value) for key, value in undo.items() if key != "weekdays" and value is not None]
         fields += [("weekdays", code) for code in filter(None, (undo["weekdays"] or "").split(","))]
-        return _items_panel(request, program, undo={"name": name, "fields": fields})
+        response = _items_panel(request, program, undo={"name": name, "fields": fields})
+        return announce(response, _("%(name)s removed.") % {"name": name})
     messages.success(request, _("%(name)s removed.") % {"name": name})
     return redirect(program)
 
@@ -512,7 +538,7 @@ def item_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer_with_items(request, program)
     try:
-        services.item_add(
+        restored = services.item_add(
             program=program,
             exercise=exercise,
             user=request.user,
@@ -524,7 +550,9 @@ def item_restore(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.StaleProgramError:
         return _stale(request, program)
-    return _answer_with_items(request, program, _("%(name)s put back.") % {"name": exercise.name})
+    return _answer_with_items(
+        request, program, _("%(name)s put back.") % {"name": exercise.name}, focus_item=restored.pk
+    )
 
 
 @require_POST
@@ -536,7 +564,13 @@ def item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         services.item_move(item=item, user=request.user, revision=_revision(request), offset=offset, request=request)
     except services.StaleProgramError:
         return _stale(request, item.program)
-    return _answer_with_items(request, item.program)
+    position = list(item.program.items.order_by("order", "pk").values_list("pk", flat=True))
+    message = _("%(name)s moved to %(n)d of %(total)d.") % {
+        "name": item.exercise.name,
+        "n": position.index(item.pk) + 1,
+        "total": len(position),
+    }
+    return _answer_with_items(request, item.program, message)
 
 
 @require_POST

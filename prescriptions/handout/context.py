@@ -11,7 +11,7 @@ import base64
 import hashlib
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import segno
 from django.core.files.storage import default_storage
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from exercises.dose import SEPARATOR, WEEKDAYS
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
+from prescriptions.schedule import Period, Schedule, dose_times_per_day, dose_weekdays, last_day
 
 TEMPLATE = "prescriptions/handout.html"
 PICTURE_PREFIX = RESOURCE_SCHEME + "picture-"
@@ -36,6 +37,8 @@ TRACKER_SIZES = {
 }
 # A grid part fits a page; a longer week prints in parts (each with the day headings and a pain row).
 WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# An undated tracker's weeks run Monday to Sunday: any Monday does.
+UNDATED_MONDAY = date(2024, 1, 1)
 # A caution printed for at least this many exercises is printed once, above them all.
 SHARED_CAUTION_MIN = 3
 # "to strengthen the buttocks": the purpose clause of a catalogue summary.
@@ -61,59 +64,43 @@ def purpose(summary: str) -> str:
     return match.group(1) if match else ""
 
 
-def _dose_days(dose: dict) -> tuple[list[str], int]:
-    """The named weekdays of a dose (Monday first) and its sessions a week, in days."""
-    named = [code for code in WEEKDAY_NAMES if code in (dose.get("weekdays") or "").split(",")]
-    if named:
-        return named, len(named)
-    days = dose.get("days_per_week") or 7
-    return [], min(days, 7)
-
-
-def tracker_row(dose: dict) -> dict:
-    """One exercise's row of the tracker: how many boxes each weekday (0 = not a day for it), and
-    the note for "N days a week" without named days (then every day has boxes)."""
-    times = max(1, dose.get("times_per_day") or 1)
-    named, days = _dose_days(dose)
-    if named:
-        return {"boxes": [times if code in named else 0 for code in WEEKDAY_NAMES], "note": ""}
-    note = ""
-    if days < 7:
-        if times == 1:
-            note = ngettext("%(n)d time this week", "%(n)d times this week", days) % {"n": days}
-        else:
-            note = ngettext("%(n)d day this week", "%(n)d days this week", days) % {"n": days}
-    return {"boxes": [times] * 7, "note": note}
+def _item_doses(snapshot: Snapshot) -> dict[int, dict]:
+    """The doses of a snapshot's exercises, keyed by their printed number."""
+    return {item["number"]: item["dose"] for item in snapshot["items"]}
 
 
 def sessions_note(dose: dict) -> str:
-    """How many sessions the tracker asks for in a week, for the phone page."""
-    times = max(1, dose.get("times_per_day") or 1)
-    _named, days = _dose_days(dose)
-    sessions = times * days
+    """How many sessions the tracker asks for in a week, for the phone page (the one schedule's count)."""
+    sessions = len(dose_weekdays(dose)) * dose_times_per_day(dose)
     return ngettext(
         "The tracker asks for %(n)d session a week.", "The tracker asks for %(n)d sessions a week.", sessions
     ) % {"n": sessions}
 
 
-def _tracker_weeks(snapshot: Snapshot) -> list[dict]:
-    """The weeks of the program, each with its seven columns' labels and weekdays.
+def tracker_weeks(snapshot: Snapshot) -> list[dict]:
+    """The weeks of the printed tracker, each with its seven columns and, per exercise, the boxes
+    of each column: the sessions the one schedule prescribes that day (0: a shaded cell).
 
-    Without a start date the columns are the weekdays Monday to Sunday, so that named days can
-    still be marked.
+    Without a start date the columns are the weekdays Monday to Sunday of a program starting
+    on a Monday, so that named and spread days can still be marked.
     """
-    start = _date(snapshot["program"]["start_date"])
-    weeks = []
-    for week in range(snapshot["program"]["duration_weeks"]):
+    program = snapshot["program"]
+    start = _date(program["start_date"])
+    weeks = program["duration_weeks"]
+    period = Period(start or UNDATED_MONDAY, weeks)
+    schedule = Schedule(period, _item_doses(snapshot))
+    result = []
+    for number in range(1, weeks + 1):
+        days = period.week_days(number)
         if start:
-            days = [start + timedelta(days=7 * week + day) for day in range(7)]
-            columns = [(f"{d:%a}", str(d.day), WEEKDAY_NAMES[d.weekday()]) for d in days]
+            columns = [(date_format(d, "D"), str(d.day), WEEKDAY_NAMES[d.weekday()]) for d in days]
             span = f"{date_format(days[0], 'j M')} – {date_format(days[-1], 'j M')}"
         else:
             columns = [(str(label), "", code) for code, label in WEEKDAYS]
             span = ""
-        weeks.append({"number": week + 1, "columns": columns, "span": span})
-    return weeks
+        boxes = {key: [schedule.sessions_on(key, day) for day in days] for key in _item_doses(snapshot)}
+        result.append({"number": number, "columns": columns, "span": span, "days": days, "boxes": boxes})
+    return result
 
 
 def tracker_grid_svg(rows: list[list[int]], *, large_print: bool = False) -> bytes:
@@ -161,21 +148,20 @@ def tracker_grid_svg(rows: list[list[int]], *, large_print: bool = False) -> byt
     return "".join(parts).encode()
 
 
-def _tracker_parts(items: list[dict], columns: list[str], resources: Resources, *, large_print: bool) -> list[dict]:
-    """The grid parts every week prints: its rows (the exercises, then pain) in parts that fit a
-    page, each part ending with the pain row (a patient scores pain wherever the part ends)."""
+def _tracker_parts(
+    items: list[dict], boxes: dict[int, list[int]], resources: Resources, *, large_print: bool
+) -> list[dict]:
+    """One week's grid parts: its rows (the exercises, then pain) in parts that fit a page, each
+    part ending with the pain row (a patient scores pain wherever the part ends)."""
     size = TRACKER_SIZES[large_print]
     # One line per row (the rows are preformatted text): no line breaks or tabs from names.
-    # Names are cut to what fits beside their note; the print CSS ends any still too wide
-    # with "…" (WeasyPrint copies the cut-off text into the PDF: a long one made an invalid entry).
+    # Names are cut to what fits; the print CSS ends any still too wide with "…" (WeasyPrint
+    # copies the cut-off text into the PDF: a long one made an invalid entry).
     rows = []
     for item in items:
-        row = tracker_row(item["dose"])
-        by_day = dict(zip(WEEKDAY_NAMES, row["boxes"], strict=True))
-        row["boxes"] = [by_day[code] for code in columns]  # the week may start on any weekday
-        limit = size["name_chars"] - (len(row["note"]) + 2 if row["note"] else 0)
+        limit = size["name_chars"]
         name = " ".join(f"{item['number']}. {item['name']}".split())
-        rows.append({**row, "name": name if len(name) <= limit else name[: limit - 1] + "…"})
+        rows.append({"boxes": boxes[item["number"]], "name": name if len(name) <= limit else name[: limit - 1] + "…"})
     per_part = size["max_rows"] - 1  # and the pain row
     count = max(1, -(-len(rows) // per_part))
     part_size = -(-len(rows) // count) if rows else 0
@@ -183,17 +169,10 @@ def _tracker_parts(items: list[dict], columns: list[str], resources: Resources, 
     for index in range(count):
         chunk = rows[index * part_size : (index + 1) * part_size]
         grid = tracker_grid_svg([row["boxes"] for row in chunk] + [None], large_print=large_print)
+        # Named by content: the same grid in several weeks is one resource.
         key = resource_url(TRACKER_PREFIX, grid, "svg")
         resources[key] = (grid, "image/svg+xml")
-        parts.append(
-            {
-                "grid": key,
-                "names": "\n".join(row["name"] for row in chunk),
-                "notes": "\n".join(row["note"] for row in chunk),
-                "has_notes": any(row["note"] for row in chunk),
-                "continued": index > 0,
-            }
-        )
+        parts.append({"grid": key, "names": "\n".join(row["name"] for row in chunk), "continued": index > 0})
     return parts
 
 
@@ -292,8 +271,9 @@ def handout_context(
     large_print = bool(snapshot["patient"].get("large_print"))
     # Older snapshots (schema 1) have no choice about the tracker: they always printed one.
     with_tracker = pdf and program.get("tracker", True) and bool(items)
-    tracker_weeks = _tracker_weeks(snapshot) if with_tracker else []
-    tracker_columns = [code for _label, _day, code in tracker_weeks[0]["columns"]] if tracker_weeks else []
+    weeks = tracker_weeks(snapshot) if with_tracker else []
+    for week in weeks:
+        week["parts"] = _tracker_parts(items, week["boxes"], resources, large_print=large_print)
     context = {
         "s": snapshot,
         "pdf": pdf,
@@ -301,7 +281,8 @@ def handout_context(
         "items": items,
         "issued_on": _date(snapshot["issued_on"]),
         "start_date": _date(program["start_date"]),
-        "end_date": _date(program["end_date"]),
+        # The inclusive last day, from the one schedule (a stored end_date is the day after).
+        "last_day": last_day(_date(program["start_date"]), program["duration_weeks"]),
         "review_date": _date(program["review_date"]),
         "clearance_notes": sorted(
             (
@@ -313,10 +294,7 @@ def handout_context(
         ),
         "shared_cautions": shared,
         "with_tracker": program.get("tracker", True),
-        "tracker_weeks": tracker_weeks,
-        "tracker_parts": (
-            _tracker_parts(items, tracker_columns, resources, large_print=large_print) if tracker_weeks else []
-        ),
+        "tracker_weeks": weeks,
         "logo_src": logo_src,
         "qr_src": qr_src,
         "link_url": link_url,

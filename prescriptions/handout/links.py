@@ -37,10 +37,12 @@ def public_link_url(token: str) -> str:
 
 
 def default_link_expiry(program: Program) -> datetime:
-    """The end of the day 90 days after the program ends (or after today, if it already has)."""
+    """The end of the day 90 days after the program's last day (or after today, if it has ended).
+
+    Without a start date the program is taken to start today, as the patient page does."""
     today = timezone.localdate()
-    end = program.end_date or today + timedelta(weeks=program.duration_weeks)
-    return end_of_day(max(end, today) + LINK_GRACE)
+    last = program.period(unset_start=today).last_day
+    return end_of_day(max(last, today) + LINK_GRACE)
 
 
 def create_link(

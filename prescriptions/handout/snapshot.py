@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from exercises.dose import describe_dose
 from exercises.models import ExercisePicture, ExerciseStep
 from prescriptions.models import ConflictAcknowledgement, Program
-from prescriptions.safety import Conflict, find_conflicts
+from prescriptions.safety import PROGRESSION, Conflict, find_conflicts
 
 # 2: each item's catalogue summary (its purpose line) and the dose's rest day; the program's
 # tracker choice. A stored schema-1 snapshot still renders: handout.context reads the new keys
@@ -153,17 +153,16 @@ def build_snapshot(
     clinic, patient = program.clinic, program.patient
     items = sorted(program.items.all(), key=lambda item: (item.order, item.pk))
     issued_at = issued_at or timezone.now()
+    conflicts = find_conflicts(
+        items,
+        program.clearance_notes.all(),
+        today=timezone.localdate(issued_at),
+        acknowledgements=program.conflict_acknowledgements.all(),
+    )
     # Only decisions that still match a conflict today are printed and kept with the version.
-    acknowledged = [
-        conflict
-        for conflict in find_conflicts(
-            items,
-            program.clearance_notes.all(),
-            today=timezone.localdate(issued_at),
-            acknowledgements=program.conflict_acknowledgements.all(),
-        )
-        if conflict.is_resolved
-    ]
+    acknowledged = [conflict for conflict in conflicts if conflict.is_resolved]
+    # A progression that may undo a restriction is printed only once the clinician has kept it.
+    withheld = {c.item_id for c in conflicts if c.kind == PROGRESSION and not c.is_resolved}
     clinician = issued_by or program.created_by
     snapshot_items: list[ItemData] = []
     for number, item in enumerate(items, start=1):
@@ -180,7 +179,7 @@ def build_snapshot(
                 "dose": item.dose_values(),
                 "dose_line": describe_dose(item),
                 "patient_note": item.patient_note,
-                "progression_note": item.progression_note,
+                "progression_note": "" if item.pk in withheld else item.progression_note,
                 "pictures": pictures[:PICTURES_PER_EXERCISE],
                 "acknowledgements": [_acknowledgement(c) for c in acknowledged if c.item_id == item.pk],
             }

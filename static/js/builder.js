@@ -70,10 +70,32 @@
 
   function setStatus(form, state, text) {
     if (!form) return;
+    var before = form.dataset.saveState;
     form.dataset.saveState = state;
     var status = form.querySelector(".save-status");
-    if (status) status.textContent = text || STATUS_TEXT[state] || "";
+    var said = text || STATUS_TEXT[state] || "";
+    if (status) status.textContent = said;
+    // Said once, in the page's live region: the outcome of a save, not every keystroke's state.
+    if (state !== "saving" && state !== "dirty" && (state !== before || state !== "saved")) {
+      announce((form.getAttribute("aria-label") || "") + ": " + said);
+    }
   }
+
+  // ------------------------------------------------------------------ the live region
+  //
+  // One polite live region (#builder-announcer) is always on the page; what a change did is
+  // said there once. The server names it in an "announce" event (HX-Trigger).
+  function announce(text) {
+    var region = document.getElementById("builder-announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    // A new text node a moment later: the same words twice in a row are read again.
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.body.addEventListener("announce", function (event) {
+    announce(event.detail && event.detail.value);
+  });
 
   // A dose form that has just appeared (loaded, or re-rendered by the server).
   function adopt(form) {
@@ -233,12 +255,7 @@
       dose.blocked = false;
       var line = doc.getElementById("dose-line-" + id);
       if (line) showLine(id, line.textContent, revision);
-      var summary = doc.getElementById("program-summary");
-      var here = document.getElementById("program-summary");
-      if (summary && here) {
-        summary.removeAttribute("hx-swap-oob");
-        here.replaceWith(document.importNode(summary, true));
-      }
+      if (revision >= dose.lineRevision) swapOutOfBand(doc);
       if (!form) return;
       clearErrors(form);
       form.querySelector(".dose-conflict").innerHTML = "";
@@ -283,14 +300,35 @@
     setStatus(form, "error", alert ? alert.textContent.trim() : "Not saved (" + response.status + ").");
   }
 
+  // The stored values, as the server sends them: a list for a group of checkboxes (weekdays),
+  // true/false for a single checkbox (rest_day), a number or text for the other fields.
   function applyValues(form, values) {
     Object.keys(values).forEach(function (name) {
       var value = values[name];
       var fields = form.querySelectorAll('[name="' + name + '"]');
       fields.forEach(function (field) {
-        if (field.type === "checkbox") field.checked = Array.isArray(value) && value.indexOf(field.value) !== -1;
-        else field.value = value === null ? "" : String(value);
+        if (field.type === "checkbox" || field.type === "radio") {
+          if (Array.isArray(value)) field.checked = value.map(String).indexOf(field.value) !== -1;
+          else if (typeof value === "boolean") field.checked = value;
+          else field.checked = value !== null && String(value) === field.value;
+        } else {
+          field.value = value === null ? "" : String(value);
+        }
       });
+    });
+  }
+
+  // What a save changed beside the dose line: the item's safety flags and the program summary
+  // come back marked hx-swap-oob (the save is a fetch, not an htmx request: swap them here).
+  function swapOutOfBand(doc) {
+    doc.querySelectorAll("[hx-swap-oob][id]").forEach(function (fresh) {
+      if (fresh.id.indexOf("dose-line-") === 0) return; // shown by showLine, newest revision only
+      var here = document.getElementById(fresh.id);
+      if (!here) return;
+      fresh.removeAttribute("hx-swap-oob");
+      var node = document.importNode(fresh, true);
+      here.replaceWith(node);
+      if (typeof htmx !== "undefined") htmx.process(node);
     });
   }
 
@@ -434,6 +472,31 @@
     preserved = null;
   }
 
+  // A region re-rendered while the focus was in it (the handout panel after Issue, Cancel or a
+  // decision; the list after a remove) gets the focus back on purpose: on the element it marks
+  // data-focus-here (the new panel's heading, Undo), else on its first heading.
+  var focusRegions = {};
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      focusRegions[target.id] = true;
+    }
+  });
+
+  function refocus(event) {
+    var target = event.detail && event.detail.target;
+    var id = target && target.id;
+    if (!id || !focusRegions[id]) return;
+    delete focusRegions[id];
+    var region = document.getElementById(id);
+    if (!region || region.contains(document.activeElement)) return;
+    var spot = region.querySelector("[data-focus-here]") || region.querySelector("h2, h3, h4");
+    if (!spot) return;
+    if (!spot.matches("a[href], button, input, select, textarea, [tabindex]")) spot.setAttribute("tabindex", "-1");
+    spot.focus();
+  }
+
   var focusKey = null;
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     // The button that was pressed (keyboard or mouse) is the focused one.
@@ -451,7 +514,14 @@
       if (again) again.focus();
       focusKey = null;
     }
+    if (event.detail.target && event.detail.target.id === "builder-results") {
+      var count = event.detail.target.querySelector(".results-count");
+      if (count) announce(count.textContent.replace(/\s+/g, " ").trim());
+    }
   });
+
+  // After the swap settles (an outerHTML swap has put its new element in place).
+  document.body.addEventListener("htmx:afterSettle", refocus);
 
   // Every response carries the program's new revision; copy it into every program-wide form on
   // the page so the next change is not mistaken for one made from a stale page. (Dose forms

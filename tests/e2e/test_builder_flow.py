@@ -38,7 +38,7 @@ def test_clinician_builds_a_program(page, live_server, clinician, patient, catal
     page.evaluate("window.stillTheSamePage = true")
     for name in NAMES[:5]:
         page.get_by_label("Search exercises").fill(name)
-        page.get_by_role("button", name=f"Add {name} to program").click()
+        page.get_by_role("button", name=f"Add to program: {name}").click()
         expect(items(page)).to_have_count(NAMES.index(name) + 1)
     assert item_names(page) == NAMES[:5]
     assert page.evaluate("window.stillTheSamePage") is True

@@ -4,7 +4,9 @@ A clinician types key by key (100 ms a key), pauses between fields as a person d
 pauses shorter than the builder's typing pause, some longer), moves with Tab, Enter and the
 mouse, closes panels while a save is in flight and opens the next one. The pauses only pace
 the test; it synchronises on the page's own saved state. Every dose line in the PDF must be
-exactly what was entered, and no save may ever be refused as a conflict.
+exactly what was entered, and no save may ever be refused as a conflict. Every dose field type
+is used: numbers, text, a select, the named-day checkboxes and the rest-day box (ticked by the
+clinician, or ticked already and left alone); the draft PDF is read after each exercise.
 """
 
 import io
@@ -12,6 +14,7 @@ import random
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -37,12 +40,31 @@ PLAN = [
             side="each",
             times="1",
             days=["Mon", "Wed", "Fri"],
+            rest_day="tick",
             load="red band",
             progression="add 1 rep a week",
             note="Keep your hips level",
         ),
         "4 sets of 12 each side · hold 7 seconds · red band · rest 45 seconds between sets · once a day · "
-        "Mon, Wed, Fri",
+        "Mon, Wed, Fri · leave a day between sessions",
+    ),
+    (
+        # Its stored dose already has the rest-day box ticked: saving other fields must keep it.
+        "Prone hip extension",
+        dict(
+            sets="2",
+            reps="10",
+            hold="3",
+            rest="30",
+            side="na",
+            times="1",
+            days="3",
+            load="",
+            progression="",
+            note="",
+        ),
+        "2 sets of 10 · hold 3 seconds · rest 30 seconds between sets · once a day · 3 days a week · "
+        "leave a day between sessions",
     ),
     (
         "Bird dog",
@@ -161,20 +183,28 @@ PLAN = [
 ]
 
 
+# Stored doses that differ from the factory's before the clinician starts.
+INITIAL = {"Prone hip extension": {"days_per_week": 3, "rest_day": True}}
+
+
 @pytest.fixture
 def program(clinic, patient):
     program = ProgramFactory(patient=patient, clinic=clinic, title="Back care")
     for order, (name, _values, _line) in enumerate(PLAN):
         exercise = ExerciseFactory(name=name, slug=name.lower().replace(" ", "-"))
-        ProgramItemFactory(program=program, exercise=exercise, order=order)
+        ProgramItemFactory(program=program, exercise=exercise, order=order, **INITIAL.get(name, {}))
     ClearanceNoteFactory(program=program)
     return program
 
 
+def pdf_bytes_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
 def pdf_text(path) -> str:
     with open(path, "rb") as handle:
-        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
-    return re.sub(r"\s+", " ", text)
+        return pdf_bytes_text(handle.read())
 
 
 class Person:
@@ -234,6 +264,9 @@ def enter_dose(person, row, values, *, last):
             person.pause()
     else:
         person.type(row.get_by_label("Days a week", exact=True), values["days"])
+    if values.get("rest_day") == "tick":
+        row.get_by_label("A rest day between sessions", exact=True).click()
+        person.pause()
     person.type(row.get_by_label("Load or resistance", exact=True), values["load"])
     person.type(row.get_by_label("Progression", exact=True), values["progression"])
     note = row.get_by_label("Note to the patient", exact=True)
@@ -265,12 +298,18 @@ def test_a_whole_program_dosed_at_human_pace_reaches_the_pdf_exactly(page, live_
 
     forms = []
     endings = ["button", "close", "next"]
+    preview = live_server.url + reverse("prescriptions:handout-preview", args=[program.pk])
     for index, (name, values, _line) in enumerate(PLAN):
         row = dose_panel(page, name)
         row.locator("summary").click()  # opened with the mouse, maybe while the last save is in flight
         expect(row.get_by_label("Sets", exact=True)).to_be_visible(timeout=15_000)
         forms.append(enter_dose(person, row, values, last=endings[index % 3]))
         person.pause()
+        # The draft PDF after each exercise: its line, and every line entered before it, as typed.
+        expect(forms[-1]).to_have_attribute("data-save-state", "saved", timeout=15_000)
+        text = pdf_bytes_text(page.request.get(preview, timeout=60_000).body())
+        for done_name, _done_values, done_line in PLAN[: index + 1]:
+            assert done_line in text, f"after {name}: {done_name}: {done_line!r} is not in the draft PDF"
 
     # Reopen a panel closed mid-save: it shows what is stored.
     side_plank = dose_panel(page, "Side plank")
@@ -293,10 +332,18 @@ def test_a_whole_program_dosed_at_human_pace_reaches_the_pdf_exactly(page, live_
         item = stored[name]
         assert item.dose_text == line
         assert (item.progression_note, item.patient_note) == (values["progression"], values["note"])
+    # The forms show what is stored: the rest-day boxes and named days still ticked.
+    for name in ("Bridge", "Prone hip extension"):
+        row = dose_panel(page, name)
+        if not row.get_by_label("Sets", exact=True).is_visible():
+            row.locator("summary").click()
+        expect(row.get_by_label("A rest day between sessions", exact=True)).to_be_checked()
+    for day in ("Mon", "Wed", "Fri"):
+        expect(dose_panel(page, "Bridge").get_by_label(day, exact=True)).to_be_checked()
 
     page.get_by_role("button", name="Issue handout").click()
     # Issuing renders the PDF (WeasyPrint) before answering: allow for a slow, shared machine.
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible(timeout=60_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     text = pdf_text(download.value.path())

@@ -70,11 +70,11 @@ def test_clinician_copies_bridge_prescribes_it_and_an_outsider_gets_404(
     card = page.get_by_role("article", name="Bridge on a step (clinic)")
     expect(card.get_by_text("Clinic", exact=True)).to_be_visible()
     expect(page.get_by_role("article", name="Bridge", exact=True)).to_have_count(0)
-    card.get_by_role("button", name="Add Bridge on a step (clinic) to program").click()
+    card.get_by_role("button", name="Add to program: Bridge on a step (clinic)").click()
     expect(page.locator("#program-items > li h3")).to_have_text(["Bridge on a step (clinic)"])
 
     page.get_by_role("button", name="Issue handout").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible()
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))

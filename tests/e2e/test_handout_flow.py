@@ -25,7 +25,7 @@ def test_clinician_issues_and_patient_opens_the_link_until_it_is_revoked(
     page.goto(f"{live_server.url}{program.get_absolute_url()}")
 
     page.get_by_role("button", name="Issue handout").click()
-    expect(page.get_by_text("Version 1 issued.")).to_be_visible()
+    expect(page.locator("#handout-panel").get_by_text("Version 1 issued.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download version 1").click()
     assert download.value.suggested_filename.startswith("home-exercises-v1-")

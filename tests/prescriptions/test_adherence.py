@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from patients.models import Membership, Patient
-from prescriptions.adherence import adherence, prescribed_weekdays, sessions_on
+from prescriptions.adherence import adherence
 from prescriptions.attention import flagged_programs, reasons_by_patient
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.log_services import DayEntry, attention_mark_seen, day_log_save
 from prescriptions.logs import DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ShareLink
+from prescriptions.schedule import Period, Schedule, dose_weekdays
 from tests.factories import PatientFactory, ProgramFactory
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
@@ -57,7 +58,12 @@ class Dose:
     [("mon,thu", None, {0, 3}), ("", 3, {0, 2, 4}), ("", 5, {0, 1, 2, 3, 4}), ("", None, set(range(7)))],
 )
 def test_prescribed_weekdays_follow_named_days_or_a_fixed_spread(weekdays, days_per_week, expected):
-    assert prescribed_weekdays(weekdays=weekdays, days_per_week=days_per_week) == expected
+    assert dose_weekdays({"weekdays": weekdays, "days_per_week": days_per_week}) == expected
+
+
+def sessions_on(item, day):
+    """Sessions of a program item on a day of its (running) program, by the one schedule's rule."""
+    return (item.times_per_day or 1) if day.weekday() in dose_weekdays(item) else 0
 
 
 @pytest.mark.clock(datetime.date(2026, 11, 10))
@@ -73,7 +79,7 @@ def test_adherence_counts_done_of_prescribed_per_week_and_exercise_up_to_today()
     assert [(t.done, t.prescribed) for _item, t in result.exercises] == [(3, 8), (1, 9)]
     assert result.total.percent == round(100 * 4 / 17)
     # Done beyond the prescription (5 sessions of a once-a-day exercise) counts once.
-    assert sessions_on(daily, monday) == 1
+    assert Schedule.of_items(Period(monday, 6), [daily]).sessions_on(daily.pk, monday) == 1
 
 
 # The adherence page.

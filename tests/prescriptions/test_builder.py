@@ -149,7 +149,7 @@ def test_bad_dose_is_refused_at_the_field_and_last_good_dose_kept(
     item.refresh_from_db()
     assert item.dose_text == before
     if not htmx:  # the whole builder page, still showing the saved dose (HTMX swaps only the form)
-        assert f'id="dose-line-{item.pk}" aria-live="polite" data-item-revision="{item.revision}">{before}</p>' in html
+        assert f'id="dose-line-{item.pk}" data-item-revision="{item.revision}">{before}</p>' in html
 
 
 def test_stale_item_revision_is_refused_with_current_state_and_typed_values(clinician_client, program):
@@ -670,3 +670,39 @@ def test_builder_search_query_count_is_pinned_with_clinic_exercises_and_favourit
         assert names and not any(name.startswith("Their") for name in names)
         if params.get("favourites"):
             assert all(name.startswith("Clinic") for name in names)
+
+
+def test_choosing_a_template_fills_title_weeks_and_instructions(clinician_client, patient, clinic):
+    template = ProgramFactory(
+        patient=None, clinic=clinic, title="Back basics", duration_weeks=8, general_instructions="Warm up first."
+    )
+    url = reverse("prescriptions:program-create", args=[patient.pk])
+    page = clinician_client.get(url).content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-trigger="change"' in page  # the dropdown asks for the page again
+
+    filled = clinician_client.get(url, {"template": template.pk, "start_date": "2026-12-28"}, **HTMX)
+    form = filled.context["form"]
+    assert (form["title"].value(), form["duration_weeks"].value(), form["general_instructions"].value()) == (
+        "Back basics",
+        8,
+        "Warm up first.",
+    )
+    assert str(form["start_date"].value()) == "2026-12-28" and form["start"].value() == "template"
+    # What the clinician typed before choosing is kept.
+    typed = clinician_client.get(url, {"template": template.pk, "title": "Maria's back", "duration_weeks": "4"}, **HTMX)
+    form = typed.context["form"]
+    assert (form["title"].value(), form["duration_weeks"].value(), form["general_instructions"].value()) == (
+        "Maria's back",
+        4,
+        "Warm up first.",
+    )
+
+
+def test_a_program_from_a_template_takes_its_title_unless_one_was_typed(clinician_client, patient, clinic):
+    template = ProgramFactory(patient=None, clinic=clinic, title="Back basics")
+    url = reverse("prescriptions:program-create", args=[patient.pk])
+    clinician_client.post(url, {"title": "Home exercise program", "start": "template", "template": template.pk})
+    clinician_client.post(url, {"title": "", "start": "template", "template": template.pk})
+    clinician_client.post(url, {"title": "Maria's back", "start": "template", "template": template.pk})
+    titles = list(Program.objects.filter(patient=patient).order_by("pk").values_list("title", flat=True))
+    assert titles == ["Back basics", "Back basics", "Maria's back"]

@@ -197,9 +197,10 @@ def test_tracker_boxes_follow_the_dose(db, large_print):
     for week in tilt:
         assert len(week) == 14 and sorted(set(week)) == sorted({"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
     for week in clamshell:
-        assert len(week) == 7
+        # "3 days a week" without named days: the one schedule's Mon, Wed, Fri, as on the phone.
+        assert sorted(week) == ["Fri", "Mon", "Wed"]
     tracker_text = " ".join(" ".join(texts).split())
-    assert tracker_text.count("3 times this week") == 2  # Clamshell's row, each week
+    assert "this week" not in tracker_text
     assert tracker_text.count(PAIN) == 2
 
 
@@ -301,16 +302,20 @@ def test_the_purpose_line_is_the_summary_s_to_clause(summary, expected):
 
 
 @pytest.mark.parametrize(
-    ("dose", "boxes", "note"),
+    ("dose", "boxes"),
     [
-        ({"weekdays": "mon,wed,fri", "days_per_week": 3, "times_per_day": 1}, [1, 0, 1, 0, 1, 0, 0], ""),
-        ({"weekdays": "", "days_per_week": 7, "times_per_day": 2}, [2] * 7, ""),
-        ({"weekdays": "", "days_per_week": 3, "times_per_day": 1}, [1] * 7, "3 times this week"),
-        ({"weekdays": "", "days_per_week": 2, "times_per_day": 2}, [2] * 7, "2 days this week"),
-        ({"weekdays": "", "days_per_week": None, "times_per_day": 1}, [1] * 7, ""),
+        ({"weekdays": "mon,wed,fri", "days_per_week": 3, "times_per_day": 1}, [1, 0, 1, 0, 1, 0, 0]),
+        ({"weekdays": "", "days_per_week": 7, "times_per_day": 2}, [2] * 7),
+        ({"weekdays": "", "days_per_week": 3, "times_per_day": 1}, [1, 0, 1, 0, 1, 0, 0]),
+        ({"weekdays": "", "days_per_week": 2, "times_per_day": 2}, [2, 0, 0, 2, 0, 0, 0]),
+        ({"weekdays": "", "days_per_week": None, "times_per_day": 1}, [1] * 7),
     ],
 )
-def test_a_tracker_row_has_one_box_per_prescribed_session(dose, boxes, note):
-    from prescriptions.handout.context import tracker_row
+def test_a_tracker_row_has_one_box_per_prescribed_session(dose, boxes):
+    from prescriptions.handout.context import tracker_weeks
 
-    assert tracker_row(dose) == {"boxes": boxes, "note": note}
+    snapshot = {
+        "program": {"start_date": "2026-11-02", "duration_weeks": 1},  # a Monday
+        "items": [{"number": 1, "dose": dose}],
+    }
+    assert tracker_weeks(snapshot)[0]["boxes"] == {1: boxes}

@@ -238,7 +238,7 @@ def test_calendar_has_a_weekly_event_on_the_prescribed_days_with_no_health_words
     assert sorted(event["rrule"]["BYDAY"]) == sorted(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
     start = event.decoded("dtstart")
     assert (start.hour, start.minute) == (7, 30)
-    assert event["rrule"]["UNTIL"][0].date() == program.end_date - datetime.timedelta(days=1)
+    assert event["rrule"]["UNTIL"][0].date() == program.last_day
     text = response.content.decode().lower()
     for word in ("pain", "bridge", "clamshell", "knee", "back", program.patient.last_name.lower()):
         assert word not in text

@@ -193,10 +193,15 @@ def test_tokens_have_256_bits_and_only_their_hash_is_stored(program, clinician, 
     assert token not in stored
 
 
-def test_link_expires_90_days_after_the_program_ends(program, clinician, handout):
-    assert program.start_date <= timezone.localdate() <= program.end_date  # the program is running
+@pytest.mark.clock
+def test_link_expires_90_days_after_the_programs_last_day(program, clinician, handout, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 10, tzinfo=datetime.UTC))
+    program.start_date, program.duration_weeks = datetime.date(2026, 12, 28), 6
+    program.save()
     link, _token = share_link_create(program=program, user=clinician)
-    assert timezone.localdate(link.expires_at) == program.end_date + datetime.timedelta(days=90)
+    # 28 Dec 2026 + 6 weeks: the last day is Sunday 7 February 2027; 90 days on is 8 May.
+    assert program.last_day == datetime.date(2027, 2, 7)
+    assert timezone.localdate(link.expires_at) == datetime.date(2027, 5, 8)
 
 
 def test_a_link_made_after_the_program_ended_works_for_90_days_from_today(program, clinician, handout, time_machine):

@@ -97,7 +97,7 @@ def test_five_kg_lift_limit_flags_an_item_dosed_with_ten_kg(program, rotation):
 
     conflicts = find_conflicts([heavy, light], [note], today=TODAY)
 
-    assert [(c.kind, c.item_id, c.code) for c in conflicts] == [(LOAD, 1, "10.0")]
+    assert [(c.kind, c.item_id, c.code) for c in conflicts] == [(LOAD, 1, "5kg|10 kg dumbbell")]
     assert (
         "Load 10 kg is over the 5 kg limit set by Dr A. Smith, Orthopaedic surgeon, with no end date."
         in conflicts[0].message
@@ -112,7 +112,7 @@ def test_a_weighted_exercise_with_no_kilograms_given_is_flagged_under_a_lift_lim
 
     conflicts = find_conflicts([unstated, unloaded], [note], today=TODAY)
 
-    assert [(c.kind, c.item_id, c.code) for c in conflicts] == [(LOAD, 1, "unstated")]
+    assert [(c.kind, c.item_id, c.code) for c in conflicts] == [(LOAD, 1, "5kg|light dumbbell")]
 
 
 def test_restrictions_past_their_until_date_no_longer_flag(rotation):
