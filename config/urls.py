@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from config import views
 from patients.forms import SignInForm
+from prescriptions import log_urls
+from prescriptions.public import urls as public_urls
 
 admin.site.site_header = "HomeRx catalogue administration"
 admin.site.site_title = "HomeRx admin"
@@ -17,7 +19,8 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("catalogue/", include("exercises.urls")),
     path("programs/", include("prescriptions.urls")),
-    path("p/", include("prescriptions.public_urls")),
+    # The patient link: its own pages and the patient's log, one namespace ("public").
+    path("p/", include((public_urls.urlpatterns + log_urls.urlpatterns, public_urls.app_name))),
     path("p/", include("outcomes.link_urls")),
     path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 """The patient answers a questionnaire through the private link (no account).
 
-Behind the patient-link gate (``prescriptions.public_views.open_with_link``: a live link, bad
+Behind the patient-link gate (``prescriptions.public.gate.open_with_link``: a live link, bad
 tokens throttled); the measure must be one of the link's program (another program's is a 404);
 saves are throttled per address, size-limited and CSRF-protected (Django's middleware; the
 form carries the token). Answers are parsed by ``AnswersForm``: a refused answer is said at its
@@ -23,7 +23,8 @@ from outcomes.forms import AnswersForm
 from outcomes.link import QUESTIONNAIRE_LANGUAGE
 from outcomes.models import ProgramMeasure, ResponseSource
 from outcomes.services import response_save
-from prescriptions.public_views import handout_page, open_with_link, patient_page, private
+from prescriptions.public.gate import open_with_link, private
+from prescriptions.public.views import handout_page, patient_page
 
 # A questionnaire's form is well under a kilobyte per item; anything much larger is not from the page.
 MAX_LINK_ANSWERS_BODY = 16 * 1024

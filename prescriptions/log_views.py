@@ -1,6 +1,6 @@
 """The patient's "Today" (ticks, pain, difficulty, a note) and calendar reminder, through the private link.
 
-Every view passes the patient-link gate (``public_views._open``): an unknown, expired or revoked
+Every view passes the patient-link gate (``prescriptions.public.gate``): an unknown, expired or revoked
 link is a 404, and an address trying bad tokens is throttled. Writes are also throttled per
 address, size-limited and CSRF-protected (Django's middleware; the form carries the token).
 """
@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
-from prescriptions import public_views
 from prescriptions.forms import DayLogForm, ReminderForm
 from prescriptions.handout.links import public_link_url
 from prescriptions.log_services import day_log_save
+from prescriptions.public import views as public_views
+from prescriptions.public.gate import open_with_link, private
 from prescriptions.schedule import Schedule
 from prescriptions.today import DEFAULT_REMINDER, editable_days, patient_schedule, today_items, today_section
 
@@ -39,7 +40,7 @@ def _not_saved(request: HttpRequest, link, handout, *, day, status: int, errors:
     section = today_section(request, link, handout, day=day, errors=errors, entry=entry)
     if not request.htmx:
         section = public_views.patient_page(request, handout, section=section)
-    return public_views._private(HttpResponse(section, status=status))
+    return private(HttpResponse(section, status=status))
 
 
 @login_not_required
@@ -48,7 +49,7 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     """POST: save one day's log. GET: the patient page (where the form lives)."""
     if request.method == "GET":
         return public_views.handout_page(request, token)
-    link, handout, refusal = public_views._open_with_link(request, token)
+    link, handout, refusal = open_with_link(request, token)
     if refusal:
         return refusal
     today = timezone.localdate()
@@ -76,9 +77,9 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     day_log_save(link=link, day=day, entry=entry, items=items, schedule=schedule, request=request)
     if request.htmx:
         section = today_section(request, link, handout, day=day, saved=True, items=items)
-        return public_views._private(HttpResponse(section))
+        return private(HttpResponse(section))
     url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
-    return public_views._private(redirect(url))
+    return private(redirect(url))
 
 
 def reminder_calendar(schedule: Schedule, *, today: date, reminder: time, url: str, uid: str) -> Calendar | None:
@@ -116,12 +117,12 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     The event says nothing about health: its title is "Home exercises" and its text the link.
     The time is floating (no time zone): the reminder follows the phone wherever it is.
     """
-    link, handout, refusal = public_views._open_with_link(request, token)
+    link, handout, refusal = open_with_link(request, token)
     if refusal:
         return refusal
     form = ReminderForm({"time": request.GET.get("time", DEFAULT_REMINDER)})
     if not form.is_valid():
-        return public_views._private(HttpResponse(form.errors["time"][0], status=422))
+        return private(HttpResponse(form.errors["time"][0], status=422))
     reminder = form.cleaned_data["time"]
     program = link.program
     today = timezone.localdate()
@@ -133,7 +134,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     if calendar is None:
         # An ended program (or one with nothing left to do) has nothing to remind of.
         message = _("This program has no exercise days left: there is nothing to add to a calendar.")
-        return public_views._private(HttpResponse(message, status=410, content_type="text/plain; charset=utf-8"))
+        return private(HttpResponse(message, status=410, content_type="text/plain; charset=utf-8"))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="home-exercises.ics"'
-    return public_views._private(response)
+    return private(response)

@@ -1,6 +1,6 @@
 """The patient's "Today" section, at the top of the patient page.
 
-Rendering only (no writes, no gate): the patient-link views (``public_views``, ``log_views``)
+Rendering only (no writes, no gate): the patient-link views (``public.views``, ``log_views``)
 pass the link and handout they have already checked. "Today" lists the exercises and days of
 the issued version the patient holds (like the rest of the page), not the program's unissued
 edits; each is matched to the program's item it is logged against.

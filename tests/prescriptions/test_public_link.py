@@ -15,7 +15,7 @@ from core.tokens import hash_token, new_token
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import share_link_create
 from prescriptions.models import Handout, ShareLink
-from prescriptions.public_views import BAD_TOKEN_LIMIT
+from prescriptions.public.gate import BAD_TOKEN_LIMIT
 from tests.prescriptions.test_handout_pdf import issue, make_handout_program, stored_pdf
 
 # Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
