@@ -2,7 +2,7 @@ from django.urls import path
 
 from prescriptions import views
 from prescriptions.adherence_urls import urlpatterns as adherence_urlpatterns
-from prescriptions.exercise_urls import urlpatterns as exercise_urlpatterns
+from prescriptions.clinic_exercises.urls import urlpatterns as exercise_urlpatterns
 from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
 app_name = "prescriptions"

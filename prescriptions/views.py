@@ -29,7 +29,7 @@ from exercises.views import catalogue_page
 from patients.models import Patient
 from prescriptions import services
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.exercise_forms import BuilderSearchForm
+from prescriptions.clinic_exercises.forms import BuilderSearchForm
 from prescriptions.forms import ClearanceNoteForm, ItemDoseForm, ProgramCreateForm, ProgramForm, TemplateForm
 from prescriptions.models import ClearanceNote, ClinicExercise, Program, ProgramItem
 from prescriptions.safety import restricted_movements

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from prescriptions import exercise_views as views
+from prescriptions.clinic_exercises import views
 
 urlpatterns = [
     path("clinic-exercises/", views.clinic_exercise_list, name="clinic-exercise-list"),

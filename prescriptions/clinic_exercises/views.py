@@ -24,8 +24,8 @@ from core.storage import StorageUnavailable
 from exercises.forms import CatalogueImportForm
 from exercises.models import Exercise, ExercisePicture, Status
 from exercises.services import CatalogueImportError
-from prescriptions import exercise_services as services
-from prescriptions.exercise_forms import ClinicExerciseForm, copy_initial
+from prescriptions.clinic_exercises import services
+from prescriptions.clinic_exercises.forms import ClinicExerciseForm, copy_initial
 from prescriptions.models import ClinicExercise, FavouriteExercise
 
 PHOTO_NOT_STORED = gettext_lazy(
