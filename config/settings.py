@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "patients",
     "exercises",
     "prescriptions",
+    "progress",
     "outcomes",
 ]
 

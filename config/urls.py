@@ -5,8 +5,9 @@ from django.urls import include, path
 
 from config import views
 from patients.forms import SignInForm
-from prescriptions import log_urls
+from prescriptions import urls as prescriptions_urls
 from prescriptions.public import urls as public_urls
+from progress import adherence_urls, log_urls
 
 admin.site.site_header = "HomeRx catalogue administration"
 admin.site.site_title = "HomeRx admin"
@@ -18,7 +19,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("patients/", include("patients.urls")),
     path("catalogue/", include("exercises.urls")),
-    path("programs/", include("prescriptions.urls")),
+    # Programs and what came back from the patient (adherence, attention): one namespace.
+    path(
+        "programs/", include((prescriptions_urls.urlpatterns + adherence_urls.urlpatterns, prescriptions_urls.app_name))
+    ),
     # The patient link: its own pages and the patient's log, one namespace ("public").
     path("p/", include((public_urls.urlpatterns + log_urls.urlpatterns, public_urls.app_name))),
     path("p/", include("outcomes.link_urls")),

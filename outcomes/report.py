@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.results import program_results
-from prescriptions.adherence import adherence
 from prescriptions.handout.fetcher import STATIC_SCHEME
 from prescriptions.handout.pdf import font_config, make_url_fetcher
-from prescriptions.logs import DayLog
+from progress.adherence import adherence
+from progress.models import DayLog
 
 TEMPLATE = "outcomes/progress_report.html"
 

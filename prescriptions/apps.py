@@ -7,10 +7,8 @@ class PrescriptionsConfig(AppConfig):
     verbose_name = _("Programs and handouts")
 
     def ready(self):
-        from patients.extensions import register_list_badges, register_patient_section
+        from patients.extensions import register_patient_section
         from prescriptions import audit_actions  # noqa: F401  (registers the app's audit actions)
-        from prescriptions.attention import attention_badges
 
         # What the patients app's pages show of programs, without knowing them.
         register_patient_section("prescriptions/_patient_section.html")
-        register_list_badges(attention_badges)

@@ -1,5 +1,9 @@
 """Where apps above prescriptions add to "Needs attention" and to the patient's link page.
 
+``progress`` (the patient's logs) registers the link page's "Today" (``register_today_section``)
+and what it depends on (``register_handout_annotation``); ``outcomes`` registers an attention
+source and a link section.
+
 As ``patients.extensions``: an app registers what it adds in its ``AppConfig.ready()``, and
 prescriptions reads the registry without naming the app (DESIGN.md layers: outcome measures
 sit above prescriptions).
@@ -27,10 +31,12 @@ class AttentionSource:
 
 _ATTENTION_SOURCES: list[AttentionSource] = []
 _LINK_SECTIONS: list[str] = []
+_HANDOUT_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+_TODAY_SECTION: list[Callable] = []
 
 
 def register_attention_source(source: AttentionSource) -> None:
-    """Read by ``prescriptions.attention.flagged_programs``, and through it by ``reasons_by_patient``."""
+    """Read by ``progress.attention.flagged_programs``, and through it by ``reasons_by_patient``."""
     if source not in _ATTENTION_SOURCES:
         _ATTENTION_SOURCES.append(source)
 
@@ -52,3 +58,25 @@ def register_link_section(template_name: str) -> None:
 
 def link_sections() -> list[str]:
     return list(_LINK_SECTIONS)
+
+
+def register_handout_annotation(name: str, expression: Callable[[], object]) -> None:
+    """An expression ``Handout.objects.newest_for_token`` adds to the handout the gate reads, as
+    ``name`` (``OuterRef("program")`` is the handout's program): what a registered part of the
+    link page depends on, read in the gate's one query."""
+    _HANDOUT_ANNOTATIONS[name] = expression
+
+
+def handout_annotations() -> dict:
+    return {name: expression() for name, expression in _HANDOUT_ANNOTATIONS.items()}
+
+
+def register_today_section(render: Callable) -> None:
+    """The link page's "Today", below the link sections: ``render(request, handout, load_link)``
+    gives its HTML (``load_link()`` reads the link with its program, once whoever asks). One app
+    registers it; without one the page has no "Today"."""
+    _TODAY_SECTION[:] = [render]
+
+
+def today_section(request, handout, load_link) -> str:
+    return _TODAY_SECTION[0](request, handout, load_link) if _TODAY_SECTION else ""

@@ -17,6 +17,7 @@ from exercises.dose import Dose, estimate_seconds
 from exercises.models import Exercise
 from exercises.movements import MovementsField, movement_label
 from patients.models import Clinic, ClinicScopedQuerySet, Patient
+from prescriptions.extensions import handout_annotations
 from prescriptions.schedule import Period, last_day, program_period
 
 # Issued PDFs and clearance letters: never served directly (views check who asks).
@@ -373,11 +374,11 @@ class HandoutQuerySet(ClinicScopedQuerySet):
 
         One query. The handout carries ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the
         view's audit entry, and ``program_revision``, ``program_updated_at`` and
-        ``logs_updated_at``: what the patient page's "Today" data depends on (``today``). Its
-        snapshot is deferred.
+        what the apps above register (``extensions.register_handout_annotation``; the
+        patient's logs add ``logs_updated_at``): what the patient page's "Today" data depends on.
+        Its snapshot is deferred.
         """
         links = ShareLink.objects.usable().by_token(token)
-        newest_log = DayLog.objects.filter(program=OuterRef("program")).order_by("-updated_at")
         return (
             self.filter(
                 program__in=links.values("program"),
@@ -390,7 +391,7 @@ class HandoutQuerySet(ClinicScopedQuerySet):
                 patient_pk=models.F("program__patient_id"),
                 program_revision=models.F("program__revision"),
                 program_updated_at=models.F("program__updated_at"),
-                logs_updated_at=Subquery(newest_log.values("updated_at")[:1]),
+                **handout_annotations(),
             )
             .defer("snapshot")
             .order_by("-version")
@@ -546,7 +547,3 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.handout} → delivery #{self.pk} ({self.status})"
-
-
-# The patient's logs live in their own module; imported here so Django registers them.
-from prescriptions.logs import AttentionMark, DayLog, ExerciseLog  # noqa: E402, F401

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from prescriptions import views
-from prescriptions.adherence_urls import urlpatterns as adherence_urlpatterns
 from prescriptions.clinic_exercises.urls import urlpatterns as exercise_urlpatterns
 from prescriptions.handout_urls import urlpatterns as handout_urlpatterns
 
@@ -30,8 +29,5 @@ urlpatterns = [
 
 # Handout issuing, downloads, patient links and email.
 urlpatterns += handout_urlpatterns
-
-# The patient's logs: adherence, the paper tracker, "Needs attention".
-urlpatterns += adherence_urlpatterns
 # A clinic's own exercises and each clinician's favourites.
 urlpatterns += exercise_urlpatterns

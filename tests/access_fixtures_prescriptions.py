@@ -16,8 +16,8 @@ from PIL import Image
 from core.tokens import hash_token, new_token
 from exercises.models import ExercisePicture
 from prescriptions.handout.snapshot import build_snapshot
-from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import ClinicExercise, Delivery, DeliveryStatus, Handout, ShareLink, ShareLinkChannel
+from progress.models import DayLog, Difficulty, ExerciseLog, LogSource
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
 
 # The smallest file a PDF reader accepts; the walker only needs something to stream.

@@ -1,6 +1,6 @@
 """The code keeps to its architecture: private internals of libraries are touched in one place.
 
-The layers themselves (outcomes → prescriptions → patients | exercises → core, no cycles) are import-linter
+The layers themselves (outcomes → progress → prescriptions → patients | exercises → core, no cycles) are import-linter
 contracts in pyproject.toml, run by `make test` as `lint-imports`.
 """
 
@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "core", "exercises", "patients", "prescriptions", "outcomes")
+APPS = ("config", "core", "exercises", "patients", "prescriptions", "progress", "outcomes")
 # The one module allowed to rely on WeasyPrint's and pydyf's internals, behind a version check.
 COMPATIBILITY_MODULE = ROOT / "prescriptions" / "handout" / "weasyprint_replay.py"
 # Django's documented model API, despite the underscore.

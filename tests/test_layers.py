@@ -1,7 +1,7 @@
 """The layers of DESIGN.md where import-linter cannot see them: migrations, foreign keys, template tags.
 
-``prescriptions`` → (``patients``, ``exercises``) → ``core``; ``patients`` and ``exercises`` never
-refer to each other. A migration's dependency, a foreign key (a string such as
+``outcomes`` → ``progress`` → ``prescriptions`` → (``patients``, ``exercises``) → ``core``;
+``patients`` and ``exercises`` never refer to each other. A migration's dependency, a foreign key (a string such as
 "patients.Patient" is no import) and a template's ``{% load %}`` each make one app depend on
 another: each points only to its own app or to a lower layer.
 """
@@ -18,7 +18,7 @@ from django.template import engines
 
 ROOT = Path(settings.BASE_DIR)
 # The app's layer; an app may refer only to its own or to a lower layer's apps.
-LAYERS = {"core": 0, "patients": 1, "exercises": 1, "prescriptions": 2, "outcomes": 3}
+LAYERS = {"core": 0, "patients": 1, "exercises": 1, "prescriptions": 2, "progress": 3, "outcomes": 4}
 
 
 def _allowed(source: str, target: str) -> bool:

@@ -17,8 +17,8 @@ from core.forms import MAX_JSON_DEPTH, parse_id, parse_int
 from exercises.models import Exercise
 from patients.services import invitation_create
 from prescriptions.handout.issue import handout_issue
-from prescriptions.logs import DayLog
 from prescriptions.models import Handout
+from progress.models import DayLog
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 from tests.prescriptions.test_handout_pdf import make_handout_program
 

@@ -24,11 +24,10 @@ from django.views.decorators.http import require_GET
 from core.audit import audit_record_unattended
 from core.cache_keys import content_key, template_version
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.extensions import link_sections
+from prescriptions.extensions import link_sections, today_section
 from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout
 from prescriptions.public.gate import link_of, open_handout, private
-from prescriptions.today import cached_today_section
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 PAGE_TEMPLATE = "prescriptions/handout_public.html"
@@ -75,7 +74,7 @@ def patient_page(
     """
     load_link = functools.cache(load_link or (lambda: link_of(handout)))
     if section is None:
-        section = cached_today_section(request, handout, load_link)
+        section = today_section(request, handout, load_link)
     context = {
         "program": SimpleLazyObject(lambda: load_link().program),
         "handout": handout,

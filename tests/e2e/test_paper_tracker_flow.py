@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from prescriptions.logs import DayLog, LogSource
+from progress.models import DayLog, LogSource
 from tests.e2e.conftest import sign_in
 from tests.factories import ExerciseFactory, ProgramFactory, ProgramItemFactory
 

@@ -10,8 +10,8 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from exercises.dose import WEEKDAY_CODES
-from prescriptions.log_services import DayEntry, day_log_save
 from prescriptions.models import ShareLink
+from progress.log_services import DayEntry, day_log_save
 from tests.e2e.conftest import sign_in
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 

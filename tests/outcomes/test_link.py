@@ -14,9 +14,9 @@ from outcomes.definitions import Answer
 from outcomes.link_views import MAX_LINK_ANSWERS_BODY
 from outcomes.models import ItemAnswer, Response, ResponseSource
 from outcomes.services import response_save
-from prescriptions.attention import flagged_programs, reasons_by_patient
-from prescriptions.log_services import attention_mark_seen
 from prescriptions.models import Program, ShareLink
+from progress.attention import flagged_programs, reasons_by_patient
+from progress.log_services import attention_mark_seen
 from tests.factories import PatientFactory
 from tests.outcomes.factories import ProgramMeasureFactory, instrument
 from tests.prescriptions.logging_fixtures import make_logging_program

@@ -11,7 +11,7 @@ from core.models import AuditEntry
 from outcomes.audit_actions import OutcomeAction
 from outcomes.definitions import Answer
 from outcomes.services import response_save
-from prescriptions.logs import DayLog, ExerciseLog, LogSource
+from progress.models import DayLog, ExerciseLog, LogSource
 from tests.factories import PatientFactory, ProgramFactory, ProgramItemFactory
 from tests.outcomes.factories import ProgramMeasureFactory, instrument
 

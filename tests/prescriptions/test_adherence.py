@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from patients.models import Membership, Patient
-from prescriptions.adherence import adherence
-from prescriptions.attention import flagged_programs, reasons_by_patient
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.log_services import DayEntry, attention_mark_seen, day_log_save
-from prescriptions.logs import DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ShareLink
 from prescriptions.schedule import Period, Schedule, dose_weekdays
+from progress.adherence import adherence
+from progress.attention import flagged_programs, reasons_by_patient
+from progress.log_services import DayEntry, attention_mark_seen, day_log_save
+from progress.models import DayLog, ExerciseLog, LogSource
 from tests.factories import PatientFactory, ProgramFactory
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from prescriptions.attention import flagged_programs
-from prescriptions.logs import DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program
+from progress.attention import flagged_programs
+from progress.models import DayLog, ExerciseLog, LogSource
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 from tests.prescriptions.test_adherence import log_day
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from core.models import AuditEntry
-from prescriptions import log_views
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.logs import DayLog, Difficulty, ExerciseLog, LogSource
 from prescriptions.models import ShareLink
+from progress import log_views
+from progress.models import DayLog, Difficulty, ExerciseLog, LogSource
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 
 # Depends on today: .ci/run runs this module again with the clock shifted (tests/conftest.py).
@@ -333,7 +333,7 @@ def test_the_cached_today_shows_a_save_at_once(client, token, program):
 
 
 def test_the_cached_today_shows_a_clinicians_paper_tracker_entry_at_once(client, token, program, clinician):
-    from prescriptions.log_services import DayEntry, paper_tracker_save
+    from progress.log_services import DayEntry, paper_tracker_save
 
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert 'value="4" checked' not in _today_section(client, token, day=yesterday.isoformat())

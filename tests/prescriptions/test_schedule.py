@@ -14,16 +14,16 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from exercises.dose import WEEKDAY_CODES
-from prescriptions.adherence import adherence
 from prescriptions.handout.context import handout_context, tracker_weeks
 from prescriptions.handout.links import default_link_expiry
 from prescriptions.handout.snapshot import build_snapshot
-from prescriptions.log_services import DayEntry
-from prescriptions.log_views import reminder_calendar
-from prescriptions.logs import DayLog
 from prescriptions.models import Handout
 from prescriptions.schedule import SPREAD, Period, Schedule, dose_weekdays
-from prescriptions.today import TodayItem, day_rows, glance_rows
+from progress.adherence import adherence
+from progress.log_services import DayEntry
+from progress.log_views import reminder_calendar
+from progress.models import DayLog
+from progress.today import TodayItem, day_rows, glance_rows
 from tests.prescriptions.logging_fixtures import items_by_name, make_logging_program
 from tests.test_dose_properties import valid_doses
 

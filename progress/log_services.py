@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.logs import AttentionMark, DayLog, ExerciseLog, LogSource
 from prescriptions.models import Program, ProgramItem
 from prescriptions.schedule import Schedule
+from progress.models import AttentionMark, DayLog, ExerciseLog, LogSource
 
 
 @dataclass

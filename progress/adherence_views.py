@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_record
 from core.forms import parse_int
-from prescriptions.adherence import adherence, pain_chart_points
-from prescriptions.attention import flagged_programs
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.log_services import DayEntry, attention_mark_seen, paper_tracker_save
-from prescriptions.logs import PAIN_MAX, DayLog
 from prescriptions.models import Program
 from prescriptions.schedule import Schedule
+from progress.adherence import adherence, pain_chart_points
+from progress.attention import flagged_programs
+from progress.log_services import DayEntry, attention_mark_seen, paper_tracker_save
+from progress.models import PAIN_MAX, DayLog
 
 # Notes and difficulty answers shown on the adherence page, newest first.
 RECENT_ANSWERS = 30

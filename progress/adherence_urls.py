@@ -1,8 +1,9 @@
-"""The patient's logs as the clinician sees them, included by ``prescriptions/urls.py``."""
+"""The patient's logs as the clinician sees them: ``config/urls.py`` includes them with
+``prescriptions/urls.py`` in the ``prescriptions`` namespace (URL names unchanged)."""
 
 from django.urls import path
 
-from prescriptions import adherence_views as views
+from progress import adherence_views as views
 
 urlpatterns = [
     path("<int:pk>/adherence/", views.program_adherence, name="program-adherence"),

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event, vRecur
 
 from core.throttle import AddressThrottle
-from prescriptions.forms import DayLogForm, ReminderForm
 from prescriptions.handout.links import public_link_url
-from prescriptions.log_services import day_log_save
 from prescriptions.public import views as public_views
 from prescriptions.public.gate import open_with_link, private
 from prescriptions.schedule import Schedule
-from prescriptions.today import DEFAULT_REMINDER, editable_days, patient_schedule, today_items, today_section
+from progress.forms import DayLogForm, ReminderForm
+from progress.log_services import day_log_save
+from progress.today import DEFAULT_REMINDER, editable_days, patient_schedule, today_items, today_section
 
 # A day's form is a few hundred bytes; anything much larger is not from the page.
 MAX_LOG_BODY = 16 * 1024

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.cache_keys import content_key
-from prescriptions.log_services import DayEntry
-from prescriptions.logs import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
 from prescriptions.models import Handout
 from prescriptions.schedule import Period, Schedule
+from progress.log_services import DayEntry
+from progress.models import EDITABLE_DAYS, NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
 
 GLANCE_DAYS = 7
 DEFAULT_REMINDER = "18:00"
@@ -226,6 +227,13 @@ def render_section(request: HttpRequest, data: dict, *, errors=None) -> str:
         "reminder": DEFAULT_REMINDER,
     }
     return render_to_string(SECTION_TEMPLATE, context, request=request)
+
+
+def logs_updated_at():
+    """The time of the program's newest log, for ``Handout.objects.newest_for_token`` (registered
+    in ``progress.apps``): every patient or paper-tracker entry saves its day's log."""
+    newest_log = DayLog.objects.filter(program=OuterRef("program")).order_by("-updated_at")
+    return Subquery(newest_log.values("updated_at")[:1])
 
 
 def cached_today_section(request: HttpRequest, handout, load_link) -> str:

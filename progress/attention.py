@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 
 from patients.extensions import Badge
 from prescriptions.extensions import attention_sources
-from prescriptions.logs import DayLog, Difficulty, ExerciseLog
 from prescriptions.models import Handout, Program
+from progress.models import DayLog, Difficulty, ExerciseLog
 
 HIGH_PAIN = 7
 PAIN_RISE = 2

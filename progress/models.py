@@ -2,7 +2,8 @@
 
 A day's log belongs to the program (not to a handout version), so it survives re-issue. It is
 written through a live patient link or transcribed from the paper tracker by a clinician, and
-says which. Models only; the write is ``prescriptions.log_services.day_log_save``.
+says which. Models only; the write is ``progress.log_services.day_log_save``. The tables keep the names
+of the models' first home, ``prescriptions`` (``db_table``).
 """
 
 from django.conf import settings
@@ -52,6 +53,8 @@ class DayLog(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        # The table of its first home (prescriptions): the move to progress changed no table.
+        db_table = "prescriptions_daylog"
         ordering = ["program", "day"]
         constraints = [
             models.UniqueConstraint(fields=["program", "day"], name="daylog_one_per_program_day"),
@@ -83,6 +86,7 @@ class ExerciseLog(models.Model):
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
 
     class Meta:
+        db_table = "prescriptions_exerciselog"
         ordering = ["day_log", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["day_log", "item"], name="exerciselog_one_per_item_day"),
@@ -104,6 +108,9 @@ class AttentionMark(models.Model):
     program = models.OneToOneField("prescriptions.Program", on_delete=models.CASCADE, related_name="attention_mark")
     seen_at = models.DateTimeField(default=timezone.now)
     seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "prescriptions_attentionmark"
 
     def __str__(self):
         return f"{self.program_id} seen {self.seen_at:%Y-%m-%d %H:%M}"
