@@ -18,7 +18,9 @@ def items():
         ExerciseFactory.build(name="Heel slides", movements=["deep-knee-flexion", "lying-supine"]),
         ExerciseFactory.build(name="Bridge", movements=["lying-supine", "partial-weight-bearing"]),
         ExerciseFactory.build(name="Mini squat", movements=["weight-bearing"]),
-        ExerciseFactory.build(name="One-leg stand", movements=["balance", "single-leg-weight-bearing", "weight-bearing"]),
+        ExerciseFactory.build(
+            name="One-leg stand", movements=["balance", "single-leg-weight-bearing", "weight-bearing"]
+        ),
     ]
     return [ProgramItemFactory.build(pk=number, exercise=exercise) for number, exercise in enumerate(exercises, 1)]
 
