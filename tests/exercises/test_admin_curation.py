@@ -86,7 +86,9 @@ def test_changing_a_drawing_asks_for_a_new_review(catalogue_admin_client):
 @pytest.fixture
 def curated(db):
     shoulder, knee = BodyRegion.objects.get(slug="shoulder"), BodyRegion.objects.get(slug="knee")
-    pendulum = ExerciseFactory(slug="pendulum", source="Shoulder program, AAOS", conditions="frozen shoulder\nrotator cuff")
+    pendulum = ExerciseFactory(
+        slug="pendulum", source="Shoulder program, AAOS", conditions="frozen shoulder\nrotator cuff"
+    )
     pendulum.body_regions.set([shoulder])
     quad = ExerciseFactory(slug="quad-set", source="Knee program, AAOS", conditions="knee replacement")
     quad.body_regions.set([knee])
