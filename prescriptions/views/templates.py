@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prescriptions import services
-from prescriptions.forms import TemplateForm
+from prescriptions.forms import StarterCopyForm, TemplateForm
 from prescriptions.models import Program, StarterItem, StarterTemplate
 from prescriptions.views.lookups import get_program, user_programs
 
@@ -72,11 +72,15 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def starter_copy(request: HttpRequest, slug: str) -> HttpResponse:
+def starter_copy(request: HttpRequest) -> HttpResponse:
     """A shared starter template copied into the current clinic's own templates."""
     if not request.membership:
         raise Http404
-    starter = get_object_or_404(StarterTemplate, slug=slug)
+    form = StarterCopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["starter"]))
+        return redirect("prescriptions:template-list")
+    starter = form.cleaned_data["starter"]
     template = services.starter_copy(starter=starter, clinic=request.clinic, user=request.user, request=request)
     messages.success(
         request,

@@ -108,9 +108,9 @@ def test_every_clinic_sees_the_starters_and_copies_one_into_its_templates_once(c
     assert "Low back starter (test sample)" in page and "Spine Conditioning Program" in page
     assert "Pelvic tilt" in page
 
-    url = reverse("prescriptions:starter-copy", args=[sample.slug])
-    first = clinician_client.post(url)
-    again = clinician_client.post(url)  # a double click
+    url = reverse("prescriptions:starter-copy")
+    first = clinician_client.post(url, {"starter": sample.slug})
+    again = clinician_client.post(url, {"starter": sample.slug})  # a double click
 
     template = Program.objects.templates().get(clinic=clinic)
     assert first.status_code == again.status_code == 302 and first.url == again.url == template.get_absolute_url()
@@ -142,7 +142,14 @@ def test_template_list_query_count_does_not_grow_with_starters(
 def test_a_member_of_no_clinic_cannot_copy(client, django_user_model, sample):
     client.force_login(django_user_model.objects.create_user("nobody"))
 
-    assert client.post(reverse("prescriptions:starter-copy", args=[sample.slug])).status_code == 404
+    assert client.post(reverse("prescriptions:starter-copy"), {"starter": sample.slug}).status_code == 404
+    assert not Program.objects.exists()
+
+
+def test_an_unknown_starter_is_refused_with_a_message(clinician_client, sample):
+    response = clinician_client.post(reverse("prescriptions:starter-copy"), {"starter": "moonwalk"}, follow=True)
+
+    assert "That starter program is no longer offered: choose another." in response.content.decode()
     assert not Program.objects.exists()
 
 
