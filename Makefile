@@ -41,6 +41,7 @@ migrate: python-deps node-deps
 
 setup: system-deps python-deps node-deps migrate
 	$(PY) manage.py import_catalogue
+	$(PY) manage.py load_starters
 	$(PY) manage.py import_instruments
 	$(PY) manage.py seed_demo
 

@@ -335,6 +335,15 @@ def svg_digest(svg: str) -> str:
     return hashlib.sha256(svg.encode()).hexdigest()[:12] if svg else ""
 
 
+class ReviewState(models.TextChoices):
+    """What a person who did not draw the picture found, reading it beside the exercise's steps."""
+
+    NOT_REVIEWED = "not-reviewed", _("Not reviewed")
+    GOOD = "good", _("Good")
+    UNCLEAR = "unclear", _("Unclear")
+    CONTRADICTS = "contradicts", _("Contradicts its steps")
+
+
 class ExercisePictureQuerySet(models.QuerySet):
     def for_listing(self):
         """Pictures for <img> tags: their URL and alt text, without the drawing itself."""
@@ -356,6 +365,13 @@ class ExercisePicture(models.Model):
     image = models.FileField(
         _("uploaded picture"), upload_to="exercise-pictures/", blank=True, validators=[validate_picture_upload]
     )
+    review_state = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.NOT_REVIEWED,
+        help_text=_("Set after looking at the drawing beside the steps. A changed drawing needs a new look."),
+    )
     # The pose drawn as SVG, kept so pages and PDFs never re-render it.
     svg = models.TextField(editable=False, blank=True)
     # Short hash of the drawing: versions its URL (cached forever) without loading the SVG.
@@ -374,6 +390,10 @@ class ExercisePicture(models.Model):
         self.svg = render_pose_svg(self.pose, mirror=self.mirror) if self.pose else ""
         self.svg_version = svg_digest(self.svg)
         super().save(*args, **kwargs)
+
+    def same_drawing(self, other: "ExercisePicture") -> bool:
+        """Whether ``other`` shows what this one shows (so a review of one holds for the other)."""
+        return (self.pose, self.mirror, self.image.name or "") == (other.pose, other.mirror, other.image.name or "")
 
     def clean(self):
         if not self.image and not self.pose:

@@ -43,9 +43,11 @@ class Movement(models.TextChoices):
     DEEP_KNEE_FLEXION = "deep-knee-flexion", _("Knee flexion past 90°")
     LOADED_WRIST_EXTENSION = "loaded-wrist-extension", _("Loaded wrist extension")
     GRIPPING = "gripping", _("Gripping")
-    # Weight bearing through a leg comes in two steps: partial (seated, or standing with most of
-    # the weight on the other leg or a support) and full (standing on it: WEIGHT_BEARING above).
-    # A "non weight bearing" clearance avoids both; "partial weight bearing" avoids the full one.
+    # Weight through the legs comes in steps: partial (pushing through the feet without standing on
+    # them: a bridge, a hip thrust), full (standing: WEIGHT_BEARING above) and one leg (SINGLE_LEG).
+    # An exercise is tagged with the most it asks; a clearance that avoids one step avoids every
+    # step above it (RULES_OUT): "non weight bearing" is avoiding partial weight bearing, and
+    # "partial weight bearing only" is avoiding (full) standing weight bearing.
     PARTIAL_WEIGHT_BEARING = "partial-weight-bearing", _("Partial weight bearing through the legs")
     EYES_CLOSED = "eyes-closed", _("Eyes closed")
     TURNING_OR_STEPPING = "turning-or-stepping", _("Turning or stepping for balance")
@@ -54,6 +56,82 @@ class Movement(models.TextChoices):
 # Movements that put a weight in the patient's hands or on a limb: a lifting limit applies to them
 # even when the dose's load text gives no number.
 LOAD_BEARING = frozenset({Movement.LIFTING, Movement.ANKLE_WEIGHT, Movement.DUMBBELL, Movement.MACHINE_WEIGHT})
+
+
+# Avoiding a movement also avoids those that ask more of the same thing: a patient told not to put
+# part of their weight through a leg must not stand on it, nor on it alone.
+RULES_OUT = {
+    Movement.PARTIAL_WEIGHT_BEARING: frozenset({Movement.WEIGHT_BEARING, Movement.SINGLE_LEG}),
+    Movement.WEIGHT_BEARING: frozenset({Movement.SINGLE_LEG}),
+}
+
+
+def movements_avoided(codes) -> set[str]:
+    """The codes a restriction names, with every code they rule out (``RULES_OUT``)."""
+    avoided = set(codes or [])
+    for code in list(avoided):
+        avoided.update(RULES_OUT.get(code, ()))
+    return avoided
+
+
+# The tick boxes of a clearance note (and of the admin), grouped the way a surgeon's letter reads.
+MOVEMENT_GROUPS = [
+    (
+        _("Spine and neck"),
+        [
+            Movement.SPINAL_FLEXION,
+            Movement.SPINAL_EXTENSION,
+            Movement.SPINAL_ROTATION,
+            Movement.SPINAL_SIDE_BENDING,
+            Movement.NECK_MOVEMENT,
+        ],
+    ),
+    (
+        _("Shoulder, arm and hand"),
+        [
+            Movement.OVERHEAD,
+            Movement.SHOULDER_ABOVE_90,
+            Movement.HAND_BEHIND_BACK,
+            Movement.RESISTED_SHOULDER_ROTATION,
+            Movement.WEIGHT_THROUGH_ARMS,
+            Movement.LOADED_WRIST_EXTENSION,
+            Movement.GRIPPING,
+        ],
+    ),
+    (
+        _("Hip and knee"),
+        [
+            Movement.DEEP_HIP_FLEXION,
+            Movement.HIP_ADDUCTION_PAST_MIDLINE,
+            Movement.HIP_INTERNAL_ROTATION,
+            Movement.DEEP_KNEE_FLEXION,
+        ],
+    ),
+    (
+        _("Weight bearing and balance"),
+        [
+            Movement.PARTIAL_WEIGHT_BEARING,
+            Movement.WEIGHT_BEARING,
+            Movement.SINGLE_LEG,
+            Movement.IMPACT,
+            Movement.BALANCE,
+            Movement.EYES_CLOSED,
+            Movement.TURNING_OR_STEPPING,
+        ],
+    ),
+    (
+        _("Positions"),
+        [Movement.LYING_PRONE, Movement.LYING_SUPINE, Movement.LYING_SIDE, Movement.KNEELING],
+    ),
+    (
+        _("Loads"),
+        [Movement.LIFTING, Movement.DUMBBELL, Movement.ANKLE_WEIGHT, Movement.BAND, Movement.MACHINE_WEIGHT],
+    ),
+]
+
+
+def grouped_choices() -> list:
+    return [(group, [(code.value, code.label) for code in codes]) for group, codes in MOVEMENT_GROUPS]
 
 
 def movement_label(code: str) -> str:
@@ -77,12 +155,12 @@ def validate_movements(value) -> None:
 
 
 class MovementChoiceField(forms.TypedMultipleChoiceField):
-    """Tick boxes for the vocabulary; the cleaned value is the sorted list the model stores."""
+    """Tick boxes for the vocabulary, in groups; the cleaned value is the sorted list the model stores."""
 
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", Movement.choices)
+        kwargs.setdefault("choices", grouped_choices)
         super().__init__(**kwargs)
 
     def clean(self, value):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from exercises.dose import Dose, rest_day_default
-from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep
+from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, ReviewState
 from exercises.pictures import pose_problems
 
 FORMAT = "homerx-catalogue"
@@ -50,17 +50,22 @@ def exercise_as_dict(exercise: Exercise) -> dict:
         steps=[step.text for step in exercise.steps.all()],
         dose=dose,
         progressions=sorted(other.slug for other in exercise.progressions.all()),
-        pictures=[
-            {
-                "caption": picture.caption,
-                "alt_text": picture.alt_text,
-                "pose": picture.pose,
-                "mirror": picture.mirror,
-                "image": picture.image.name or "",
-            }
-            for picture in exercise.pictures.all()
-        ],
+        pictures=[_picture_as_dict(picture) for picture in exercise.pictures.all()],
     )
+    return record
+
+
+def _picture_as_dict(picture: ExercisePicture) -> dict:
+    record = {
+        "caption": picture.caption,
+        "alt_text": picture.alt_text,
+        "pose": picture.pose,
+        "mirror": picture.mirror,
+        "image": picture.image.name or "",
+    }
+    # Written only once someone has looked: a catalogue nobody reviewed exports as it was written.
+    if picture.review_state != ReviewState.NOT_REVIEWED:
+        record["review_state"] = picture.review_state
     return record
 
 
@@ -218,6 +223,7 @@ def catalogue_import(document: dict, *, scope=None, images=None) -> dict:
                     pose=picture.get("pose"),
                     mirror=bool(picture.get("mirror", False)),
                     image=picture.get("image", ""),
+                    review_state=picture.get("review_state", ReviewState.NOT_REVIEWED),
                 )
                 candidate.full_clean(exclude=["exercise", "image"])
                 if images is not None and candidate.image and candidate.image.name not in images:
@@ -259,9 +265,10 @@ def catalogue_import(document: dict, *, scope=None, images=None) -> dict:
                 for i, text in enumerate(record["steps"], start=1)
             ]
         )
+        reviewed = [old for old in exercise.pictures.all() if old.review_state != ReviewState.NOT_REVIEWED]
         exercise.pictures.all().delete()
         for order, picture in enumerate(record.get("pictures", []), start=1):
-            ExercisePicture(
+            drawn = ExercisePicture(
                 exercise=exercise,
                 order=order,
                 caption=picture.get("caption", ""),
@@ -269,7 +276,15 @@ def catalogue_import(document: dict, *, scope=None, images=None) -> dict:
                 pose=picture.get("pose"),
                 mirror=bool(picture.get("mirror", False)),
                 image=picture.get("image", ""),
-            ).save()
+            )
+            if "review_state" in picture:
+                drawn.review_state = picture["review_state"]
+            else:
+                # A record without a review keeps the one given to the same drawing before.
+                drawn.review_state = next(
+                    (old.review_state for old in reviewed if old.same_drawing(drawn)), ReviewState.NOT_REVIEWED
+                )
+            drawn.save()
     lookup = {**existing, **by_slug}
     for exercise, record in prepared:
         exercise.progressions.set([lookup[s] for s in record.get("progressions", [])])

@@ -14,6 +14,7 @@ class ProgramAction(models.TextChoices):
     TEMPLATE_SAVED = "program.template_saved", _("Saved program as template")
     TEMPLATE_RENAMED = "program.template_renamed", _("Renamed template")
     TEMPLATE_DELETED = "program.template_deleted", _("Deleted template")
+    STARTER_COPIED = "program.starter_copied", _("Copied starter template")
     CLEARANCE_CHANGED = "clearance.changed", _("Changed clearance note")
     CLEARANCE_LETTER_VIEWED = "clearance.letter_viewed", _("Viewed clearance letter")
     HANDOUT_ISSUED = "handout.issued", _("Issued handout")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_file_size, validate_image_upload, validate_pdf_upload
 from exercises.dose import BOUNDS, WEEKDAYS, Dose, Side
-from prescriptions.models import ClearanceNote, Program, ProgramItem
+from prescriptions.models import ClearanceNote, Program, ProgramItem, StarterTemplate
 
 
 class RevisionField(forms.IntegerField):
@@ -268,6 +268,16 @@ class ClearanceNoteForm(forms.ModelForm):
         if data.get("cleared_on") and until and until < data["cleared_on"]:
             self.add_error("restrictions_until", _("Choose a day on or after the date cleared."))
         return data
+
+
+class StarterCopyForm(forms.Form):
+    """Which shared starter template to copy into the clinic's templates (named by its slug)."""
+
+    starter = forms.ModelChoiceField(
+        queryset=StarterTemplate.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("That starter program is no longer offered: choose another.")},
+    )
 
 
 class TemplateForm(forms.Form):

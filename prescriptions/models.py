@@ -557,3 +557,40 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.handout} → delivery #{self.pk} ({self.status})"
+
+
+class StarterTemplate(models.Model):
+    """A program every clinic is offered, written from a public program (one per file of
+    ``prescriptions/starters/``, loaded by ``manage.py load_starters``). It belongs to no clinic:
+    a clinic copies it into its own templates (``services.starter_copy``) and edits the copy."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    # Shown to clinicians beside the name; the copy's handout never prints it (nor any source).
+    source = models.CharField(_("source"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("starter template")
+
+    def __str__(self):
+        return self.name
+
+
+class StarterItem(Dose):
+    """An exercise of a starter template with its dose: the exercise's default, changed where the
+    public program says otherwise."""
+
+    starter = models.ForeignKey(StarterTemplate, on_delete=models.CASCADE, related_name="items")
+    # PROTECT: an exercise a starter uses is retired, never deleted (as for program items).
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="starter_items")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(Dose.Meta):
+        ordering = ["order", "pk"]
+        verbose_name = _("starter item")
+
+    def __str__(self):
+        return f"{self.starter}: {self.exercise}"

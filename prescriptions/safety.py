@@ -3,7 +3,9 @@
 ``find_conflicts`` is pure (no database, no clock): the builder, the issue confirmation and the
 issue service all call it with what they already loaded, so they can never disagree.
 
-- an item whose exercise involves a movement a note restricts conflicts with that note;
+- an item whose exercise involves a movement a note restricts conflicts with that note, and so does
+  one involving a movement the restriction rules out (``exercises.movements.RULES_OUT``: a
+  non-weight-bearing note, which avoids partial weight bearing, also flags standing exercises);
 - an item whose load (the dose's free text, "10 kg dumbbell", "8-10 lb") exceeds the note's
   lifting limit conflicts, whatever carries it, and so does an item of a weight-bearing exercise
   (dumbbell, ankle weight, machine) whose load text gives no number to compare, and any load
@@ -29,7 +31,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.formats import day_text
-from exercises.movements import LOAD_BEARING, movement_label
+from exercises.movements import LOAD_BEARING, movement_label, movements_avoided
 
 MOVEMENT, LOAD, EXPIRED, PROGRESSION = "movement", "load", "expired", "progression"
 POUND_KG = Decimal("0.45359237")
@@ -176,7 +178,7 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
         until = note.restrictions_end
         if until is not None and until < today:
             continue  # the restrictions have run their course
-        restricted = set(note.restricted_movements or [])
+        restricted = movements_avoided(note.restricted_movements)
         for item in items:
             exercise = item.exercise
             involved = sorted(restricted.intersection(exercise.movements or []))
@@ -229,5 +231,5 @@ def restricted_movements(notes: Iterable, *, today: date) -> set[str]:
     for note in notes:
         until = note.restrictions_end
         if until is None or until >= today:
-            codes.update(note.restricted_movements or [])
+            codes.update(movements_avoided(note.restricted_movements))
     return codes

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.storage import save_or_clean_up
+from patients.models import Clinic
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.models import (
     ClearanceNote,
@@ -225,6 +226,38 @@ def program_save_as_template(*, program: Program, user, title: str, request=None
         patient=program.patient,
         target=template,
         detail={"source_program": program.pk},
+    )
+    return template
+
+
+@transaction.atomic
+def starter_copy(*, starter, clinic, user, request=None) -> Program:
+    """The clinic's own template from a shared starter template, to edit and start programs from.
+
+    Once per clinic while its copy is kept under the starter's name: a second click, or a
+    colleague's, finds that copy (the clinic row is locked so two at once cannot both copy).
+    """
+    Clinic.objects.select_for_update().get(pk=clinic.pk)
+    kept = Program.objects.filter(clinic=clinic).templates().active().filter(title=starter.name).first()
+    if kept is not None:
+        return kept
+    template = Program(clinic=clinic, patient=None, title=starter.name, created_by=user)
+    template.full_clean()
+    template.save()
+    ProgramItem.objects.bulk_create(
+        [
+            ProgramItem(program=template, exercise_id=item.exercise_id, order=index, **item.dose_values())
+            for index, item in enumerate(starter.items.all())
+        ]
+    )
+    audit_record(
+        request=request,
+        user=user,
+        action=ProgramAction.STARTER_COPIED,
+        clinic=clinic,
+        patient=None,
+        target=template,
+        detail={"starter": starter.slug},
     )
     return template
 

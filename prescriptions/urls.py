@@ -10,6 +10,7 @@ urlpatterns = [
     path("templates/", templates.template_list, name="template-list"),
     path("templates/<int:pk>/rename/", templates.template_rename, name="template-rename"),
     path("templates/<int:pk>/delete/", templates.template_delete, name="template-delete"),
+    path("templates/starters/copy/", templates.starter_copy, name="starter-copy"),
     path("<int:pk>/", builder.program_builder, name="program-builder"),
     path("<int:pk>/details/", programs.program_update, name="program-update"),
     path("<int:pk>/archive/", programs.program_archive, name="program-archive"),

@@ -1,14 +1,15 @@
-"""The clinic's program templates: a program saved as one, the list, rename, delete."""
+"""The clinic's program templates: a program saved as one, the list, rename, delete; a starter copied in."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prescriptions import services
-from prescriptions.forms import TemplateForm
-from prescriptions.models import Program
+from prescriptions.forms import StarterCopyForm, TemplateForm
+from prescriptions.models import Program, StarterItem, StarterTemplate
 from prescriptions.views.lookups import get_program, user_programs
 
 
@@ -38,7 +39,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
         .select_related("created_by")
         .order_by("title", "pk")
     )
-    return render(request, "prescriptions/template_list.html", {"templates": templates})
+    starters = StarterTemplate.objects.prefetch_related(
+        Prefetch("items", queryset=StarterItem.objects.select_related("exercise").only("starter_id", "exercise__name"))
+    )
+    return render(request, "prescriptions/template_list.html", {"templates": templates, "starters": starters})
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,3 +69,21 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.template_delete(template=template, user=request.user, request=request)
     messages.success(request, _("Template “%(title)s” deleted.") % {"title": template.title})
     return redirect("prescriptions:template-list")
+
+
+@require_POST
+def starter_copy(request: HttpRequest) -> HttpResponse:
+    """A shared starter template copied into the current clinic's own templates."""
+    if not request.membership:
+        raise Http404
+    form = StarterCopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["starter"]))
+        return redirect("prescriptions:template-list")
+    starter = form.cleaned_data["starter"]
+    template = services.starter_copy(starter=starter, clinic=request.clinic, user=request.user, request=request)
+    messages.success(
+        request,
+        _("“%(title)s” is now one of your clinic's templates: change it as you like.") % {"title": template.title},
+    )
+    return redirect(template)

@@ -53,6 +53,7 @@ def exercise_form(**overrides) -> dict:
         "pictures-MIN_NUM_FORMS": "0",
         "pictures-MAX_NUM_FORMS": "1000",
         "pictures-0-alt_text": "Lying on the side, top knee lifted.",
+        "pictures-0-review_state": "not-reviewed",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

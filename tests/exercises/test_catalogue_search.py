@@ -160,7 +160,7 @@ def test_detail_page_query_count_does_not_grow_with_related_rows(clinician_clien
         ("prone leg lift", "prone-hip-extension"),
         ("press-up", "prone-press-up"),
         ("neck rolls", "neck-rolls"),
-        ("trunk rotation", "lower-trunk-rotation"),
+        ("trunk rotation", "seated-rotation-stretch"),  # the AAOS name of the seated twist
         ("plank", "forearm-plank"),
     ],
 )

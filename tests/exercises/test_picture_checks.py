@@ -5,7 +5,6 @@ import copy
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,8 +13,7 @@ from exercises.models import Exercise
 from exercises.pictures.constraints import check_scene
 from exercises.pictures.poses import validate_pose
 from exercises.pictures.scene import build_scene
-
-CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "exercises" / "catalogue" / "catalogue.json"
+from exercises.services import bundled_catalogue
 
 # The seven drawings a review of the first catalogue found contradicting their steps, as that
 # catalogue stored them (the first pose format, read by today's model through its upgrade).
@@ -95,7 +93,7 @@ EXPECTED_BREAKS = {
 
 
 def catalogue() -> dict:
-    return json.loads(CATALOGUE_FILE.read_text())
+    return bundled_catalogue()
 
 
 def new_picture(slug: str, caption: str) -> dict:

@@ -21,11 +21,12 @@ from exercises.pictures.poses import (
 )
 from exercises.pictures.props import kinds
 from exercises.pictures.scene import build_scene
+from exercises.services import bundled_catalogue
 
 SVG = "{http://www.w3.org/2000/svg}"
 ALLOWED_TAGS = {f"{SVG}{tag}" for tag in ("svg", "path", "line", "circle", "rect", "polygon")}
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = json.loads((ROOT / "exercises" / "catalogue" / "catalogue.json").read_text())
+CATALOGUE = bundled_catalogue()  # every file of exercises/catalogue/
 PICTURES = [
     pytest.param(exercise, picture, id=f"{exercise['slug']}-{number}")
     for exercise in CATALOGUE["exercises"]

@@ -1,20 +1,15 @@
-"""Catalogue curation in the Django admin, for the "Catalogue editors" group.
-
-Exercises are edited with their steps and pictures inline, published and retired
-by action, previewed as they print, and imported or exported as catalogue JSON.
-An exercise that a program uses is never deleted: the admin offers to retire it.
-"""
+"""The exercise admin: list, filters, change page, actions, preview, import and export."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Count, ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -24,10 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from core.forms import BoundedJSONField, parse_id, parse_int
 from core.storage import StorageUnavailable, discard, store_upload
+from exercises.admin.filters import ConditionFilter, ReviewStateFilter, SourceFilter
+from exercises.admin.inlines import (
+    ExercisePictureInline,
+    ExerciseStepInline,
+    IdAutocompleteSelectMultiple,
+    pose_checks,
+)
 from exercises.forms import CatalogueImportForm
-from exercises.models import BodyRegion, Equipment, Exercise, ExercisePicture, ExerciseStep, Status
+from exercises.models import Exercise, ExercisePicture, ExerciseStep, Status
 from exercises.services import CatalogueImportError, catalogue_export_json, catalogue_import
 
 PICTURE_NOT_STORED = gettext_lazy(
@@ -42,112 +43,37 @@ def status_changed_message() -> list:
         return [{"changed": {"fields": [str(capfirst(Exercise._meta.get_field("status").verbose_name))]}}]
 
 
-class IdAutocompleteSelectMultiple(AutocompleteSelectMultiple):
-    """The admin's autocomplete, shown again after an error without the values that are no id.
-
-    Django's widget looks the sent values up to show them; "²" or a 5,000-digit number made that
-    lookup raise (a 500) where the field itself had already refused them with a message.
-    """
-
-    def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if parse_id(v) is not None], attr)
-
-
-class OrderedInlineForm(forms.ModelForm):
-    """Rows keep the order typed in; a row left without a number goes to the end."""
-
-    order = forms.IntegerField(label=gettext_lazy("Order"), required=False, min_value=0, max_value=999)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.initial["order"] = None
-        self.fields["order"].widget.attrs["class"] = "vSmallIntegerField"
-
-    def clean_order(self):
-        order = self.cleaned_data.get("order")
-        return 1000 if order is None else order
-
-
-class StepForm(OrderedInlineForm):
-    class Meta:
-        model = ExerciseStep
-        fields = ["order", "text"]
-        widgets = {"text": forms.TextInput(attrs={"class": "vLargeTextField", "size": 90})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The tabular inline has column headings but no <label>s: name each row for screen readers.
-        try:  # "steps-0", ... for a row; "steps-__prefix__" for the blank row the page copies
-            index = parse_int((self.prefix or "").rsplit("-", 1)[-1], min_value=0)
-        except ValidationError:
-            index = None
-        self.fields["text"].widget.attrs["aria-label"] = (
-            _("Step %(n)s") % {"n": index + 1} if index is not None else _("New step")
-        )
-        self.fields["order"].widget.attrs["aria-label"] = _("Order")
-
-
-class ExerciseStepInline(admin.TabularInline):
-    model = ExerciseStep
-    form = StepForm
-    fields = ["order", "text"]
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return 1 if obj else 3
-
-
-class PictureForm(OrderedInlineForm):
-    class Meta:
-        model = ExercisePicture
-        fields = ["order", "caption", "alt_text", "image", "pose", "mirror"]
-        field_classes = {"pose": BoundedJSONField}
-        help_texts = {
-            "image": gettext_lazy("PNG, JPEG, WebP or SVG. An uploaded picture is shown instead of the pose drawing."),
-            "pose": gettext_lazy(
-                'The drawing as JSON, e.g. {"base": "prone", "prop": "mat", "moving": ["leg_far"]}. '
-                "Leave empty when you upload a picture."
-            ),
-        }
-        widgets = {"pose": forms.Textarea(attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"})}
-
-
-class ExercisePictureInline(admin.StackedInline):
-    model = ExercisePicture
-    form = PictureForm
-    fields = ["preview", "order", "caption", "alt_text", "image", "pose", "mirror"]
-    readonly_fields = ["preview"]
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return 0 if obj and obj.pictures.exists() else 1
-
-    @admin.display(description=gettext_lazy("preview"))
-    def preview(self, picture):
-        if not picture.pk or not (picture.image or picture.svg):
-            return _("Saved pictures are shown here.")
-        return format_html(
-            '<img src="{}" alt="{}" width="300" height="200">',
-            picture.url,
-            picture.alt_text,
-        )
-
-
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "name", "status", "regions", "kind", "position", "updated_at"]
+    list_display = ["thumbnail", "name", "status", "regions", "kind", "position", "source", "updated_at"]
     list_display_links = ["thumbnail", "name"]
-    list_filter = ["status", "body_regions", "kind", "position", "equipment"]
+    list_filter = [
+        "status",
+        "body_regions",
+        SourceFilter,
+        ConditionFilter,
+        ReviewStateFilter,
+        "kind",
+        "position",
+        "equipment",
+    ]
     # The search runs on the normalised name, other names and muscles: see get_search_results.
     search_fields = ["search_text"]
     search_help_text = gettext_lazy("Name, other name or muscle; case, accents and word order do not matter.")
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["progressions"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["pictures_beside_steps", "created_at", "updated_at"]
     inlines = [ExerciseStepInline, ExercisePictureInline]
     actions = ["publish", "retire", "delete_unless_used"]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin-exercises.css"]}
+
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "other_names", "summary"]}),
+        (None, {"fields": ["name", "slug", "status", "other_names", "summary", "purpose"]}),
+        (gettext_lazy("Where it comes from"), {"fields": ["source", "conditions"]}),
+        (gettext_lazy("Pictures against the steps"), {"fields": ["pictures_beside_steps"]}),
         (
             gettext_lazy("Description"),
             {"fields": ["kind", "position", "difficulty", "body_regions", "equipment", "movements", "muscles"]},
@@ -240,6 +166,21 @@ class ExerciseAdmin(admin.ModelAdmin):
             return "—"
         picture = pictures[0]
         return format_html('<img src="{}" alt="{}" width="90" height="60">', picture.url, picture.alt_text)
+
+    @admin.display(description=gettext_lazy("saved steps and pictures"))
+    def pictures_beside_steps(self, exercise):
+        """Each saved picture with the step facts it is checked against, beside the saved steps."""
+        if not exercise.pk:
+            return _("Save the exercise to see its pictures beside its steps.")
+        pictures = [
+            {"picture": picture, "facts": facts, "problems": problems}
+            for picture in exercise.pictures.all()
+            for facts, problems in [pose_checks(picture.pose)]
+        ]
+        return render_to_string(
+            "admin/exercises/exercise/_pictures_beside_steps.html",
+            {"steps": exercise.steps.all(), "pictures": pictures},
+        )
 
     @admin.display(description=gettext_lazy("body regions"))
     def regions(self, exercise):
@@ -423,17 +364,3 @@ class ExerciseAdmin(admin.ModelAdmin):
         filename = f"homerx-catalogue-{timezone.localdate():%Y-%m-%d}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-@admin.register(BodyRegion)
-class BodyRegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
