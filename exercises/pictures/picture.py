@@ -1,11 +1,14 @@
 """A pose drawn as a picture: its scene and its ghost's, seen from the pose's camera, as SVG.
 
-Props under and behind the body are drawn first, then the ghost (the start position, faint),
+Props under and behind the body are drawn first, then the ghost (the start position, faint,
+with any prop it rests on that the movement rolls away, such as the ball of a hamstring curl),
 the figure, the props held or worn over it, walls nearer the camera, straps and the arrow.
 The drawing is fitted to its frame; an upper-body frame fits only the head, trunk and arms.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from exercises.pictures.arrow import draw_arrow
 from exercises.pictures.camera import view
@@ -13,7 +16,9 @@ from exercises.pictures.canvas import FLOOR_INK, Canvas, scale
 from exercises.pictures.drawing import draw_body, draw_solid, draw_straps
 from exercises.pictures.props import PROPS, Scene, Solid
 from exercises.pictures.scene import build_scene
-from exercises.pictures.vectors import Vec
+from exercises.pictures.vectors import Vec, add, length, sub
+
+MOVED_CM = 5.0  # a prop that moves less than this between start and end is drawn once
 
 
 def scenes(pose: dict) -> tuple[Scene, Scene | None]:
@@ -36,7 +41,16 @@ def scenes(pose: dict) -> tuple[Scene, Scene | None]:
     a, b = spot(scene), spot(ghost)
     shift = (a[0] - b[0], 0.0, a[2] - b[2])
     moved = ghost.body.transformed(((1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0)), shift)
-    return scene, Scene(moved, ghost.samples, [], ghost.floor)
+    # A prop the start rests on that is somewhere else at the end (a ball rolled in) is drawn
+    # faint where it started, so the picture shows it moving; props that stay put are not.
+    rolled = []
+    for solid in ghost.solids:
+        start = replace(solid, a=add(solid.a, shift), b=add(solid.b, shift))
+        now = [s for s in scene.solids_of(solid.kind) if s.name == solid.name]
+        if now and all(length(sub(_solid_centre(start), _solid_centre(s))) > MOVED_CM for s in now):
+            rolled.append(start)
+    samples = [replace(x, point=add(x.point, shift)) for x in ghost.samples]
+    return scene, Scene(moved, samples, rolled, ghost.floor)
 
 
 def compose(pose: dict) -> tuple[Canvas, Scene]:
@@ -48,6 +62,10 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
         if v.to_camera[1] < 0.05:
             y = v.project((0.0, 0.0, 0.0))[1]
             canvas.add("line", [(-1e4, y), (1e4, y)], 0, 1.5, counts=False, stroke=FLOOR_INK, **{"class": "floor"})
+        if ghost is not None:
+            # Behind everything else: a ball at its start is further from the camera's eye.
+            for solid in ghost.solids:
+                draw_solid(canvas, solid, v, ghost=True)
         for layer in ("under", "background", "support"):
             solids = [s for s in scene.solids if s.layer == layer]
             solids.sort(key=lambda s: v.depth(_solid_centre(s)))

@@ -41,7 +41,11 @@ anchor    the contact group that stays in place between ghost and figure (defaul
 arrow     {"at": <point>} an arrow from where the point is in the ghost to where it is now;
           or {"at": <point>, "direction": up | down | forward | back | the diagonals |
           clockwise | anticlockwise} for a fixed one.
-constraints  what the steps say, checked on the laid-out scene; see ``exercises.pictures.constraints``.
+constraints  what the steps say, checked on the laid-out scene (and, for ``stays``, against the
+          ghost): where parts touch or clear a surface, angles, lines and heights, which part
+          rests on what along its length (``rests``: a forearm flat on the floor), what the
+          hands hold (``holds``), what stays where it was at the start (``stays``), and where
+          a prop is (``placed``: the ball rolled in); see ``exercises.pictures.constraints``.
 
 Angle conventions (body frame: x front, y head, z near side; the side view shows a standing
 figure facing right):
@@ -72,9 +76,8 @@ from exercises.pictures.arrow import ARROW_DIRECTIONS
 from exercises.pictures.camera import CAMERAS as CAMERA_ANGLES
 from exercises.pictures.constraints import check_scene, validate_constraints
 from exercises.pictures.contacts import GROUPS
-from exercises.pictures.picture import draw
+from exercises.pictures.picture import draw, scenes
 from exercises.pictures.props import PROPS, kinds
-from exercises.pictures.scene import build_scene
 from exercises.pictures.skeleton import (
     BASE_JOINTS,
     BASES,
@@ -350,7 +353,7 @@ def validate_pose(pose: dict) -> dict:
             raise PoseError("arrow.offset: expected [dx, dy] in cm, each within -100..100")
         arrow = {"at": at, "direction": direction, "offset": [float(v) for v in offset]}
 
-    constraints = validate_constraints(pose.get("constraints", []), kinds)
+    constraints = validate_constraints(pose.get("constraints", []), kinds, has_ghost=ghost is not None)
     return {
         "base": base,
         "camera": camera,
@@ -370,7 +373,8 @@ def pose_problems(pose: dict) -> list[str]:
     """The constraints the laid-out pose breaks (and anything passing through floor or props)."""
 
     pose = validate_pose(pose)
-    return check_scene(build_scene(pose), pose["constraints"])
+    scene, ghost = scenes(pose)
+    return check_scene(scene, pose["constraints"], ghost)
 
 
 def render_pose_svg(pose: dict, *, mirror: bool = False, width: int = 300, height: int = 200) -> str:
