@@ -167,9 +167,7 @@ def draw_solid(canvas: Canvas, solid: Solid, v: View, ghost: bool = False) -> No
     corners = solid.corners()
     if prop.fill_from_above is not None and v.to_camera[1] > 0.2 and not ghost:
         fill = prop.fill_from_above
-    canvas.add(
-        "polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=ink, counts=counts, **cls
-    )
+    canvas.add("polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=ink, counts=counts, **cls)
     # The top face when the camera sees it, so a box reads as a box from above.
     (x0, _, z0), (x1, y1, z1) = solid.a, solid.b
     if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and prop.top_face:
