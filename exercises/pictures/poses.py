@@ -17,10 +17,12 @@ Fields
 ------
 base      prone | supine | side-lying | quadruped | kneeling | sitting | standing: how the body
           frame lies in the world, and the resting joint angles each base starts from.
-camera    side | front | top | three-quarter | above (default side). Side looks from the near
-          side, front from the direction a standing person faces (the feet of a supine person),
-          top straight down, three-quarter from the front-near side and a little above, above
-          from the near side looking down 40 degrees (a side-lying figure's knees).
+camera    side | front | top | three-quarter | three-quarter-back | above (default side). Side
+          looks from the near side, front from the direction a standing person faces (the feet
+          of a supine person), top straight down, three-quarter from the front-near side and a
+          little above, three-quarter-back from the back-near side and a little above (a
+          side-lying figure's feet end: a side plank's forearm and bent knees), above from the
+          near side looking down 40 degrees (a side-lying figure's knees).
 props     a list of prop kinds (``exercises.pictures.props.kinds()``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
