@@ -225,7 +225,8 @@ def _hold_gap(scene, hands: str, thing: str) -> float:
     return max(min(_gap_one(scene, s, thing) for s in scene.group(side)) for side in sides)
 
 
-def _centre(scene, name: str) -> Vec:
+def _centre(scene, name: str) -> Vec | None:
+    """A prop's centre (its solids', or its straps'), or None when the scene has no such prop."""
     solids = scene.solids_of(name)
     if solids:
         pts = [s.a if s.shape == "ball" else tuple((s.a[i] + s.b[i]) / 2 for i in range(3)) for s in solids]
@@ -233,7 +234,7 @@ def _centre(scene, name: str) -> Vec:
     straps = [s for s in scene.straps if s.kind == name]
     if straps:
         return tuple(sum((s.a[i] + s.b[i]) / 2 for s in straps) / len(straps) for i in range(3))  # type: ignore[return-value]
-    return scene.point(name)
+    return None
 
 
 def measure(scene, item: dict, ghost=None) -> float:
@@ -248,7 +249,7 @@ def measure(scene, item: dict, ghost=None) -> float:
         return _hold_gap(scene, *names)
     if check == "placed":
         a, b = _centre(scene, names[0]), scene.point(names[1])
-        return math.hypot(a[0] - b[0], a[2] - b[2])
+        return math.inf if a is None else math.hypot(a[0] - b[0], a[2] - b[2])
     if check == "stays":
         if ghost is None:
             return 0.0
