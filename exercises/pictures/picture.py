@@ -4,10 +4,17 @@ Props under and behind the body are drawn first, then the ghost (the start posit
 with any prop it rests on that the movement rolls away, such as the ball of a hamstring curl),
 the figure, the props held or worn over it, walls nearer the camera, straps and the arrow.
 The drawing is fitted to its frame; an upper-body frame fits only the head, trunk and arms.
+
+The frame takes the drawing's shape (``ASPECTS``): a lying figure gets a wide frame, a
+standing one a tall frame, so that printed at one width (the handout prints every picture
+at the same width on paper) each figure fills its frame. Every frame is ``FRAME_WIDTH``
+pixels wide, so outlines drawn in pixels print equally thick in every frame; the height
+follows the aspect.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from exercises.pictures.arrow import draw_arrow
@@ -19,6 +26,17 @@ from exercises.pictures.scene import build_scene
 from exercises.pictures.vectors import Vec, add, length, sub
 
 MOVED_CM = 5.0  # a prop that moves less than this between start and end is drawn once
+FRAME_WIDTH = 300  # pixels: the same for every frame, so the handout can print all at one width
+# name: width / height. The nearest to the drawing's own shape is its frame.
+ASPECTS = {"wide": 3.0, "landscape": 1.5, "square": 1.0, "tall": 2 / 3}
+
+
+def frame_for(box: tuple[float, float, float, float]) -> tuple[str, int, int]:
+    """The frame (aspect name, width, height in pixels) nearest the shape of ``box``."""
+    x0, y0, x1, y1 = box
+    ratio = max(x1 - x0, 1e-6) / max(y1 - y0, 1e-6)
+    name = min(ASPECTS, key=lambda a: abs(math.log(ratio / ASPECTS[a])))
+    return name, FRAME_WIDTH, round(FRAME_WIDTH / ASPECTS[name])
 
 
 def scenes(pose: dict) -> tuple[Scene, Scene | None]:
@@ -53,7 +71,9 @@ def scenes(pose: dict) -> tuple[Scene, Scene | None]:
     return scene, Scene(moved, samples, rolled, ghost.floor)
 
 
-def compose(pose: dict) -> tuple[Canvas, Scene]:
+def compose(pose: dict, size: tuple[int, int] | None = None) -> tuple[Canvas, Scene, tuple[str | None, int, int]]:
+    """The drawing on a canvas, its scene, and its frame: ``size`` (width, height) when given
+    (no aspect name), else the aspect nearest the drawing's shape (``frame_for``)."""
     v = view(pose["camera"])
     scene, ghost = scenes(pose)
 
@@ -94,14 +114,16 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
 
     # The arrow's size is set in pixels, so fit once for the scale, then draw it for real.
     first = framed(build(2.0))
-    return framed(build(scale(first.bbox(), 300, 200))), scene
+    frame = (None, *size) if size else frame_for(first.bbox())
+    return framed(build(scale(first.bbox(), frame[1], frame[2]))), scene, frame
 
 
 def _solid_centre(s: Solid) -> Vec:
     return ((s.a[0] + s.b[0]) / 2, (s.a[1] + s.b[1]) / 2, (s.a[2] + s.b[2]) / 2) if s.shape != "ball" else s.a
 
 
-def draw(pose: dict, *, mirror: bool, width: int, height: int) -> str:
-    """The validated ``pose`` as a standalone SVG document of ``width`` x ``height`` pixels."""
-    canvas, _ = compose(pose)
-    return canvas.svg(mirror=mirror, width=width, height=height)
+def draw(pose: dict, *, mirror: bool, width: int | None = None, height: int | None = None) -> str:
+    """The validated ``pose`` as a standalone SVG document: ``width`` x ``height`` pixels when
+    given, else in the frame that takes the drawing's shape (its aspect named on the root)."""
+    canvas, _, (aspect, w, h) = compose(pose, (width, height) if width and height else None)
+    return canvas.svg(mirror=mirror, width=w, height=h, aspect=aspect)

@@ -379,10 +379,17 @@ def pose_problems(pose: dict) -> list[str]:
     return check_scene(scene, pose["constraints"], ghost)
 
 
-def render_pose_svg(pose: dict, *, mirror: bool = False, width: int = 300, height: int = 200) -> str:
-    """Draw ``pose`` as a standalone SVG 1.1 document (deterministic: same input, same bytes)."""
+def render_pose_svg(pose: dict, *, mirror: bool = False, width: int | None = None, height: int | None = None) -> str:
+    """Draw ``pose`` as a standalone SVG 1.1 document (deterministic: same input, same bytes).
+
+    Without ``width`` and ``height`` the frame takes the drawing's shape: 300 pixels wide and
+    as tall as its aspect (wide 3:1, landscape 3:2, square, tall 2:3), named on the root as
+    ``data-aspect``; see ``exercises.pictures.picture.ASPECTS``.
+    """
 
     pose = validate_pose(pose)
-    if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+    if (width, height) != (None, None) and not (
+        isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0
+    ):
         raise PoseError("width/height: expected positive whole numbers of pixels")
     return draw(pose, mirror=mirror, width=width, height=height)
