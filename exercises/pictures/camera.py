@@ -1,7 +1,8 @@
 """The named cameras a picture is seen from, as orthographic views of the world.
 
 Side looks from the near side, front from the direction a standing person faces, top
-straight down, three-quarter from the front-near side and a little above, above from the
+straight down, three-quarter from the front-near side and a little above, three-quarter-back
+from the back-near side and a little above (a side-lying figure's feet end), above from the
 near side looking down (a side-lying figure's knees coming forward and lifting).
 """
 
@@ -20,6 +21,9 @@ CAMERAS = {
     "three-quarter": (35.0, 25.0),
     # The side camera raised to look down: a side-lying figure's knees coming forward and lifting.
     "above": (0.0, 40.0),
+    # Three-quarter from the other end: a side-lying figure seen from its feet, so the forearm
+    # it props on and knees bent behind it show (a side plank).
+    "three-quarter-back": (-45.0, 20.0),
 }
 
 

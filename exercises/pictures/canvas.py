@@ -42,8 +42,12 @@ class Canvas:
                 ys1.append(y + pad)
         return min(xs0), min(ys0), max(xs1), max(ys1)
 
-    def svg(self, *, mirror: bool, width: int, height: int) -> str:
-        """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document."""
+    def svg(self, *, mirror: bool, width: int, height: int, aspect: str | None = None) -> str:
+        """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document.
+
+        ``aspect`` names the frame's shape on the root (``data-aspect``, e.g. "wide"), for a
+        page that lays pictures out by shape without measuring them.
+        """
         x0, y0, x1, y1 = self.bbox()
         px_per_cm = scale((x0, y0, x1, y1), width, height)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -52,9 +56,10 @@ class Canvas:
             sx = round(width / 2 + (x - cx) * px_per_cm, 1)
             return (round(width - sx, 1) if mirror else sx), round(height / 2 - (y - cy) * px_per_cm, 1)
 
+        named = f' data-aspect="{html.escape(aspect)}"' if aspect else ""
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+            f'height="{height}" viewBox="0 0 {width} {height}" role="img"{named}>'
         ]
         for kind, coords, size, outline, attrs, _ in self.shapes:
             pts = [px(x, y) for x, y in coords]

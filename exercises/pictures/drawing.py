@@ -137,14 +137,16 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
-def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
+def draw_solid(canvas: Canvas, solid: Solid, v: View, ghost: bool = False) -> None:
+    """Draw one solid; a ghost one (where a prop was at the start) faint, like the ghost body."""
     prop = PROPS[solid.kind]
-    fill = prop.fill_for(solid.name)
-    cls = {"class": f"prop {solid.kind} {solid.name}"}
+    fill = GHOST_FILL if ghost else prop.fill_for(solid.name)
+    ink = GHOST_INK if ghost else PROP_INK
+    cls = {"class": f"{'ghost ' if ghost else ''}prop {solid.kind} {solid.name}"}
     counts = solid.layer not in ("background", "front")
     if solid.shape == "ball":
         c = v.project(solid.a)
-        canvas.add("circle", [c], solid.r, 0.6, fill=fill, stroke=PROP_INK, counts=counts, **cls)
+        canvas.add("circle", [c], solid.r, 0.6, fill=fill, stroke=ink, counts=counts, **cls)
         # A seam so it reads as a ball rather than a hole.
         r = solid.r
         canvas.add(
@@ -152,22 +154,20 @@ def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
             [(c[0] - r * 0.8, c[1] + r * 0.3), (c[0], c[1] + r * 0.75), (c[0] + r * 0.8, c[1] + r * 0.3)],
             0,
             1.2,
-            stroke=PROP_INK,
+            stroke=ink,
             counts=False,
             **cls,
         )
         return
     if solid.shape == "rod":
         a, b = v.project(solid.a), v.project(solid.b)
-        canvas.add("line", [a, b], 2 * solid.r, 1.2, stroke=PROP_INK, counts=counts, **cls)
+        canvas.add("line", [a, b], 2 * solid.r, 1.2, stroke=ink, counts=counts, **cls)
         canvas.add("line", [a, b], 2 * solid.r, 0, stroke=fill, counts=counts, **cls)
         return
     corners = solid.corners()
-    if prop.fill_from_above is not None and v.to_camera[1] > 0.2:
+    if prop.fill_from_above is not None and v.to_camera[1] > 0.2 and not ghost:
         fill = prop.fill_from_above
-    canvas.add(
-        "polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=PROP_INK, counts=counts, **cls
-    )
+    canvas.add("polygon", _hull([v.project(p) for p in corners]), 0, 1.2, fill=fill, stroke=ink, counts=counts, **cls)
     # The top face when the camera sees it, so a box reads as a box from above.
     (x0, _, z0), (x1, y1, z1) = solid.a, solid.b
     if v.to_camera[1] > 0.2 and v.to_camera[1] < 0.99 and prop.top_face:
@@ -178,7 +178,7 @@ def draw_solid(canvas: Canvas, solid: Solid, v: View) -> None:
             0,
             1.0,
             fill=PROP_TOP,
-            stroke=PROP_INK,
+            stroke=ink,
             counts=counts,
             **cls,
         )

@@ -17,10 +17,12 @@ Fields
 ------
 base      prone | supine | side-lying | quadruped | kneeling | sitting | standing: how the body
           frame lies in the world, and the resting joint angles each base starts from.
-camera    side | front | top | three-quarter | above (default side). Side looks from the near
-          side, front from the direction a standing person faces (the feet of a supine person),
-          top straight down, three-quarter from the front-near side and a little above, above
-          from the near side looking down 40 degrees (a side-lying figure's knees).
+camera    side | front | top | three-quarter | three-quarter-back | above (default side). Side
+          looks from the near side, front from the direction a standing person faces (the feet
+          of a supine person), top straight down, three-quarter from the front-near side and a
+          little above, three-quarter-back from the back-near side and a little above (a
+          side-lying figure's feet end: a side plank's forearm and bent knees), above from the
+          near side looking down 40 degrees (a side-lying figure's knees).
 props     a list of prop kinds (``exercises.pictures.props.kinds()``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
@@ -41,7 +43,11 @@ anchor    the contact group that stays in place between ghost and figure (defaul
 arrow     {"at": <point>} an arrow from where the point is in the ghost to where it is now;
           or {"at": <point>, "direction": up | down | forward | back | the diagonals |
           clockwise | anticlockwise} for a fixed one.
-constraints  what the steps say, checked on the laid-out scene; see ``exercises.pictures.constraints``.
+constraints  what the steps say, checked on the laid-out scene (and, for ``stays``, against the
+          ghost): where parts touch or clear a surface, angles, lines and heights, which part
+          rests on what along its length (``rests``: a forearm flat on the floor), what the
+          hands hold (``holds``), what stays where it was at the start (``stays``), and where
+          a prop is (``placed``: the ball rolled in); see ``exercises.pictures.constraints``.
 
 Angle conventions (body frame: x front, y head, z near side; the side view shows a standing
 figure facing right):
@@ -72,9 +78,8 @@ from exercises.pictures.arrow import ARROW_DIRECTIONS
 from exercises.pictures.camera import CAMERAS as CAMERA_ANGLES
 from exercises.pictures.constraints import check_scene, validate_constraints
 from exercises.pictures.contacts import GROUPS
-from exercises.pictures.picture import draw
+from exercises.pictures.picture import draw, scenes
 from exercises.pictures.props import PROPS, kinds
-from exercises.pictures.scene import build_scene
 from exercises.pictures.skeleton import (
     BASE_JOINTS,
     BASES,
@@ -350,7 +355,7 @@ def validate_pose(pose: dict) -> dict:
             raise PoseError("arrow.offset: expected [dx, dy] in cm, each within -100..100")
         arrow = {"at": at, "direction": direction, "offset": [float(v) for v in offset]}
 
-    constraints = validate_constraints(pose.get("constraints", []), kinds)
+    constraints = validate_constraints(pose.get("constraints", []), kinds, has_ghost=ghost is not None)
     return {
         "base": base,
         "camera": camera,
@@ -370,13 +375,21 @@ def pose_problems(pose: dict) -> list[str]:
     """The constraints the laid-out pose breaks (and anything passing through floor or props)."""
 
     pose = validate_pose(pose)
-    return check_scene(build_scene(pose), pose["constraints"])
+    scene, ghost = scenes(pose)
+    return check_scene(scene, pose["constraints"], ghost)
 
 
-def render_pose_svg(pose: dict, *, mirror: bool = False, width: int = 300, height: int = 200) -> str:
-    """Draw ``pose`` as a standalone SVG 1.1 document (deterministic: same input, same bytes)."""
+def render_pose_svg(pose: dict, *, mirror: bool = False, width: int | None = None, height: int | None = None) -> str:
+    """Draw ``pose`` as a standalone SVG 1.1 document (deterministic: same input, same bytes).
+
+    Without ``width`` and ``height`` the frame takes the drawing's shape: 300 pixels wide and
+    as tall as its aspect (wide 3:1, landscape 3:2, square, tall 2:3), named on the root as
+    ``data-aspect``; see ``exercises.pictures.picture.ASPECTS``.
+    """
 
     pose = validate_pose(pose)
-    if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+    if (width, height) != (None, None) and not (
+        isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0
+    ):
         raise PoseError("width/height: expected positive whole numbers of pixels")
     return draw(pose, mirror=mirror, width=width, height=height)

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from exercises.models import Exercise
 from exercises.pictures.constraints import check_scene
+from exercises.pictures.coverage import coverage
 from exercises.pictures.poses import validate_pose
 from exercises.pictures.scene import build_scene
 from exercises.services import bundled_catalogue
@@ -155,5 +156,31 @@ def test_review_sheet_shows_steps_and_cautions_beside_the_pictures_at_print_size
     assert "Clamshell" in clamshell
     assert "Keep your feet touching and lift your top knee" in clamshell  # a step
     assert clamshell.count("<img ") == 2 and "top knee lifted at least 25 degrees" in clamshell
-    assert "width: 52mm; height: 34.6mm" in page
+    # The handout's print widths (static/css/handout.css), the height following the frame.
+    assert "width: 60mm; height: auto" in page and "(85 mm in large print)" in page
+    # Under each picture, the step sentences its checks do not cover: here the end picture
+    # checks the knee and feet, not when to change sides.
+    end = clamshell[clamshell.index("<figcaption><strong>Open") :]
+    checked, unchecked = end.split("Step sentences it does not check")
+    assert "keep your feet touching" in checked
+    assert "Finish the set, then change sides." in unchecked
+    assert "Keep your feet touching and lift your top knee" not in unchecked
     assert page.count("<section ") == Exercise.objects.exclude(status="retired").count()
+
+
+def test_step_sentences_a_picture_checks_are_matched_by_their_key_words():
+    steps = [
+        "Lie on your back, knees bent and feet flat on the floor.",
+        "Tighten your tummy and breathe out as you lift your head and shoulder blades off the floor.",
+        "Pause, then lower yourself slowly back down.",
+    ]
+    says = [
+        "feet flat on the floor",
+        "lift your head and shoulder blades off the floor",
+        "lower back stays on the floor",
+    ]
+    checked = {sentence: by for sentence, by in coverage(steps, says)}
+    assert checked[steps[0]] == ["feet flat on the floor"]
+    assert "lift your head and shoulder blades off the floor" in checked[steps[1]]
+    # "lower" and "back" alone do not make "lower back stays on the floor" check a sentence.
+    assert checked[steps[2]] == []

@@ -235,8 +235,10 @@ def test_a_body_part_through_a_prop_is_reported():
 def test_every_base_and_camera_draws_wellformed_svg(base, camera):
     root = parse(render_pose_svg({"base": base, "camera": camera, "props": ["mat"]}))
     assert root.tag == f"{SVG}svg"
-    assert root.get("viewBox") == "0 0 300 200"
-    assert (root.get("width"), root.get("height"), root.get("role")) == ("300", "200", "img")
+    # The frame takes the drawing's shape: 300 pixels wide, as tall as its named aspect.
+    height = {"wide": "100", "landscape": "200", "square": "300", "tall": "450"}[root.get("data-aspect")]
+    assert root.get("viewBox") == f"0 0 300 {height}"
+    assert (root.get("width"), root.get("height"), root.get("role")) == ("300", height, "img")
     assert {el.tag for el in root.iter()} <= ALLOWED_TAGS
     assert root.find(f"{SVG}circle[@class='head body head']") is not None
     for el in list(root.iter())[1:]:
@@ -342,11 +344,23 @@ def test_the_arrow_runs_from_the_ghost_to_the_moving_point():
     assert not [el for el in without.iter() if el.get("class") == "arrow"]
 
 
-def test_a_lying_figure_fills_the_frame_as_a_standing_one_does():
-    for pose in ({"base": "standing"}, {"base": "supine", "props": ["mat"]}):
-        x0, y0, x1, y1 = drawn_box(parse(render_pose_svg(pose)))
-        assert max((x1 - x0) / 300, (y1 - y0) / 200) >= 0.9
-        assert x0 >= 0 and y0 >= 0 and x1 <= 300 and y1 <= 200
+def test_a_lying_figure_gets_a_wide_frame_and_a_standing_one_a_tall_frame_each_filled():
+    for pose, aspect in (({"base": "standing"}, "tall"), ({"base": "supine", "props": ["mat"]}, "wide")):
+        root = parse(render_pose_svg(pose))
+        width, height = int(root.get("width")), int(root.get("height"))
+        assert root.get("data-aspect") == aspect
+        x0, y0, x1, y1 = drawn_box(root)
+        assert max((x1 - x0) / width, (y1 - y0) / height) >= 0.9
+        assert x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height
+        # Printed at one width, the figure covers at least twice as much of its frame as it
+        # did of the one 3:2 frame every picture had (a lying one: twice, to rounding).
+        a0, b0, a1, b1 = drawn_box(parse(render_pose_svg(pose, width=300, height=200)))
+        assert (x1 - x0) * (y1 - y0) / (width * height) >= 1.9 * (a1 - a0) * (b1 - b0) / (300 * 200)
+
+
+def test_a_frame_size_given_is_kept():
+    root = parse(render_pose_svg({"base": "standing"}, width=300, height=200))
+    assert (root.get("width"), root.get("height"), root.get("data-aspect")) == ("300", "200", None)
 
 
 # --- the catalogue ----------------------------------------------------------------------------
@@ -386,5 +400,6 @@ def test_catalogue_picture_fills_its_frame(exercise, picture):
         upper = ET.Element("svg")
         upper.extend(el for el in root if {"head", "trunk", "arm_near", "arm_far"} & set(el.get("class", "").split()))
         x0, y0, x1, y1 = drawn_box(upper)
-    assert max((x1 - x0) / 300, (y1 - y0) / 200) >= 0.85
-    assert x0 >= -0.5 and y0 >= -0.5 and x1 <= 300.5 and y1 <= 200.5  # and stays inside it
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert max((x1 - x0) / width, (y1 - y0) / height) >= 0.85
+    assert x0 >= -0.5 and y0 >= -0.5 and x1 <= width + 0.5 and y1 <= height + 0.5  # and stays inside it
