@@ -3,8 +3,8 @@ above the seat, back 88 cm high.
 
 Sat on, its back is just behind the part it carries; stood in front of, its seat's front edge
 is just behind the calves. Its arm rests are under the hands
-(hands resting on the arms, ready to push up), held at 15-25 cm above the seat. Arm rests
-are drawn behind the body so the legs stay in view.
+(hands resting on the arms, ready to push up), held at 15-25 cm above the seat. The far arm
+rest is drawn behind the body and the near one over it.
 """
 
 from __future__ import annotations
@@ -38,16 +38,22 @@ class ArmChair(Prop):
         add(box(self.kind, "back", (x0 - 3, x0), (SEAT_HEIGHT, BACK_HEIGHT), (z0, z1), layer="background"))
         hand = scene.lowest("hand_far")
         arm_top = SEAT_HEIGHT + min(max(hand[1] - SEAT_HEIGHT, ARM_LOW), ARM_HIGH)
-        for name, (za, zb) in (("arm far", (z0, z0 + ARM_WIDTH)), ("arm near", (z1 - ARM_WIDTH, z1))):
-            add(box(self.kind, name, (x0, x0 + ARM_LENGTH), (arm_top - 4, arm_top), (za, zb), layer="background"))
+        # The far arm rest is drawn behind the body, the near one over it, so both hands'
+        # rests show from the side.
+        for name, (za, zb), layer in (
+            ("arm far", (z0, z0 + ARM_WIDTH), "background"),
+            ("arm near", (z1 - ARM_WIDTH, z1), "over"),
+        ):
+            add(box(self.kind, name, (x0, x0 + ARM_LENGTH), (arm_top - 4, arm_top), (za, zb), layer=layer))
             add(
                 box(
                     self.kind,
                     name,
                     (x0 + ARM_LENGTH - 4, x0 + ARM_LENGTH),
-                    (SEAT_HEIGHT, arm_top),
+                    (SEAT_HEIGHT, arm_top - 4),
                     (za, zb),
-                    layer="background",
+                    layer=layer,
+                    solid=False,
                 )
             )
         for x in (x0, x1 - 3):

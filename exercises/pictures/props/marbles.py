@@ -1,6 +1,6 @@
 """Marbles and a bowl: a few 1.6 cm marbles on the floor just in front of the foot the marbles
-are ``at`` (the near foot unless it names the far one) and one held under its toes, and a bowl 16 cm across and 7 cm high on the floor
-beyond them.
+are ``at`` (the near foot unless it names the far one) and one held under its toes, and a
+bowl 16 cm across and 7 cm high on the floor beyond them.
 """
 
 from __future__ import annotations
