@@ -251,7 +251,13 @@ class Exercise(Dose):
         """
         self.search_text = normalize_search_text(
             " ".join(
-                [self.name, self.other_names.replace("\n", " "), self.muscles, self.summary, self.conditions.replace("\n", " ")]
+                [
+                    self.name,
+                    self.other_names.replace("\n", " "),
+                    self.muscles,
+                    self.summary,
+                    self.conditions.replace("\n", " "),
+                ]
             )
         )
         self.search_name = normalize_search_text(self.name)

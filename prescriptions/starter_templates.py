@@ -109,5 +109,6 @@ def starters_load(paths: list[Path] | None = None) -> dict:
         StarterItem.objects.bulk_create(items)
     removed = 0
     if whole_folder:
-        removed, _ = StarterTemplate.objects.exclude(slug__in=[path.stem for path in paths]).delete()
+        _, deleted = StarterTemplate.objects.exclude(slug__in=[path.stem for path in paths]).delete()
+        removed = deleted.get(StarterTemplate._meta.label, 0)  # not counting their items
     return {"created": created, "updated": len(loaded) - created, "removed": removed}

@@ -73,6 +73,13 @@ def test_loading_again_changes_nothing(sample):
     assert list(sample.items.values_list("exercise__slug", "sets", "reps")) == before
 
 
+def test_loading_the_folder_removes_a_starter_whose_file_is_gone(sample, monkeypatch, tmp_path):
+    monkeypatch.setattr("prescriptions.starter_templates.STARTERS_DIR", tmp_path)  # an empty folder
+
+    assert starters_load() == {"created": 0, "updated": 0, "removed": 1}
+    assert not StarterTemplate.objects.exists()
+
+
 def test_an_unknown_slug_or_dose_field_is_named_and_nothing_changes(sample, tmp_path):
     document = json.loads(SAMPLE.read_text())
     document["items"][1] = {"slug": "moonwalk"}
