@@ -9,6 +9,7 @@ rounded to one decimal, so the same picture is the same bytes on every machine.
 from __future__ import annotations
 
 import html
+import re
 
 INK, FAR_INK, ACCENT = "#2f3b48", "#8d99a6", "#e8590c"
 FILL, FAR_FILL, ACCENT_FILL = "#ffffff", "#e9edf1", "#ffe3cc"
@@ -97,6 +98,14 @@ class Canvas:
                 out.append(f'<polygon{cls} points="{points}"{line}{extra}/>')
         out.append("</svg>")
         return "\n".join(out) + "\n"
+
+
+def aspect_of(svg: str) -> str | None:
+    """The frame's aspect named on a drawing's root (``data-aspect``: wide, landscape, square,
+    tall), or None for a drawing made at a given size or before frames took their shape."""
+    root = svg[: svg.find(">") + 1]
+    match = re.search(r'\sdata-aspect="([a-z]+)"', root)
+    return match.group(1) if match else None
 
 
 def scale(box, width: float, height: float) -> float:

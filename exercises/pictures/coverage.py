@@ -49,8 +49,11 @@ def key_words(text: str) -> set[str]:
 
 
 def covers(says: str, sentence: str) -> bool:
+    words = key_words(sentence)
     facts = key_words(says) - _WEAK
-    shared = facts & key_words(sentence)
+    if not facts:  # a fact told only in common words ("lower back on the floor") needs all of them
+        return bool(key_words(says)) and key_words(says) <= words
+    shared = facts & words
     return len(shared) >= MIN_SHARED or (0 < len(facts) <= MIN_SHARED and shared == facts)
 
 

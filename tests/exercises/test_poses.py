@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from exercises.pictures import aspect_of
 from exercises.pictures.camera import CAMERAS
 from exercises.pictures.constraints import check_scene
 from exercises.pictures.poses import (
@@ -359,8 +360,11 @@ def test_a_lying_figure_gets_a_wide_frame_and_a_standing_one_a_tall_frame_each_f
 
 
 def test_a_frame_size_given_is_kept():
-    root = parse(render_pose_svg({"base": "standing"}, width=300, height=200))
+    svg = render_pose_svg({"base": "standing"}, width=300, height=200)
+    root = parse(svg)
     assert (root.get("width"), root.get("height"), root.get("data-aspect")) == ("300", "200", None)
+    assert aspect_of(svg) is None
+    assert aspect_of(render_pose_svg({"base": "standing"})) == "tall"
 
 
 # --- the catalogue ----------------------------------------------------------------------------
