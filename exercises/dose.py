@@ -272,6 +272,11 @@ def _days(dose) -> str:
     return ngettext("%(n)d day a week", "%(n)d days a week", dose.days_per_week) % {"n": dose.days_per_week}
 
 
+def describe_frequency(dose) -> str:
+    """How often, as the dose line says it: "3 times a day, every day" (never "21 sessions a week")."""
+    return _("%(per_day)s, %(days)s") % {"per_day": _per_day(dose.times_per_day or 1), "days": _days(dose)}
+
+
 class _Wording(NamedTuple):
     """What the wording of a dose depends on (the progression note is not said in it)."""
 

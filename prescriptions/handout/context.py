@@ -12,16 +12,17 @@ import hashlib
 import io
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import segno
 from django.core.files.storage import default_storage
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 
-from exercises.dose import SEPARATOR, WEEKDAYS
+from exercises.dose import SEPARATOR, WEEKDAYS, describe_frequency
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
-from prescriptions.schedule import Period, Schedule, dose_times_per_day, dose_weekdays, last_day
+from prescriptions.schedule import Period, Schedule, last_day
 
 TEMPLATE = "prescriptions/handout.html"
 PICTURE_PREFIX = RESOURCE_SCHEME + "picture-"
@@ -41,7 +42,9 @@ WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 UNDATED_MONDAY = date(2024, 1, 1)
 # A caution printed for at least this many exercises is printed once, above them all.
 SHARED_CAUTION_MIN = 3
-# "to strengthen the buttocks": the purpose clause of a catalogue summary.
+# "to strengthen the buttocks": the purpose clause of a catalogue summary, the "Why:" line of
+# snapshots older than schema 3 (which carry the exercise's own purpose), so that their phone
+# page keeps the words their paper printed.
 PURPOSE = re.compile(
     r"(?:^|[\s,])(to (?:strengthen|stretch|ease|train|learn|move|loosen|look|flatten|work|bend|build|improve|keep"
     r"|relax|reduce|practise|practice|support|open|mobilise|mobilize|warm|calm|gain|restore|increase)\b.*?)\.?$"
@@ -59,7 +62,8 @@ def resource_url(prefix: str, body: bytes, suffix: str) -> str:
 
 
 def purpose(summary: str) -> str:
-    """What an exercise is for, in a few words, from its catalogue summary ("" when it says none)."""
+    """What an exercise is for, in a few words, from its catalogue summary ("" when it says none):
+    only for snapshots from before exercises had a purpose of their own."""
     match = PURPOSE.search(" ".join((summary or "").split()))
     return match.group(1) if match else ""
 
@@ -70,11 +74,9 @@ def _item_doses(snapshot: Snapshot) -> dict[int, dict]:
 
 
 def sessions_note(dose: dict) -> str:
-    """How many sessions the tracker asks for in a week, for the phone page (the one schedule's count)."""
-    sessions = len(dose_weekdays(dose)) * dose_times_per_day(dose)
-    return ngettext(
-        "The tracker asks for %(n)d session a week.", "The tracker asks for %(n)d sessions a week.", sessions
-    ) % {"n": sessions}
+    """What the tracker asks for, for the phone page, said as the dose line says how often."""
+    frequency = describe_frequency(SimpleNamespace(**{"weekdays": "", "days_per_week": None, **dose}))
+    return _("Tick the tracker each time: %(frequency)s.") % {"frequency": frequency}
 
 
 def tracker_weeks(snapshot: Snapshot) -> list[dict]:
@@ -243,8 +245,9 @@ def handout_context(
     items = [
         {
             **item,
-            # Older snapshots (schema 1) have no summary: they print no purpose line.
-            "why": purpose(item.get("summary", "")),
+            # Schema 3 carries the exercise's purpose; schema 2 printed the summary's "to …" clause;
+            # schema 1 has neither and prints no purpose line.
+            "why": item["purpose"] if "purpose" in item else purpose(item.get("summary", "")),
             "dose_line": _unbroken_parts(item["dose_line"]) if pdf else item["dose_line"],
             "cautions": [caution for caution in item["cautions"] if caution not in shared],
             "sessions_note": sessions_note(item["dose"]),
@@ -286,7 +289,14 @@ def handout_context(
         "review_date": _date(program["review_date"]),
         "clearance_notes": sorted(
             (
-                {**note, "cleared_on": _date(note["cleared_on"]), "valid_until": _date(note["valid_until"])}
+                {
+                    **note,
+                    "cleared_on": _date(note["cleared_on"]),
+                    "valid_until": _date(note["valid_until"]),
+                    # Older snapshots (before schema 3) hold no structured restrictions.
+                    "avoid": note.get("avoid", []),
+                    "avoid_until": _date(note.get("avoid_until")),
+                }
                 for note in reversed(snapshot["clearance_notes"])  # the later of two on one day first
             ),
             key=_clearance_order,

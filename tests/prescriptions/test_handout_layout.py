@@ -243,14 +243,14 @@ def test_phone_page_shows_purpose_pictures_under_their_heading_and_the_sessions_
         start=date(2026, 11, 2), items=[{"name": "Bridge", "weekdays": "mon,wed,fri", "times_per_day": 2}]
     )
     exercise = program.items.get().exercise
-    exercise.summary = "Lifting the hips while lying on your back to strengthen the buttocks and back of the thighs."
+    exercise.purpose = "To make your buttocks and the backs of your thighs stronger."
     exercise.save()
     context, _resources = handout_context(build_snapshot(program), pdf=False)
     html = render_to_string(TEMPLATE, context)
     article = html[html.index('<article class="exercise') : html.index("</article>")]
     assert article.index("<h3>") < article.index("<img") < article.index("Why:")
-    assert "<strong>Why:</strong> to strengthen the buttocks and back of the thighs</p>" in article
-    assert "The tracker asks for 6 sessions a week." in article
+    assert "<strong>Why:</strong> To make your buttocks and the backs of your thighs stronger.</p>" in article
+    assert "Tick the tracker each time: twice a day, Mon, Wed, Fri." in article
 
 
 @pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
@@ -260,7 +260,11 @@ def test_an_older_snapshot_without_the_new_keys_still_renders(db):
     snapshot["schema"] = 1
     for item in snapshot["items"]:
         del item["summary"]
+        del item["purpose"]
         del item["dose"]["rest_day"]
+    for note in snapshot["clearance_notes"]:
+        del note["avoid"]
+        del note["avoid_until"]
     del snapshot["program"]["tracker"]
     text = " ".join(page_texts(render(snapshot)))
     assert "Bridge" in text and PAIN in text and "Why:" not in text
@@ -319,3 +323,38 @@ def test_a_tracker_row_has_one_box_per_prescribed_session(dose, boxes):
         "items": [{"number": 1, "dose": dose}],
     }
     assert tracker_weeks(snapshot)[0]["boxes"] == {1: boxes}
+
+
+@pytest.mark.clock(date(2026, 11, 9))  # the second week of the program
+def test_the_clearance_box_prints_every_restriction_in_force_in_plain_words_newest_first(db):
+    from tests.factories import ClearanceNoteFactory
+
+    program = _tracker_program(start=date(2026, 11, 2), items=[{"name": "Bridge"}])
+    ClearanceNoteFactory(
+        program=program,
+        cleared_by_name="Dr Older",
+        cleared_on=date(2026, 9, 1),
+        restricted_movements=["lying-prone"],
+        restrictions_until=date(2026, 12, 20),
+    )
+    ClearanceNoteFactory(
+        program=program,
+        cleared_by_name="Dr Newer",
+        cleared_on=date(2026, 11, 1),
+        restricted_movements=["spinal-flexion", "spinal-rotation"],
+        max_lift_kg="5.0",
+        restrictions_until=date(2027, 1, 31),
+    )
+    ClearanceNoteFactory(  # its restrictions ended before the handout: not printed
+        program=program,
+        cleared_by_name="Dr Oldest",
+        cleared_on=date(2026, 6, 1),
+        restricted_movements=["kneeling"],
+        restrictions_until=date(2026, 10, 31),
+    )
+    text = " ".join(" ".join(page_texts(render(build_snapshot(program)))).split())
+    newer = "Avoid: bending your back forward, twisting your back, lifting more than 5 kg — until 31 January 2027"
+    older = "Avoid: lying on your front — until 20 December 2026"
+    assert newer in text and older in text
+    assert text.index("Dr Newer") < text.index(newer) < text.index("Dr Older") < text.index(older)
+    assert "kneeling" not in text.lower()
