@@ -182,7 +182,8 @@ def build_snapshot(
                 "dose": item.dose_values(),
                 "dose_line": describe_dose(item),
                 "patient_note": item.patient_note,
-                "progression_note": "" if item.pk in withheld else item.progression_note,
+                # A progression that repeats or undercuts the dose is flagged in the builder, not printed.
+                "progression_note": "" if item.pk in withheld or item.progression_problem else item.progression_note,
                 "pictures": pictures[:PICTURES_PER_EXERCISE],
                 "acknowledgements": [_acknowledgement(c) for c in acknowledged if c.item_id == item.pk],
             }
