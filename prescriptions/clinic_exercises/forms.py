@@ -117,6 +117,7 @@ class ClinicExerciseForm(forms.ModelForm):
             "tips",
             "sets",
             "reps",
+            "rep_unit",
             "duration_seconds",
             "hold_seconds",
             "rest_seconds",
