@@ -48,6 +48,9 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
+# Words that make the amount after them an increment ("add 2 reps", "another 5 seconds").
+_INCREMENT = re.compile(r"\b(?:add|adding|another|extra|by)\s+(?:up\s+to\s+|a\s+further\s+)?$", re.IGNORECASE)
+
 
 def _prescribed(dose, word: str) -> tuple[int, str] | None:
     """What the dose prescribes of the quantity ``word`` counts, and how to say it."""
@@ -68,7 +71,10 @@ def progression_problem(dose) -> str:
     prescribes, or less ("build up to 2 sets" at 2 sets; "do 2 to 4 stretches" at 3), repeats or
     contradicts it: the patient cannot tell which to follow.
     """
-    for match in _AMOUNT.finditer(getattr(dose, "progression_note", "") or ""):
+    text = getattr(dose, "progression_note", "") or ""
+    for match in _AMOUNT.finditer(text):
+        if _INCREMENT.search(text[: match.start()]):
+            continue  # "add 2 repetitions each week": a step up, not a target
         low, word = int(match.group(1)), match.group(3)
         prescribed = _prescribed(dose, word)
         if prescribed is None:

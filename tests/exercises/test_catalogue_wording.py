@@ -82,6 +82,7 @@ def _item(**values):
         (_item(reps=None, duration_seconds=60, progression_note="Stay down for up to 3 minutes."), False),
         (_item(sets=3, progression_note="Increase the weight once 3 sets of 12 feel easy."), True),
         (_item(progression_note="Add a light ankle weight (0.5 to 1 kg)."), False),
+        (_item(reps=8, progression_note="Add 2 reps each week while it stays comfortable"), False),
     ],
 )
 def test_a_progression_that_repeats_or_undercuts_the_dose_is_flagged(dose, flagged):
