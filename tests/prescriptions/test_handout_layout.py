@@ -93,7 +93,9 @@ def blank_share(page, *, top_mm=10, bottom_mm=14, gap_mm=4):
         colour = tuple(round(c, 2) for c in (shape.get("non_stroking_color") or ()))
         if colour not in {(1.0, 1.0, 1.0), (1,), (0.6, 0.6, 0.6)} and shape["height"] < page.height / 2:
             marks.append(shape)
-    spans = sorted((max(m["top"], top), min(m["bottom"], bottom)) for m in marks if m["bottom"] > top and m["top"] < bottom)
+    spans = sorted(
+        (max(m["top"], top), min(m["bottom"], bottom)) for m in marks if m["bottom"] > top and m["top"] < bottom
+    )
     used, current = 0.0, None
     for start, end in spans:
         if current and start - current[1] < gap_mm / MM:
