@@ -147,7 +147,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     actions = ["publish", "retire", "delete_unless_used"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "other_names", "summary"]}),
+        (None, {"fields": ["name", "slug", "status", "other_names", "summary", "purpose"]}),
         (
             gettext_lazy("Description"),
             {"fields": ["kind", "position", "difficulty", "body_regions", "equipment", "movements", "muscles"]},

@@ -106,6 +106,7 @@ class ClinicExerciseForm(forms.ModelForm):
             "name",
             "other_names",
             "summary",
+            "purpose",
             "kind",
             "position",
             "difficulty",
