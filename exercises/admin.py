@@ -147,7 +147,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     actions = ["publish", "retire", "delete_unless_used"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "other_names", "summary", "purpose"]}),
+        (None, {"fields": ["name", "slug", "status", "other_names", "summary"]}),
         (
             gettext_lazy("Description"),
             {"fields": ["kind", "position", "difficulty", "body_regions", "equipment", "movements", "muscles"]},
@@ -156,7 +156,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             gettext_lazy("Default dose"),
             {
                 "fields": [
-                    ("sets", "reps", "rep_unit", "duration_seconds"),
+                    ("sets", "reps", "duration_seconds"),
                     ("hold_seconds", "rest_seconds"),
                     "side",
                     ("times_per_day", "days_per_week", "weekdays"),

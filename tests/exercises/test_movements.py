@@ -93,12 +93,3 @@ def test_catalogue_admin_ticks_the_movements_of_an_exercise(catalogue_admin_clie
         r'<input type="checkbox" name="movements" value="([a-z-]+)"[^>]*checked', change.content.decode()
     )
     assert ticked == ["lying-side", "balance"]  # in the vocabulary's order
-
-
-def test_every_movement_has_words_for_the_patient():
-    from exercises.movements import PATIENT_WORDS, Movement
-
-    assert set(PATIENT_WORDS) == set(Movement)
-    # Plain words, not the clinician's label: no "spinal", "flexion", "prone"…
-    for words in PATIENT_WORDS.values():
-        assert not {"spinal", "flexion", "extension", "prone", "supine", "rotation"} & set(str(words).split())

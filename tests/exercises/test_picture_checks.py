@@ -157,5 +157,5 @@ def test_review_sheet_shows_steps_and_cautions_beside_the_pictures_at_print_size
     assert "Clamshell" in clamshell
     assert "Keep your feet touching and lift your top knee" in clamshell  # a step
     assert clamshell.count("<img ") == 2 and "top knee lifted at least 25 degrees" in clamshell
-    assert "width: 60mm; height: 40mm" in page
+    assert "width: 52mm; height: 34.6mm" in page
     assert page.count("<section ") == Exercise.objects.exclude(status="retired").count()

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from exercises.models import Exercise
 
 # The handout prints each picture 52 mm wide (static/css/handout.css).
-PRINT_WIDTH_MM, PRINT_HEIGHT_MM = 60, 40
+PRINT_WIDTH_MM, PRINT_HEIGHT_MM = 52, 34.6
 
 _STYLE = f"""
 @page {{ size: A4; margin: 12mm; }}
