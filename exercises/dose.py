@@ -18,6 +18,8 @@ from django.dispatch import receiver
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from exercises.wording import progression_problem
+
 SEPARATOR = " · "
 
 # (field, min, max): the one place the dose bounds are written down.
@@ -38,6 +40,37 @@ class Side(models.TextChoices):
     RIGHT = "right", _("Right")
     EACH = "each", _("Each side")
     ALTERNATING = "alternating", _("Alternating")
+
+
+class RepUnit(models.TextChoices):
+    """What one repetition is called on the patient's dose line ("3 sets of 3 circles")."""
+
+    UNSAID = "", _("(not said)")
+    REPETITIONS = "repetitions", _("repetitions")
+    LIFTS = "lifts", _("lifts")
+    STRETCHES = "stretches", _("stretches")
+    CIRCLES = "circles", _("circles")
+    STEPS = "steps", _("steps")
+    TURNS = "turns", _("turns")
+    SLIDES = "slides", _("slides")
+    PRESS_UPS = "press-ups", _("press-ups")
+    SQUATS = "squats", _("squats")
+    CURLS = "curls", _("curls")
+
+
+# "1 lift", "10 lifts": each unit's singular and plural, for ngettext.
+REP_UNIT_WORDS = {
+    RepUnit.REPETITIONS: ("%(n)d repetition", "%(n)d repetitions"),
+    RepUnit.LIFTS: ("%(n)d lift", "%(n)d lifts"),
+    RepUnit.STRETCHES: ("%(n)d stretch", "%(n)d stretches"),
+    RepUnit.CIRCLES: ("%(n)d circle", "%(n)d circles"),
+    RepUnit.STEPS: ("%(n)d step", "%(n)d steps"),
+    RepUnit.TURNS: ("%(n)d turn", "%(n)d turns"),
+    RepUnit.SLIDES: ("%(n)d slide", "%(n)d slides"),
+    RepUnit.PRESS_UPS: ("%(n)d press-up", "%(n)d press-ups"),
+    RepUnit.SQUATS: ("%(n)d squat", "%(n)d squats"),
+    RepUnit.CURLS: ("%(n)d curl", "%(n)d curls"),
+}
 
 
 WEEKDAYS = [
@@ -69,6 +102,13 @@ def _range_check(field, name):
 class Dose(models.Model):
     sets = models.PositiveSmallIntegerField(_("sets"), default=1, validators=_bounded("sets"))
     reps = models.PositiveSmallIntegerField(_("reps"), null=True, blank=True, validators=_bounded("reps"))
+    rep_unit = models.CharField(
+        _("counted as"),
+        max_length=20,
+        choices=RepUnit.choices,
+        blank=True,
+        help_text=_('What the patient counts: "3 sets of 10 lifts".'),
+    )
     duration_seconds = models.PositiveIntegerField(
         _("duration (seconds)"),
         null=True,
@@ -100,6 +140,7 @@ class Dose(models.Model):
     DOSE_FIELDS = [
         "sets",
         "reps",
+        "rep_unit",
         "duration_seconds",
         "hold_seconds",
         "rest_seconds",
@@ -147,6 +188,11 @@ class Dose(models.Model):
     @property
     def dose_text(self) -> str:
         return describe_dose(self)
+
+    @property
+    def progression_problem(self) -> str:
+        """Why the progression is not printed with this dose ("" when it is): see exercises.wording."""
+        return progression_problem(self)
 
 
 def clean_dose(dose) -> None:
@@ -213,16 +259,23 @@ def _next_to_each_other(dose) -> bool:
 
 
 def format_seconds(seconds: int) -> str:
+    """A duration in one style everywhere: whole minutes in minutes, anything else in seconds
+    ("2 minutes", "90 seconds"; never "1 min 30 seconds"). Catalogue progressions follow it
+    too (tests/exercises/test_catalogue_wording.py)."""
     minutes, rest = divmod(int(seconds), 60)
-    if minutes and rest:
-        return (
-            ngettext("%(m)d min", "%(m)d min", minutes) % {"m": minutes}
-            + " "
-            + ngettext("%(s)d second", "%(s)d seconds", rest) % {"s": rest}
-        )
-    if minutes:
+    if minutes and not rest:
         return ngettext("%(m)d minute", "%(m)d minutes", minutes) % {"m": minutes}
-    return ngettext("%(s)d second", "%(s)d seconds", rest) % {"s": rest}
+    return ngettext("%(s)d second", "%(s)d seconds", int(seconds)) % {"s": int(seconds)}
+
+
+def _count(reps: int, unit: str, *, sets: int) -> str:
+    words = REP_UNIT_WORDS.get(unit)
+    if words:
+        return ngettext(*words, reps) % {"n": reps}
+    # No unit chosen (doses from before units): "2 sets of 10", "10 repetitions", as ever.
+    if sets == 1:
+        return ngettext("%(n)d repetition", "%(n)d repetitions", reps) % {"n": reps}
+    return str(reps)
 
 
 def _volume(dose) -> str:
@@ -230,9 +283,7 @@ def _volume(dose) -> str:
     if dose.duration_seconds:
         amount = format_seconds(dose.duration_seconds)
     elif dose.reps:
-        amount = str(dose.reps)
-        if sets == 1:
-            amount = ngettext("%(n)d repetition", "%(n)d repetitions", dose.reps) % {"n": dose.reps}
+        amount = _count(dose.reps, getattr(dose, "rep_unit", "") or "", sets=sets)
     else:
         return ""
     # The number is per side: "10 each side" cannot be read as 5 a side.
@@ -272,11 +323,17 @@ def _days(dose) -> str:
     return ngettext("%(n)d day a week", "%(n)d days a week", dose.days_per_week) % {"n": dose.days_per_week}
 
 
+def describe_frequency(dose) -> str:
+    """How often, as the dose line says it: "3 times a day, every day" (never "21 sessions a week")."""
+    return _("%(per_day)s, %(days)s") % {"per_day": _per_day(dose.times_per_day or 1), "days": _days(dose)}
+
+
 class _Wording(NamedTuple):
     """What the wording of a dose depends on (the progression note is not said in it)."""
 
     sets: int | None
     reps: int | None
+    rep_unit: str
     duration_seconds: int | None
     hold_seconds: int | None
     rest_seconds: int | None
@@ -299,6 +356,7 @@ def describe_dose(dose) -> str:
     wording = _Wording(
         dose.sets,
         getattr(dose, "reps", None),
+        getattr(dose, "rep_unit", "") or "",
         getattr(dose, "duration_seconds", None),
         dose.hold_seconds,
         dose.rest_seconds,

@@ -181,3 +181,49 @@ class MovementsField(models.JSONField):
 
     def display(self, value) -> list[str]:
         return [movement_label(code) for code in value or []]
+
+
+# What a patient reads for each movement a clearance rules out ("Avoid: twisting your back"):
+# the labels above are for clinicians. tests/exercises/test_movement_words.py checks every code has one.
+PATIENT_WORDS = {
+    Movement.SPINAL_FLEXION: _("bending your back forward"),
+    Movement.SPINAL_EXTENSION: _("bending your back backwards"),
+    Movement.SPINAL_ROTATION: _("twisting your back"),
+    Movement.SPINAL_SIDE_BENDING: _("bending your back to the side"),
+    Movement.NECK_MOVEMENT: _("moving your neck"),
+    Movement.LYING_PRONE: _("lying on your front"),
+    Movement.LYING_SUPINE: _("lying on your back"),
+    Movement.LYING_SIDE: _("lying on your side"),
+    Movement.KNEELING: _("kneeling or going on all fours"),
+    Movement.WEIGHT_BEARING: _("standing with your full weight on your legs"),
+    Movement.SINGLE_LEG: _("standing on one leg"),
+    Movement.OVERHEAD: _("working with your arms above your head"),
+    Movement.LIFTING: _("lifting or carrying things"),
+    Movement.IMPACT: _("jumping, hopping or running"),
+    Movement.BALANCE: _("exercises that test your balance"),
+    Movement.DEEP_HIP_FLEXION: _("bending your hip further than a right angle"),
+    Movement.ANKLE_WEIGHT: _("using ankle weights"),
+    Movement.DUMBBELL: _("using hand weights"),
+    Movement.BAND: _("using a resistance band"),
+    Movement.MACHINE_WEIGHT: _("using weight machines"),
+    Movement.SHOULDER_ABOVE_90: _("lifting your arm above shoulder height"),
+    Movement.HAND_BEHIND_BACK: _("reaching your hand behind your back"),
+    Movement.RESISTED_SHOULDER_ROTATION: _("turning your arm in or out against a band or weight"),
+    Movement.WEIGHT_THROUGH_ARMS: _("leaning or pushing on your arms or hands"),
+    Movement.HIP_ADDUCTION_PAST_MIDLINE: _("crossing your legs or bringing your knee across your body"),
+    Movement.HIP_INTERNAL_ROTATION: _("turning your knee and foot inwards"),
+    Movement.DEEP_KNEE_FLEXION: _("bending your knee further than a right angle"),
+    Movement.LOADED_WRIST_EXTENSION: _("bending your wrist back while holding something"),
+    Movement.GRIPPING: _("gripping or squeezing things"),
+    Movement.PARTIAL_WEIGHT_BEARING: _("putting any weight through your leg"),
+    Movement.EYES_CLOSED: _("balancing with your eyes closed"),
+    Movement.TURNING_OR_STEPPING: _("turning or stepping quickly"),
+}
+
+
+def movement_patient_words(code: str) -> str:
+    """The movement as a patient reads it on the handout (an unknown code: its clinician label)."""
+    try:
+        return str(PATIENT_WORDS[Movement(code)])
+    except (ValueError, KeyError):
+        return movement_label(code)

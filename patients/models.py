@@ -129,7 +129,7 @@ class Patient(models.Model):
     large_print = models.BooleanField(
         _("large print handouts"),
         default=False,
-        help_text=_("Print handouts with 16 pt text for patients with poor eyesight."),
+        help_text=_("Print handouts with 18 pt text (nothing below 14 pt) for patients with poor eyesight."),
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)

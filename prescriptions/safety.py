@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.formats import day_text
-from exercises.movements import LOAD_BEARING, movement_label, movements_avoided
+from exercises.movements import LOAD_BEARING, movement_label, movement_patient_words, movements_avoided
 
 MOVEMENT, LOAD, EXPIRED, PROGRESSION = "movement", "load", "expired", "progression"
 POUND_KG = Decimal("0.45359237")
@@ -223,6 +223,18 @@ def find_conflicts(items: Iterable, notes: Iterable, *, today: date, acknowledge
                 )
     by_key = {(ack.item_id, ack.clearance_note_id, ack.key): ack for ack in acknowledgements}
     return [replace(c, acknowledgement=by_key.get((c.item_id, c.note_id, c.key))) for c in conflicts]
+
+
+def restrictions_in_force(note, *, today: date) -> list[str]:
+    """What the note still rules out today, in a patient's words ("twisting your back", "lifting
+    more than 5 kg"): the same structured restrictions, and the same end date, the check uses."""
+    until = note.restrictions_end
+    if until is not None and until < today:
+        return []
+    avoid = [movement_patient_words(code) for code in note.restricted_movements or []]
+    if note.max_lift_kg is not None:
+        avoid.append(_("lifting more than %(limit)s kg") % {"limit": _kg(Decimal(note.max_lift_kg))})
+    return avoid
 
 
 def restricted_movements(notes: Iterable, *, today: date) -> set[str]:

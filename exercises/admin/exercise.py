@@ -82,7 +82,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             gettext_lazy("Default dose"),
             {
                 "fields": [
-                    ("sets", "reps", "duration_seconds"),
+                    ("sets", "reps", "rep_unit", "duration_seconds"),
                     ("hold_seconds", "rest_seconds"),
                     "side",
                     ("times_per_day", "days_per_week", "weekdays"),

@@ -12,16 +12,17 @@ import hashlib
 import io
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import segno
 from django.core.files.storage import default_storage
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 
-from exercises.dose import SEPARATOR, WEEKDAYS
+from exercises.dose import SEPARATOR, WEEKDAYS, describe_frequency
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
-from prescriptions.schedule import Period, Schedule, dose_times_per_day, dose_weekdays, last_day
+from prescriptions.schedule import Period, Schedule, last_day
 
 TEMPLATE = "prescriptions/handout.html"
 PICTURE_PREFIX = RESOURCE_SCHEME + "picture-"
@@ -31,17 +32,33 @@ QR_URL = RESOURCE_SCHEME + "qr.png"
 # The tracker: one grid per week, its lines and tick boxes drawn as one picture (millimetres)
 # under preformatted text; static/css/handout.css places the text on it (.tracker-*). Large
 # print has its own, larger measures: nothing in it is below 14 pt.
+# A "tall" row holds two lines of boxes: a grid with three or four sessions a day in a column
+# uses it, so that no box shrinks below "box" (5 mm in large print).
 TRACKER_SIZES = {
-    False: {"width": 186, "day": 12, "head": 9, "row": 6, "box": 3.6, "max_rows": 34, "name_chars": 54},
-    True: {"width": 186, "day": 13.5, "head": 14, "row": 9, "box": 5, "max_rows": 22, "name_chars": 36},
+    False: {"width": 186, "day": 12, "head": 9, "row": 6, "tall_row": 9, "box": 3.6, "max_rows": 34, "name_chars": 54},
+    True: {
+        "width": 186,
+        "day": 13.5,
+        "head": 10,
+        "row": 6.5,
+        "tall_row": 12,
+        "box": 5,
+        "max_rows": 30,
+        "name_chars": 36,
+    },
 }
+BOX_GAP = 0.6  # between boxes side by side (mm); 0.4 between lines
+# Room a cell keeps around its boxes (mm): across a column, and down a row.
+CELL_PADDING, ROW_PADDING = 1.6, 1.2
 # A grid part fits a page; a longer week prints in parts (each with the day headings and a pain row).
 WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # An undated tracker's weeks run Monday to Sunday: any Monday does.
 UNDATED_MONDAY = date(2024, 1, 1)
 # A caution printed for at least this many exercises is printed once, above them all.
 SHARED_CAUTION_MIN = 3
-# "to strengthen the buttocks": the purpose clause of a catalogue summary.
+# "to strengthen the buttocks": the purpose clause of a catalogue summary, the "Why:" line of
+# snapshots older than schema 3 (which carry the exercise's own purpose), so that their phone
+# page keeps the words their paper printed.
 PURPOSE = re.compile(
     r"(?:^|[\s,])(to (?:strengthen|stretch|ease|train|learn|move|loosen|look|flatten|work|bend|build|improve|keep"
     r"|relax|reduce|practise|practice|support|open|mobilise|mobilize|warm|calm|gain|restore|increase)\b.*?)\.?$"
@@ -59,7 +76,8 @@ def resource_url(prefix: str, body: bytes, suffix: str) -> str:
 
 
 def purpose(summary: str) -> str:
-    """What an exercise is for, in a few words, from its catalogue summary ("" when it says none)."""
+    """What an exercise is for, in a few words, from its catalogue summary ("" when it says none):
+    only for snapshots from before exercises had a purpose of their own."""
     match = PURPOSE.search(" ".join((summary or "").split()))
     return match.group(1) if match else ""
 
@@ -70,11 +88,9 @@ def _item_doses(snapshot: Snapshot) -> dict[int, dict]:
 
 
 def sessions_note(dose: dict) -> str:
-    """How many sessions the tracker asks for in a week, for the phone page (the one schedule's count)."""
-    sessions = len(dose_weekdays(dose)) * dose_times_per_day(dose)
-    return ngettext(
-        "The tracker asks for %(n)d session a week.", "The tracker asks for %(n)d sessions a week.", sessions
-    ) % {"n": sessions}
+    """What the tracker asks for, for the phone page, said as the dose line says how often."""
+    frequency = describe_frequency(SimpleNamespace(**{"weekdays": "", "days_per_week": None, **dose}))
+    return _("Tick the tracker each time: %(frequency)s.") % {"frequency": frequency}
 
 
 def tracker_weeks(snapshot: Snapshot) -> list[dict]:
@@ -103,11 +119,23 @@ def tracker_weeks(snapshot: Snapshot) -> list[dict]:
     return result
 
 
+def _boxes_per_line(large_print: bool) -> int:
+    size = TRACKER_SIZES[large_print]
+    return max(1, int((size["day"] - CELL_PADDING + BOX_GAP) // (size["box"] + BOX_GAP)))
+
+
+def needs_tall_rows(rows: list[list[int] | None], *, large_print: bool = False) -> bool:
+    """Whether a grid's boxes need two lines in a cell (more sessions a day than fit across it)."""
+    per_line = _boxes_per_line(large_print)
+    return any(count > per_line for counts in rows if counts for count in counts)
+
+
 def tracker_grid_svg(rows: list[list[int]], *, large_print: bool = False) -> bytes:
     """One week's grid: a header, a row per exercise with its tick boxes (a shaded cell where it
     has none), and a pain row last (``None``) with empty cells to write a number in."""
     size = TRACKER_SIZES[large_print]
-    width, day, head, row_height, box = size["width"], size["day"], size["head"], size["row"], size["box"]
+    width, day, head, box = size["width"], size["day"], size["head"], size["box"]
+    row_height = size["tall_row"] if needs_tall_rows(rows, large_print=large_print) else size["row"]
     name_width = width - 7 * day
     height = head + len(rows) * row_height
     lines = [f"M0 0H{width}V{height}H0Z"]
@@ -123,11 +151,16 @@ def tracker_grid_svg(rows: list[list[int]], *, large_print: bool = False) -> byt
             if not count:
                 shaded.append(f"M{left:g} {top:g}h{day}v{row_height:g}h-{day}Z")
                 continue
-            # Up to three boxes side by side; more sessions a day stack in two lines.
-            per_line = min(count, 3)
+            # As many boxes across as fit at full size; more sessions a day stack in lines (a
+            # tall row holds two; only five or six a day make the boxes smaller).
+            per_line = min(count, _boxes_per_line(large_print))
             lines_needed = -(-count // per_line)
-            side = min(box, (row_height - 1.2) / lines_needed - 0.4 * (lines_needed - 1), (day - 1.6) / per_line - 0.6)
-            gap = 0.6
+            side = min(
+                box,
+                (row_height - ROW_PADDING) / lines_needed - 0.4 * (lines_needed - 1),
+                (day - CELL_PADDING) / per_line - BOX_GAP,
+            )
+            gap = BOX_GAP
             for n in range(count):
                 line, position = divmod(n, per_line)
                 in_line = min(per_line, count - line * per_line)
@@ -168,11 +201,19 @@ def _tracker_parts(
     parts = []
     for index in range(count):
         chunk = rows[index * part_size : (index + 1) * part_size]
-        grid = tracker_grid_svg([row["boxes"] for row in chunk] + [None], large_print=large_print)
+        grid_rows = [row["boxes"] for row in chunk] + [None]
+        grid = tracker_grid_svg(grid_rows, large_print=large_print)
         # Named by content: the same grid in several weeks is one resource.
         key = resource_url(TRACKER_PREFIX, grid, "svg")
         resources[key] = (grid, "image/svg+xml")
-        parts.append({"grid": key, "names": "\n".join(row["name"] for row in chunk), "continued": index > 0})
+        parts.append(
+            {
+                "grid": key,
+                "names": "\n".join(row["name"] for row in chunk),
+                "continued": index > 0,
+                "tall": needs_tall_rows(grid_rows, large_print=large_print),
+            }
+        )
     return parts
 
 
@@ -243,8 +284,9 @@ def handout_context(
     items = [
         {
             **item,
-            # Older snapshots (schema 1) have no summary: they print no purpose line.
-            "why": purpose(item.get("summary", "")),
+            # Schema 3 carries the exercise's purpose; schema 2 printed the summary's "to …" clause;
+            # schema 1 has neither and prints no purpose line.
+            "why": item["purpose"] if "purpose" in item else purpose(item.get("summary", "")),
             "dose_line": _unbroken_parts(item["dose_line"]) if pdf else item["dose_line"],
             "cautions": [caution for caution in item["cautions"] if caution not in shared],
             "sessions_note": sessions_note(item["dose"]),
@@ -286,7 +328,14 @@ def handout_context(
         "review_date": _date(program["review_date"]),
         "clearance_notes": sorted(
             (
-                {**note, "cleared_on": _date(note["cleared_on"]), "valid_until": _date(note["valid_until"])}
+                {
+                    **note,
+                    "cleared_on": _date(note["cleared_on"]),
+                    "valid_until": _date(note["valid_until"]),
+                    # Older snapshots (before schema 3) hold no structured restrictions.
+                    "avoid": note.get("avoid", []),
+                    "avoid_until": _date(note.get("avoid_until")),
+                }
                 for note in reversed(snapshot["clearance_notes"])  # the later of two on one day first
             ),
             key=_clearance_order,

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from exercises.dose import describe_dose
 from exercises.models import ExercisePicture, ExerciseStep
 from prescriptions.models import ConflictAcknowledgement, Program
-from prescriptions.safety import PROGRESSION, Conflict, find_conflicts
+from prescriptions.safety import PROGRESSION, Conflict, find_conflicts, restrictions_in_force
 
 # 2: each item's catalogue summary (its purpose line) and the dose's rest day; the program's
-# tracker choice. A stored schema-1 snapshot still renders: handout.context reads the new keys
-# with defaults (no purpose line; a tracker).
-SNAPSHOT_SCHEMA = 2
+# tracker choice. 3: each item's purpose (the exercise's "Why:" line); each clearance note's
+# restrictions in force, in the patient's words, and until when. A stored older snapshot still
+# renders: handout.context reads the new keys with defaults.
+SNAPSHOT_SCHEMA = 3
 # Pictures printed per exercise: the start and end positions are what a patient needs.
 PICTURES_PER_EXERCISE = 2
 # Keys that say when and by whom a version was issued, not what it says.
@@ -56,6 +57,7 @@ class ItemData(TypedDict):
     exercise_id: int
     name: str
     summary: str
+    purpose: str
     steps: list[str]
     cautions: list[str]
     dose: dict
@@ -174,12 +176,14 @@ def build_snapshot(
                 "exercise_id": exercise.pk,
                 "name": exercise.name,
                 "summary": exercise.summary,
+                "purpose": exercise.purpose,
                 "steps": [step.text for step in exercise.step_list],
                 "cautions": exercise.caution_list,
                 "dose": item.dose_values(),
                 "dose_line": describe_dose(item),
                 "patient_note": item.patient_note,
-                "progression_note": "" if item.pk in withheld else item.progression_note,
+                # A progression that repeats or undercuts the dose is flagged in the builder, not printed.
+                "progression_note": "" if item.pk in withheld or item.progression_problem else item.progression_note,
                 "pictures": pictures[:PICTURES_PER_EXERCISE],
                 "acknowledgements": [_acknowledgement(c) for c in acknowledged if c.item_id == item.pk],
             }
@@ -221,6 +225,9 @@ def build_snapshot(
                 "scope": note.scope,
                 "restrictions": note.restrictions,
                 "valid_until": _iso(note.valid_until),
+                # The structured restrictions the safety check uses, as the patient reads them.
+                "avoid": restrictions_in_force(note, today=timezone.localdate(issued_at)),
+                "avoid_until": _iso(note.restrictions_end),
             }
             for note in program.clearance_notes.all()
         ],

@@ -157,7 +157,7 @@ def test_review_sheet_shows_steps_and_cautions_beside_the_pictures_at_print_size
     assert "Keep your feet touching and lift your top knee" in clamshell  # a step
     assert clamshell.count("<img ") == 2 and "top knee lifted at least 25 degrees" in clamshell
     # The handout's print widths (static/css/handout.css), the height following the frame.
-    assert "width: 60mm; height: auto" in page and "(85 mm in large print)" in page
+    assert "width: 60mm; height: auto" in page and "(80 mm in large print)" in page
     # Under each picture, the step sentences its checks do not cover: here the end picture
     # checks the knee and feet, not when to change sides.
     end = clamshell[clamshell.index("<figcaption><strong>Open") :]

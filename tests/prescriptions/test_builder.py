@@ -707,3 +707,25 @@ def test_a_program_from_a_template_takes_its_title_unless_one_was_typed(clinicia
     clinician_client.post(url, {"title": "Maria's back", "start": "template", "template": template.pk})
     titles = list(Program.objects.filter(patient=patient).order_by("pk").values_list("title", flat=True))
     assert titles == ["Back basics", "Back basics", "Maria's back"]
+
+
+def test_a_progression_that_repeats_the_dose_is_flagged_and_left_out_of_the_handout(clinician_client, program):
+    from prescriptions.handout.snapshot import build_snapshot
+
+    item = ProgramItemFactory(program=program)
+    progression = "Build up to 2 sets, then to holds of 10 seconds."
+    response = clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=2, progression_note=progression),
+        **HTMX,
+    )
+    assert "Progression not printed" in response.content.decode()
+    assert "Progression not printed" in clinician_client.get(program.get_absolute_url()).content.decode()
+    assert build_snapshot(program)["items"][0]["progression_note"] == ""
+
+    clinician_client.post(
+        reverse("prescriptions:item-update", args=[program.pk, item.pk]),
+        dose_data(item, sets=1, progression_note=progression, revision=item.revision + 1),
+        **HTMX,
+    )
+    assert build_snapshot(program)["items"][0]["progression_note"] == progression

@@ -15,10 +15,10 @@ from django.core.management.base import BaseCommand
 from exercises.models import Exercise
 from exercises.pictures.coverage import coverage
 
-# The handout prints each picture 60 mm wide, 85 mm in large print (static/css/handout.css,
+# The handout prints each picture 60 mm wide, 80 mm in large print (static/css/handout.css,
 # ".exercise-pictures img"); the sheet shows them at the standard width, the height following
 # the picture's own frame.
-PRINT_WIDTH_MM, LARGE_PRINT_WIDTH_MM = 60, 85
+PRINT_WIDTH_MM, LARGE_PRINT_WIDTH_MM = 60, 80
 
 _STYLE = f"""
 @page {{ size: A4; margin: 12mm; }}
