@@ -53,9 +53,10 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
             solids.sort(key=lambda s: v.depth(_solid_centre(s)))
             for solid in solids:
                 draw_solid(canvas, solid, v)
+        hands = pose["frame"] == "hand"
         if ghost is not None:
-            draw_body(canvas, ghost, v, [], ghost=True)
-        draw_body(canvas, scene, v, pose["moving"])
+            draw_body(canvas, ghost, v, [], ghost=True, hands=hands)
+        draw_body(canvas, scene, v, pose["moving"], hands=hands)
         for solid in sorted((s for s in scene.solids if s.layer == "over"), key=lambda s: v.depth(_solid_centre(s))):
             draw_solid(canvas, solid, v)
         for solid in (s for s in scene.solids if s.layer == "front"):
@@ -68,6 +69,14 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
         if pose["frame"] == "upper-body":
             # Only the head, trunk, arms and arrow are fitted; legs and seat run off the edge.
             keep = ("head", "trunk", "arm_near", "arm_far", "arrow")
+            canvas.shapes = [
+                (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
+                for shape in canvas.shapes
+            ]
+        if pose["frame"] == "hand":
+            # Only the hands that move (or the near one) and what they hold are fitted, drawn large.
+            sides = [limb[4:] for limb in pose["moving"] if limb.startswith("arm_")] or ["near"]
+            keep = tuple(f"hand-detail-{side}" for side in sides) + ("arrow", "held")
             canvas.shapes = [
                 (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
                 for shape in canvas.shapes
