@@ -1,5 +1,5 @@
 """A light hand weight (a 1 kg dumbbell, or a can of food): 16 cm long, ends 3.5 cm across,
-held in the hand it is ``at``, its bar across the palm (the line of the knuckles).
+held in the hand it is ``at`` (the near one unless named), its bar across the palm.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ HALF_LENGTH, HEAD_RADIUS, BAR_RADIUS = 8.0, 3.5, 1.5
 @dataclass(frozen=True)
 class HandWeight(Prop):
     kind: str = "hand-weight"
-    needs_at: bool = True
     may_repeat: bool = True
     fill: str = WEIGHT_FILL
 

@@ -140,7 +140,7 @@ class Scene:
         if to in ("near", "far"):
             z0, z1 = self.extent(2)
             hand = self.body.points["hand_near"]
-            return (hand[0], hand[1], z1 + 45 if to == "near" else z0 - 45)
+            return (hand[0], hand[1], z1 + 30 if to == "near" else z0 - 30)
         if to in ("front", "behind", "above"):
             x0, x1 = self.extent(0)
             y0, y1 = self.extent(1)

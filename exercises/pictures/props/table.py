@@ -18,9 +18,9 @@ DEPTH, WIDTH, LOW, HIGH, TOP = 80.0, 60.0, 45.0, 76.0, 3.0
 @dataclass(frozen=True)
 class Table(Prop):
     kind: str = "table"
-    needs_at: bool = True
 
     def place(self, scene: Scene, item: dict, *, at: str | None, carrying: str | None) -> None:
+        at = at or "hand_near"  # a hand resting on it, unless the pose says which part
         x, y, z = scene.lowest(at)
         top = min(max(y, LOW), HIGH)
         d = 1.0 if x >= scene.centre_x() else -1.0
