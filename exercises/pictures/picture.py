@@ -53,7 +53,7 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
             solids.sort(key=lambda s: v.depth(_solid_centre(s)))
             for solid in solids:
                 draw_solid(canvas, solid, v)
-        hands = pose["frame"] == "hand"
+        hands = pose["frame"] in ("hand", "forearm")
         if ghost is not None:
             draw_body(canvas, ghost, v, [], ghost=True, hands=hands)
         draw_body(canvas, scene, v, pose["moving"], hands=hands)
@@ -73,12 +73,21 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
                 (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
                 for shape in canvas.shapes
             ]
-        if pose["frame"] == "hand":
-            # Only the hands that move (or the near one) and what they hold are fitted, drawn large.
+        if pose["frame"] in ("hand", "forearm"):
+            # Only the hands that move (or the near one), what they hold and, in the forearm
+            # frame, their forearms are fitted, drawn large.
             sides = [limb[4:] for limb in pose["moving"] if limb.startswith("arm_")] or ["near"]
-            keep = tuple(f"hand-detail-{side}" for side in sides) + ("arrow", "held")
+            keep = {f"hand-detail-{side}" for side in sides} | {"arrow", "held"}
+            forearms = {f"arm_{side}" for side in sides} if pose["frame"] == "forearm" else set()
             canvas.shapes = [
-                (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
+                (
+                    *shape[:5],
+                    shape[5]
+                    and (
+                        bool(keep & set(shape[4].get("class", "").split()))
+                        or ("forearm" in shape[4].get("class", "").split() and bool(forearms & set(shape[4]["class"].split())))
+                    ),
+                )
                 for shape in canvas.shapes
             ]
         return canvas

@@ -34,7 +34,8 @@ contacts  {<group>: "floor" | <prop kind>}: the body parts resting on a surface.
 frame     whole (default): the figure and props fill the frame; upper-body: head, trunk and
           arms fill it and the rest is cut off at the frame's edge (neck exercises, where the
           head's movement is what a patient must see); hand: the hands of the moving arms (or
-          the near one) drawn large with their fingers, and what they hold, fill it.
+          the near one) drawn large with their fingers, and what they hold, fill it; forearm:
+          the same with those arms' forearms (a wrist bending over a table's edge).
 moving    limbs drawn in the accent colour (``LIMBS``).
 ghost     the start position, drawn faint behind the figure in the end picture: a pose with
           the same base, props and camera, given as the fields that differ.
@@ -123,7 +124,7 @@ _POSE_KEYS = (
     "arrow",
     "constraints",
 )
-FRAMES = ("whole", "upper-body", "hand")
+FRAMES = ("whole", "upper-body", "hand", "forearm")
 _LEGACY_KEYS = ("prop", "prop_at", "band", "view")
 _GHOST_KEYS = ("joints", "contacts")
 

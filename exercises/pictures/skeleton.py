@@ -369,8 +369,8 @@ def _hand(p: dict[str, Vec], axes: dict[str, Vec], side: str, sign: float, fore:
         p[f"{name}_tip_{side}"] = chain_points[-1]
     # The thumb: from its base at the wrist's thumb side, two bones; crossing the palm, its tip
     # travels over the palm to the little finger's tip.
-    base = add(add(wrist, along, 2.0), thumb_dir, 2.6)
-    rest_dir = unit(add(add(along, thumb_dir, 0.6), palm_dir, 0.35))
+    base = add(add(wrist, along, 2.0), thumb_dir, 3.0)
+    rest_dir = unit(add(add(along, thumb_dir, 0.3), palm_dir, 0.12))
     rest_tip = add(base, rest_dir, sum(THUMB_BONES))
     target = add(p[f"little_tip_{side}"], palm_dir, 1.6)
     tip = add(add(mul_vec(rest_tip, 1 - opposition), target, opposition), palm_dir, 3.0 * math.sin(math.pi * opposition))

@@ -58,6 +58,7 @@ def test_the_registry_knows_every_prop_the_engine_draws():
         "door-anchor",
         "doorway",
         "dumbbell",
+        "hand-ball",
         "hand-weight",
         "leg-curl-machine",
         "leg-extension-machine",

@@ -1,5 +1,6 @@
-"""A light hand weight (a 1 kg dumbbell, or a can of food): 16 cm long, ends 3.5 cm across,
-held in the hand it is ``at`` (the near one unless named), its bar across the palm.
+"""A light hand weight (a half-kilo dumbbell, or a can of food): 16 cm long, ends 4.4 cm
+across, held in the hand it is ``at`` (the near one unless named), its bar across the palm.
+Drawn over the body and small, so the fist holding it stays in sight.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from exercises.pictures.props.registry import Prop, Scene, Solid, register
 from exercises.pictures.vectors import add
 
 WEIGHT_FILL = "#495057"
-HALF_LENGTH, HEAD_RADIUS, BAR_RADIUS = 8.0, 3.5, 1.5
+HALF_LENGTH, HEAD_RADIUS, BAR_RADIUS = 8.0, 2.2, 1.2
 
 
 @dataclass(frozen=True)
