@@ -21,7 +21,7 @@ def bundled_catalogue(db):
 def test_every_catalogue_exercise_has_at_least_one_known_movement(bundled_catalogue):
     exercises = list(Exercise.objects.all())
 
-    assert len(exercises) == 55
+    assert len(exercises) >= 55  # every file in exercises/catalogue/ (issue 27 adds region files)
     for exercise in exercises:
         assert exercise.movements, exercise.slug
         assert set(exercise.movements) <= set(Movement.values), exercise.slug
