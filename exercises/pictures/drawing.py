@@ -80,7 +80,9 @@ def hand_parts(body, side: str) -> list[Part]:
     parts = [Part(limb, "palm", (f"palm_a_{side}", f"palm_b_{side}"), PALM_HALF_WIDTH - 0.6, palm_section)]
     for name in FINGERS:
         for bone in range(3):
-            parts.append(Part(limb, f"finger {name}", (f"{name}_{bone}_{side}", f"{name}_{bone + 1}_{side}"), FINGER_RADIUS))
+            parts.append(
+                Part(limb, f"finger {name}", (f"{name}_{bone}_{side}", f"{name}_{bone + 1}_{side}"), FINGER_RADIUS)
+            )
     for bone in range(2):
         parts.append(Part(limb, "finger thumb", (f"thumb_{bone}_{side}", f"thumb_{bone + 1}_{side}"), THUMB_RADIUS))
     return parts

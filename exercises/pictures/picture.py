@@ -77,17 +77,8 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
             # Only the hands that move (or the near one), what they hold and, in the forearm
             # frame, their forearms are fitted, drawn large.
             sides = [limb[4:] for limb in pose["moving"] if limb.startswith("arm_")] or ["near"]
-            keep = {f"hand-detail-{side}" for side in sides} | {"arrow", "held"}
-            forearms = {f"arm_{side}" for side in sides} if pose["frame"] == "forearm" else set()
             canvas.shapes = [
-                (
-                    *shape[:5],
-                    shape[5]
-                    and (
-                        bool(keep & set(shape[4].get("class", "").split()))
-                        or ("forearm" in shape[4].get("class", "").split() and bool(forearms & set(shape[4]["class"].split())))
-                    ),
-                )
+                (*shape[:5], shape[5] and _in_hand_frame(shape[4].get("class", ""), sides, pose["frame"]))
                 for shape in canvas.shapes
             ]
         return canvas
@@ -95,6 +86,14 @@ def compose(pose: dict) -> tuple[Canvas, Scene]:
     # The arrow's size is set in pixels, so fit once for the scale, then draw it for real.
     first = framed(build(2.0))
     return framed(build(scale(first.bbox(), 300, 200))), scene
+
+
+def _in_hand_frame(cls: str, sides: list[str], frame: str) -> bool:
+    """Whether a shape is fitted in the hand or forearm frame: those hands, what they hold."""
+    classes = set(cls.split())
+    if classes & ({f"hand-detail-{side}" for side in sides} | {"arrow", "held"}):
+        return True
+    return frame == "forearm" and "forearm" in classes and bool(classes & {f"arm_{side}" for side in sides})
 
 
 def _solid_centre(s: Solid) -> Vec:

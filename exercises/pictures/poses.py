@@ -35,7 +35,7 @@ frame     whole (default): the figure and props fill the frame; upper-body: head
           arms fill it and the rest is cut off at the frame's edge (neck exercises, where the
           head's movement is what a patient must see); hand: the hands of the moving arms (or
           the near one) drawn large with their fingers, and what they hold, fill it; forearm:
-          the same with those arms' forearms (a wrist bending over a table's edge).
+          the same with those arms' forearms (a wrist bending past the knee).
 moving    limbs drawn in the accent colour (``LIMBS``).
 ghost     the start position, drawn faint behind the figure in the end picture: a pose with
           the same base, props and camera, given as the fields that differ.

@@ -69,13 +69,15 @@ POINTS = (
     f"{joint}_{side}"
     for joint in ("shoulder", "elbow", "wrist", "hand", "hip", "knee", "ankle", "heel", "toe", "foot", "ear", "eye")
     for side in SIDES
-) + tuple(
-    # The hand's own points (drawn large in the hand frame): each fingertip, the knuckles'
-    # middle and the middle of the palm, on its surface.
+)
+# The hand's own points (drawn large in the hand frame): each fingertip, the knuckles' middle
+# and the middle of the palm, on its surface.
+HAND_POINTS = tuple(
     f"{point}_{side}"
     for point in ("thumb_tip", "index_tip", "middle_tip", "ring_tip", "little_tip", "knuckles", "palm")
     for side in SIDES
 )
+POINTS = POINTS + HAND_POINTS
 
 # --- Body measurements (rounded anthropometric ratios for 170 cm). ---
 THIGH, SHIN, UPPER_ARM, FOREARM = 42.0, 42.0, 29.0, 24.0
@@ -373,7 +375,9 @@ def _hand(p: dict[str, Vec], axes: dict[str, Vec], side: str, sign: float, fore:
     rest_dir = unit(add(add(along, thumb_dir, 0.3), palm_dir, 0.12))
     rest_tip = add(base, rest_dir, sum(THUMB_BONES))
     target = add(p[f"little_tip_{side}"], palm_dir, 1.6)
-    tip = add(add(mul_vec(rest_tip, 1 - opposition), target, opposition), palm_dir, 3.0 * math.sin(math.pi * opposition))
+    tip = add(
+        add(mul_vec(rest_tip, 1 - opposition), target, opposition), palm_dir, 3.0 * math.sin(math.pi * opposition)
+    )
     p[f"thumb_0_{side}"] = base
     p[f"thumb_1_{side}"] = _knee_of(base, tip, THUMB_BONES, add(palm_dir, thumb_dir))
     p[f"thumb_tip_{side}"] = p[f"thumb_2_{side}"] = tip

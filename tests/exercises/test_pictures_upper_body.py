@@ -68,8 +68,12 @@ def test_hand_joints_have_anatomical_limits():
 
 
 def test_the_hand_frame_draws_each_finger_and_fits_the_hand():
-    pose = {"base": "sitting", "props": ["chair"], "frame": "hand",
-            "joints": {"elbow_near": 90, "shoulder": 25, "elbow_far": 55, "forearm_turn_near": -90, "knuckles_near": 80}}
+    pose = {
+        "base": "sitting",
+        "props": ["chair"],
+        "frame": "hand",
+        "joints": {"elbow_near": 90, "shoulder": 25, "elbow_far": 55, "forearm_turn_near": -90, "knuckles_near": 80},
+    }
     svg = render_pose_svg(pose)
     assert svg.count("hand-detail-near finger index") == 6  # three bones, outline and fill
     assert "finger thumb" in svg and "palm" in svg
@@ -87,8 +91,13 @@ def test_the_upper_body_props_are_registered(kind):
 
 
 def test_a_band_shut_in_a_door_beside_the_body():
-    pose = validate_pose({"base": "standing", "joints": {"elbow_near": 90},
-                          "props": [{"kind": "band", "from": "hand_near", "to": "far"}, "door-anchor"]})
+    pose = validate_pose(
+        {
+            "base": "standing",
+            "joints": {"elbow_near": 90},
+            "props": [{"kind": "band", "from": "hand_near", "to": "far"}, "door-anchor"],
+        }
+    )
     scene = build_scene(pose)
     (door,) = scene.solids_of("door-anchor")
     (band,) = scene.straps
@@ -98,34 +107,52 @@ def test_a_band_shut_in_a_door_beside_the_body():
 
 
 def test_a_stick_is_held_in_both_hands():
-    pose = {"base": "standing", "props": ["stick"], "joints": {"elbow": 90},
-            "constraints": [{"says": "held", "touch": ["hand_near", "stick"]}, {"says": "held", "touch": ["hand_far", "stick"]}]}
+    pose = {
+        "base": "standing",
+        "props": ["stick"],
+        "joints": {"elbow": 90},
+        "constraints": [
+            {"says": "held", "touch": ["hand_near", "stick"]},
+            {"says": "held", "touch": ["hand_far", "stick"]},
+        ],
+    }
     assert pose_problems(pose) == []
     (stick,) = build_scene(validate_pose(pose)).solids_of("stick")
     assert distance(stick.a, stick.b) >= 100
 
 
 def test_a_table_stops_short_of_an_arm_hanging_beside_it():
-    pose = {"base": "standing", "props": [{"kind": "table", "at": "hand_far"}],
-            "joints": {"trunk": 75, "knee": 10, "shoulder_near": 75, "shoulder_far": 127, "elbow_far": 10},
-            "contacts": {"feet": "floor"},
-            "constraints": [{"says": "hand on the table", "touch": ["hand_far", "table"]}]}
+    pose = {
+        "base": "standing",
+        "props": [{"kind": "table", "at": "hand_far"}],
+        "joints": {"trunk": 75, "knee": 10, "shoulder_near": 75, "shoulder_far": 127, "elbow_far": 10},
+        "contacts": {"feet": "floor"},
+        "constraints": [{"says": "hand on the table", "touch": ["hand_far", "table"]}],
+    }
     assert pose_problems(pose) == []  # the hanging arm does not pass through the table
     top = next(s for s in build_scene(validate_pose(pose)).solids_of("table") if s.name == "top")
     assert 45 <= top.b[1] <= 76
 
 
 def test_a_bed_leaves_the_near_arm_free_to_hang():
-    pose = {"base": "prone", "props": ["bed"], "contacts": {"belly": "bed"}, "joints": {"shoulder_near": 90, "neck": -20},
-            "constraints": [{"says": "lying on the bed", "touch": ["belly", "bed"]}]}
+    pose = {
+        "base": "prone",
+        "props": ["bed"],
+        "contacts": {"belly": "bed"},
+        "joints": {"shoulder_near": 90, "neck": -20},
+        "constraints": [{"says": "lying on the bed", "touch": ["belly", "bed"]}],
+    }
     assert pose_problems(pose) == []
     assert build_scene(validate_pose(pose)).body.points["hand_near"][1] < 55
 
 
 def test_a_hand_weight_sits_in_the_fist():
-    pose = {"base": "standing", "props": [{"kind": "hand-weight", "at": "hand_near"}],
-            "joints": {"elbow_near": 90, "knuckles_near": 80, "finger_bend_near": 90},
-            "constraints": [{"says": "holding a weight", "touch": ["hand_near", "hand-weight"]}]}
+    pose = {
+        "base": "standing",
+        "props": [{"kind": "hand-weight", "at": "hand_near"}],
+        "joints": {"elbow_near": 90, "knuckles_near": 80, "finger_bend_near": 90},
+        "constraints": [{"says": "holding a weight", "touch": ["hand_near", "hand-weight"]}],
+    }
     assert pose_problems(pose) == []
 
 

@@ -29,8 +29,16 @@ class HandWeight(Prop):
         scene.solids.append(Solid("hand-weight", "bar held", "rod", a, b, BAR_RADIUS, layer="over", solid=False))
         for end in (a, b):
             scene.solids.append(
-                Solid("hand-weight", "head held", "rod", add(end, across, -1.5), add(end, across, 1.5), HEAD_RADIUS,
-                      layer="over", solid=False)
+                Solid(
+                    "hand-weight",
+                    "head held",
+                    "rod",
+                    add(end, across, -1.5),
+                    add(end, across, 1.5),
+                    HEAD_RADIUS,
+                    layer="over",
+                    solid=False,
+                )
             )
 
 

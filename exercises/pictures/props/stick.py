@@ -28,8 +28,16 @@ class Stick(Prop):
         half = max(LENGTH, length(sub(b, a)) + 20) / 2
         c = mid(a, b)
         scene.solids.append(
-            Solid("stick", "stick held", "rod", add(c, direction, -half), add(c, direction, half), RADIUS,
-                  layer="over", solid=False)
+            Solid(
+                "stick",
+                "stick held",
+                "rod",
+                add(c, direction, -half),
+                add(c, direction, half),
+                RADIUS,
+                layer="over",
+                solid=False,
+            )
         )
 
 
