@@ -28,7 +28,16 @@ from exercises.pictures.canvas import (
     Canvas,
 )
 from exercises.pictures.props import PROPS, Scene, Solid
-from exercises.pictures.skeleton import TORSO_DEPTH, TORSO_WIDTH, Part
+from exercises.pictures.skeleton import (
+    FINGER_RADIUS,
+    FINGERS,
+    PALM_HALF_DEPTH,
+    PALM_HALF_WIDTH,
+    THUMB_RADIUS,
+    TORSO_DEPTH,
+    TORSO_WIDTH,
+    Part,
+)
 from exercises.pictures.vectors import Vec, cross, dot, length, sub, unit
 
 
@@ -64,9 +73,50 @@ def body_parts(scene: Scene):
 LIMB_ORDER = ("arm_far", "leg_far", "trunk", "head", "leg_near", "arm_near")
 
 
-def draw_body(canvas: Canvas, scene: Scene, v: View, moving, ghost: bool = False) -> None:
+def hand_parts(body, side: str) -> list[Part]:
+    """The hand drawn large (the hand frame): the palm, four fingers of three bones, the thumb."""
+    limb = f"arm_{side}"
+    palm_section = (body.axes[f"palm_t_{side}"], PALM_HALF_WIDTH - 0.6, body.axes[f"palm_n_{side}"], PALM_HALF_DEPTH)
+    parts = [Part(limb, "palm", (f"palm_a_{side}", f"palm_b_{side}"), PALM_HALF_WIDTH - 0.6, palm_section)]
+    for name in FINGERS:
+        for bone in range(3):
+            parts.append(
+                Part(limb, f"finger {name}", (f"{name}_{bone}_{side}", f"{name}_{bone + 1}_{side}"), FINGER_RADIUS)
+            )
+    for bone in range(2):
+        parts.append(Part(limb, "finger thumb", (f"thumb_{bone}_{side}", f"thumb_{bone + 1}_{side}"), THUMB_RADIUS))
+    return parts
+
+
+def _hand_points(body, side: str) -> dict:
+    """The palm's drawn line: a little in from the wrist and the knuckles (its ends are round)."""
+    wrist, knuckles = body.points[f"wrist_{side}"], body.points[f"knuckles_{side}"]
+    d = sub(knuckles, wrist)
+    return {
+        f"palm_a_{side}": (wrist[0] + d[0] * 0.3, wrist[1] + d[1] * 0.3, wrist[2] + d[2] * 0.3),
+        f"palm_b_{side}": (wrist[0] + d[0] * 0.72, wrist[1] + d[1] * 0.72, wrist[2] + d[2] * 0.72),
+    }
+
+
+def _draw_hand(canvas: Canvas, body, side: str, v: View, fill: str, ink: str, outline: float, cls: str) -> None:
+    """Each bone its own outline, back to front, so the fingers of a fist stay apart."""
+    points = {**body.points, **_hand_points(body, side)}
+    parts = sorted(hand_parts(body, side), key=lambda part: sum(v.depth(points[n]) for n in part.points))
+    for part in parts:
+        pts3 = [points[n] for n in part.points]
+        pts2 = [v.project(p) for p in pts3]
+        r = section_radius(part, pts3, v)
+        attrs = {"class": f"{cls} hand-detail hand-detail-{side} {part.name}"}
+        canvas.add("line", pts2, 2 * r, 2 * outline, stroke=ink, **attrs)
+        canvas.add("line", pts2, 2 * r, 0.0, stroke=fill, **attrs)
+
+
+def draw_body(canvas: Canvas, scene: Scene, v: View, moving, ghost: bool = False, hands: bool = False) -> None:
+    """Draw the body; with ``hands`` (the hand frame) each hand with its fingers instead of a ball."""
     body = scene.body
     parts = body_parts(scene)
+    if hands:
+        parts = [part for part in parts if part.name != "hand"]
     limbs: dict[str, list] = {limb: [] for limb in LIMB_ORDER}
     for part in parts:
         limbs[part.limb].append(part)
@@ -103,6 +153,8 @@ def draw_body(canvas: Canvas, scene: Scene, v: View, moving, ghost: bool = False
                     canvas.add("circle", pts2, r, grow, fill=pass_ink, **attrs)
                 else:
                     canvas.add(kind, pts2, 2 * r, 2 * grow, stroke=pass_ink, **attrs)
+        if hands and limb.startswith("arm_"):
+            _draw_hand(canvas, body, limb[4:], v, fill, ink, outline, cls)
         if limb == "head" and not ghost:
             # Eyes show which way the face points; an eye turned away from the camera is hidden.
             for eye in ("eye_near", "eye_far"):

@@ -91,9 +91,10 @@ def compose(pose: dict, size: tuple[int, int] | None = None) -> tuple[Canvas, Sc
             solids.sort(key=lambda s: v.depth(_solid_centre(s)))
             for solid in solids:
                 draw_solid(canvas, solid, v)
+        hands = pose["frame"] in ("hand", "forearm")
         if ghost is not None:
-            draw_body(canvas, ghost, v, [], ghost=True)
-        draw_body(canvas, scene, v, pose["moving"])
+            draw_body(canvas, ghost, v, [], ghost=True, hands=hands)
+        draw_body(canvas, scene, v, pose["moving"], hands=hands)
         for solid in sorted((s for s in scene.solids if s.layer == "over"), key=lambda s: v.depth(_solid_centre(s))):
             draw_solid(canvas, solid, v)
         for solid in (s for s in scene.solids if s.layer == "front"):
@@ -110,12 +111,28 @@ def compose(pose: dict, size: tuple[int, int] | None = None) -> tuple[Canvas, Sc
                 (*shape[:5], shape[5] and any(k in shape[4].get("class", "").split() for k in keep))
                 for shape in canvas.shapes
             ]
+        if pose["frame"] in ("hand", "forearm"):
+            # Only the hands that move (or the near one), what they hold and, in the forearm
+            # frame, their forearms are fitted, drawn large.
+            sides = [limb[4:] for limb in pose["moving"] if limb.startswith("arm_")] or ["near"]
+            canvas.shapes = [
+                (*shape[:5], shape[5] and _in_hand_frame(shape[4].get("class", ""), sides, pose["frame"]))
+                for shape in canvas.shapes
+            ]
         return canvas
 
     # The arrow's size is set in pixels, so fit once for the scale, then draw it for real.
     first = framed(build(2.0))
     frame = (None, *size) if size else frame_for(first.bbox())
     return framed(build(scale(first.bbox(), frame[1], frame[2]))), scene, frame
+
+
+def _in_hand_frame(cls: str, sides: list[str], frame: str) -> bool:
+    """Whether a shape is fitted in the hand or forearm frame: those hands, what they hold."""
+    classes = set(cls.split())
+    if classes & ({f"hand-detail-{side}" for side in sides} | {"arrow", "held"}):
+        return True
+    return frame == "forearm" and "forearm" in classes and bool(classes & {f"arm_{side}" for side in sides})
 
 
 def _solid_centre(s: Solid) -> Vec:

@@ -26,7 +26,8 @@ camera    side | front | top | three-quarter | three-quarter-back | above (defau
 props     a list of prop kinds (``exercises.pictures.props.kinds()``), or objects ``{"kind": ..., "at": <group>}`` for a
           prop placed against a body part (a chair held by ``hand_far``, a wall at the
           ``back``, a dumbbell on the ``pelvis``), or ``{"kind": "band"|"towel", "from":
-          <point>, "to": <point> | "front" | "behind" | "above"}`` for a strap.
+          <point>, "to": <point> | "front" | "behind" | "above" | "near" | "far"}`` for a strap
+          (near, far: beside the body, off that side, level with the near hand).
 joints    degrees, see ``JOINT_LIMITS``; ``_near``/``_far`` name the side facing the side
           camera or the other one; a name without the side sets both.
 contacts  {<group>: "floor" | <prop kind>}: the body parts resting on a surface. The first two
@@ -34,7 +35,9 @@ contacts  {<group>: "floor" | <prop kind>}: the body parts resting on a surface.
           it (a wall behind the back). Nothing passes through the floor or a prop.
 frame     whole (default): the figure and props fill the frame; upper-body: head, trunk and
           arms fill it and the rest is cut off at the frame's edge (neck exercises, where the
-          head's movement is what a patient must see).
+          head's movement is what a patient must see); hand: the hands of the moving arms (or
+          the near one) drawn large with their fingers, and what they hold, fill it; forearm:
+          the same with those arms' forearms (a wrist bending past the knee).
 moving    limbs drawn in the accent colour (``LIMBS``).
 ghost     the start position, drawn faint behind the figure in the end picture: a pose with
           the same base, props and camera, given as the fields that differ.
@@ -58,7 +61,10 @@ trunk     upper body bending at the hips, + forward (supine: curling up), - back
 neck      + chin to chest; neck_tilt + ear towards the near shoulder; neck_turn + looking
           towards the near side; neck_glide (cm) + the head sliding forward, - tucked back.
 shoulder  + arm forward and up (180 overhead), - behind; shoulder_abduction sideways;
-          shoulder_rotation + internal (a bent forearm crosses the body). elbow + bent.
+          shoulder_rotation + internal (a bent forearm crosses the body); shoulder_across + the
+          arm swinging across the front of the body. elbow + bent. forearm_turn + palm down;
+          wrist_bend + palm towards the forearm; knuckles, finger_bend, fingertip_bend + curling;
+          thumb_across 0..100 the thumb crossing the palm to the little finger.
 hip       + thigh forward, - behind, measured from the base's resting trunk line (leaning
           the trunk does not move the legs; the anatomical flexion is hip + trunk);
           hip_abduction sideways; hip_rotation + internal; hip_open: a bent knee opening
@@ -123,7 +129,7 @@ _POSE_KEYS = (
     "arrow",
     "constraints",
 )
-FRAMES = ("whole", "upper-body")
+FRAMES = ("whole", "upper-body", "hand", "forearm")
 _LEGACY_KEYS = ("prop", "prop_at", "band", "view")
 _GHOST_KEYS = ("joints", "contacts")
 
@@ -263,7 +269,7 @@ def _props(value: object) -> list[dict]:
             prop["at"] = _choice(item["at"], CONTACT_GROUPS, f"{where}.at")
         if PROPS[kind].strap and ("from" in item or "to" in item):
             prop["from"] = _choice(item.get("from"), POINTS, f"{where}.from")
-            prop["to"] = _choice(item.get("to"), POINTS + ("front", "behind", "above"), f"{where}.to")
+            prop["to"] = _choice(item.get("to"), POINTS + ("front", "behind", "above", "near", "far"), f"{where}.to")
         elif "from" in item or "to" in item:
             straps = " or ".join(k for k in kinds() if PROPS[k].strap)
             raise PoseError(f"{where}: only a {straps} runs from one point to another")

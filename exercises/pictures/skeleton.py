@@ -32,11 +32,13 @@ from exercises.pictures.vectors import (
     apply,
     bezier,
     chain,
+    cross,
     mid,
     mul,
     rot,
     rot_about,
     sub,
+    unit,
 )
 
 
@@ -68,6 +70,14 @@ POINTS = (
     for joint in ("shoulder", "elbow", "wrist", "hand", "hip", "knee", "ankle", "heel", "toe", "foot", "ear", "eye")
     for side in SIDES
 )
+# The hand's own points (drawn large in the hand frame): each fingertip, the knuckles' middle
+# and the middle of the palm, on its surface.
+HAND_POINTS = tuple(
+    f"{point}_{side}"
+    for point in ("thumb_tip", "index_tip", "middle_tip", "ring_tip", "little_tip", "knuckles", "palm")
+    for side in SIDES
+)
+POINTS = POINTS + HAND_POINTS
 
 # --- Body measurements (rounded anthropometric ratios for 170 cm). ---
 THIGH, SHIN, UPPER_ARM, FOREARM = 42.0, 42.0, 29.0, 24.0
@@ -97,6 +107,9 @@ _SIDED_LIMITS = {
     "shoulder": (-60, 180),  # extension .. arm straight overhead
     "shoulder_abduction": (0, 180),
     "shoulder_rotation": (-90, 90),
+    # The arm swinging across the front of the body about the body's long axis (+, as in a
+    # cross-body stretch) or back out to the side (-).
+    "shoulder_across": (-30, 60),
     "elbow": (0, 150),  # an elbow does not bend backwards
     "hip": (-30, 140),
     "hip_abduction": (-20, 60),
@@ -104,6 +117,17 @@ _SIDED_LIMITS = {
     "hip_open": (0, 70),
     "knee": (0, 155),  # a knee never bends backwards
     "ankle": (60, 180),  # 30 degrees of dorsiflexion .. foot in line with the shin
+    # The forearm and hand. forearm_turn: + palm turning down (pronation), - up (supination),
+    # from the thumb-forward position of an arm hanging relaxed. wrist_bend: + the palm
+    # towards the forearm (flexion), - the back of the hand towards it (extension).
+    # knuckles, finger_bend, fingertip_bend: the fingers' three joints, + curling into the palm.
+    # thumb_across: 0 the thumb beside the hand .. 100 its tip on the little finger's tip.
+    "forearm_turn": (-90, 90),
+    "wrist_bend": (-70, 80),
+    "knuckles": (0, 90),
+    "finger_bend": (0, 110),
+    "fingertip_bend": (0, 80),
+    "thumb_across": (0, 100),
 }
 JOINT_LIMITS: dict[str, tuple[float, float]] = {
     "trunk": (-60, 120),
@@ -233,6 +257,7 @@ def skeleton(j: dict[str, float]) -> Body:
         shoulder = add(p["chest"], apply(girdle, (0.0, -1.5, sign * SHOULDER_HALF_WIDTH)))
         arm = chain(
             girdle,
+            rot("y", sign * j[f"shoulder_across_{side}"]),
             rot("z", j[f"shoulder_{side}"]),
             rot("x", -sign * j[f"shoulder_abduction_{side}"]),
             rot("y", sign * j[f"shoulder_rotation_{side}"]),
@@ -241,7 +266,8 @@ def skeleton(j: dict[str, float]) -> Body:
         fore = mul(arm, rot("z", j[f"elbow_{side}"]))
         wrist = add(elbow, apply(fore, DOWN), FOREARM)
         p[f"shoulder_{side}"], p[f"elbow_{side}"], p[f"wrist_{side}"] = shoulder, elbow, wrist
-        p[f"hand_{side}"] = add(wrist, apply(fore, DOWN), 4.5)
+        hand_frame = _hand(p, axes, side, sign, fore, wrist, j)
+        p[f"hand_{side}"] = add(wrist, apply(hand_frame, DOWN), 4.5)
         # Leg, in the base frame: the trunk moving does not move the legs.
         # The hip joints sit a little behind the trunk's centre line, so that lying on the
         # back the backs of the thighs rest on the floor with the buttocks.
@@ -296,6 +322,83 @@ def skeleton(j: dict[str, float]) -> Body:
     p["hands"] = mid(p["hand_near"], p["hand_far"])
     p["hips"] = mid(p["hip_near"], p["hip_far"])
     return Body(p, _parts(), axes)
+
+
+# --- The hand (cm): palm from wrist to knuckles, the fingers' three bones, the thumb's two. ---
+PALM_LENGTH, PALM_HALF_WIDTH, PALM_HALF_DEPTH = 9.5, 4.2, 1.5
+FINGERS = {  # name: (offset across the palm towards the thumb, bone lengths)
+    "index": (3.0, (4.2, 2.5, 2.0)),
+    "middle": (1.0, (4.6, 2.9, 2.2)),
+    "ring": (-1.0, (4.3, 2.7, 2.1)),
+    "little": (-3.0, (3.4, 2.0, 1.9)),
+}
+FINGER_RADIUS, THUMB_RADIUS = 0.85, 1.05
+THUMB_BONES = (4.8, 5.4)  # base to knuckle, knuckle to tip
+
+
+def _hand(p: dict[str, Vec], axes: dict[str, Vec], side: str, sign: float, fore: Mat, wrist: Vec, j) -> Mat:
+    """Lay out one hand from the forearm's frame; return the hand's frame (DOWN: to the fingers).
+
+    At no forearm turn the thumb points forward (+x of the forearm's frame) and the palm
+    faces the body's middle. With every hand angle at zero, the hand point is where it always
+    was, so drawings without the hand frame do not change.
+    """
+    turned = mul(fore, rot("y", sign * j[f"forearm_turn_{side}"]))
+    hand = mul(turned, rot("x", sign * j[f"wrist_bend_{side}"]))
+    thumb_dir = apply(hand, (1.0, 0.0, 0.0))
+    palm_dir = apply(hand, (0.0, 0.0, -sign))  # out of the palm
+    along = apply(hand, DOWN)
+    axes[f"palm_t_{side}"], axes[f"palm_n_{side}"], axes[f"palm_a_{side}"] = thumb_dir, palm_dir, along
+    knuckle_line = add(wrist, along, PALM_LENGTH)
+    p[f"knuckles_{side}"] = knuckle_line
+    p[f"palm_{side}"] = add(add(wrist, along, PALM_LENGTH * 0.55), palm_dir, PALM_HALF_DEPTH)
+    opposition = j[f"thumb_across_{side}"] / 100
+    hinge = unit(cross(along, palm_dir))  # turning "along" about it moves it towards the palm
+    for name, (offset, bones) in FINGERS.items():
+        # The little finger comes to meet the thumb as it crosses the palm.
+        extra = opposition * 45 if name == "little" else opposition * 12 if name == "ring" else 0.0
+        bends = (j[f"knuckles_{side}"] + extra, j[f"finger_bend_{side}"] + extra, j[f"fingertip_bend_{side}"])
+        point = add(knuckle_line, thumb_dir, offset)
+        direction = along
+        chain_points = [point]
+        for bend, bone in zip(bends, bones, strict=True):
+            # Curling turns each bone about the knuckles' line, towards the palm side.
+            direction = apply(rot_about(hinge, bend), direction)
+            point = add(point, direction, bone)
+            chain_points.append(point)
+        for index, q in enumerate(chain_points):
+            p[f"{name}_{index}_{side}"] = q
+        p[f"{name}_tip_{side}"] = chain_points[-1]
+    # The thumb: from its base at the wrist's thumb side, two bones; crossing the palm, its tip
+    # travels over the palm to the little finger's tip.
+    base = add(add(wrist, along, 2.0), thumb_dir, 3.0)
+    rest_dir = unit(add(add(along, thumb_dir, 0.3), palm_dir, 0.12))
+    rest_tip = add(base, rest_dir, sum(THUMB_BONES))
+    target = add(p[f"little_tip_{side}"], palm_dir, 1.6)
+    tip = add(
+        add(mul_vec(rest_tip, 1 - opposition), target, opposition), palm_dir, 3.0 * math.sin(math.pi * opposition)
+    )
+    p[f"thumb_0_{side}"] = base
+    p[f"thumb_1_{side}"] = _knee_of(base, tip, THUMB_BONES, add(palm_dir, thumb_dir))
+    p[f"thumb_tip_{side}"] = p[f"thumb_2_{side}"] = tip
+    return hand
+
+
+def mul_vec(v: Vec, k: float) -> Vec:
+    return (v[0] * k, v[1] * k, v[2] * k)
+
+
+def _knee_of(a: Vec, b: Vec, bones: tuple[float, float], pole: Vec) -> Vec:
+    """The middle joint of a two-bone chain from ``a`` to ``b``, bent towards ``pole``."""
+    d = sub(b, a)
+    n = math.sqrt(sum(x * x for x in d)) or 1e-9
+    l1, l2 = bones
+    n = min(n, l1 + l2 - 1e-6)
+    along_d = (l1 * l1 - l2 * l2 + n * n) / (2 * n)
+    height = math.sqrt(max(l1 * l1 - along_d * along_d, 0.0))
+    u = unit(d)
+    side = sub(pole, mul_vec(u, sum(x * y for x, y in zip(pole, u, strict=True))))
+    return add(add(a, u, along_d), unit(side), height)
 
 
 def _parts() -> list[Part]:

@@ -135,7 +135,12 @@ class Scene:
         return (x, top + lift, z)
 
     def anchor(self, to: str) -> Vec:
-        """Where a strap ends: a body point, or in front of, behind or above the body."""
+        """Where a strap ends: a body point, or in front of, behind, above or beside the body
+        (``near``, ``far``: level with the near hand, off the near or far side)."""
+        if to in ("near", "far"):
+            z0, z1 = self.extent(2)
+            hand = self.body.points["hand_near"]
+            return (hand[0], hand[1], z1 + 30 if to == "near" else z0 - 30)
         if to in ("front", "behind", "above"):
             x0, x1 = self.extent(0)
             y0, y1 = self.extent(1)
