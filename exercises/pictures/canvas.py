@@ -42,9 +42,12 @@ class Canvas:
                 ys1.append(y + pad)
         return min(xs0), min(ys0), max(xs1), max(ys1)
 
-    def svg(self, *, mirror: bool, width: int, height: int) -> str:
-        """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document."""
-        x0, y0, x1, y1 = self.bbox()
+    def svg(self, *, mirror: bool, width: int, height: int, box=None) -> str:
+        """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document.
+
+        ``box`` (x0, y0, x1, y1 in cm) fits another region instead of the shapes' own: the frames
+        of an animation share one, so the figure moves and the frame stays still."""
+        x0, y0, x1, y1 = box or self.bbox()
         px_per_cm = scale((x0, y0, x1, y1), width, height)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
 
