@@ -25,7 +25,10 @@
   }
 
   function say(text) {
+    // On the first screen, or beside "Finish and save" while the session's last screen is shown.
     if (notice) notice.textContent = text;
+    const end = document.getElementById("session-end");
+    if (end && !end.hidden) end.querySelector("[data-finish-status]").textContent = text;
   }
 
   // The clock every timer reads. Frozen, it moves only when advanced (the browser tests).

@@ -184,6 +184,7 @@ def test_patient_runs_todays_session_on_a_phone_and_the_clinician_sees_it(browse
     # "Today" below shows what the session saved.
     today = page.get_by_role("region", name="Today")
     expect(today.get_by_role("group", name="1. Bridge").get_by_label("Done")).to_be_checked()
+    assert page.evaluate("homerxSession.offlineReady") is True  # kept on the phone before closing
     context.close()
 
     clinician_page = browser.new_page()
@@ -212,7 +213,7 @@ def test_session_with_no_signal_is_sent_once_when_back_online(browser, live_serv
     assert len(page.evaluate("homerxSession.queue()")) == 1
 
     context.set_offline(False)
-    expect(page.get_by_text("Your log was sent to your clinic.")).to_be_visible()
+    expect(end.get_by_role("status")).to_have_text("Your log was sent to your clinic.")
     assert page.evaluate("homerxSession.queue()") == []
     page.evaluate("homerxSession.flush()")  # a second try has nothing left to send
     assert_one_log(program)
