@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from exercises.animations import exercise_media
 from exercises.models import svg_digest
 from prescriptions.models import Handout
-from progress.models import NOTE_MAX_LENGTH, PAIN_MAX, DayLog, Difficulty
-from progress.today import patient_schedule, today_items
+from progress.models import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
+from progress.today import cached_today_data
 
 START_TEMPLATE = "progress/_session_start.html"
 # The pictures and frames of an issued version: they change only when an exercise's drawing does.
@@ -88,33 +88,39 @@ def issued_details(handout) -> dict[int, dict]:
     return details
 
 
-def session_data(link, handout, *, today) -> dict:
-    """Today's planned exercises with what the session needs, and the day's log so far."""
-    program = link.program
-    items = today_items(program, handout)
-    schedule = patient_schedule(program, handout, items)
+def session_data(handout, load_link, *, today) -> dict:
+    """Today's planned exercises with what the session needs, and the day's log so far.
+
+    From "Today"'s own data (``cached_today_data``, the same cache entry on a view of today) and
+    the version's details: no query of its own once the version has been shown.
+    """
+    data = cached_today_data(handout, load_link, day=today, today=today)
     details = issued_details(handout)
-    log = DayLog.objects.filter(program=program, day=today).prefetch_related("entries").first()
-    done = {e.item_id: e.sessions_done for e in log.entries.all()} if log else {}
+    entry = data["entry"]
     planned = []
-    for item in items:
-        due = schedule.sessions_on(item.pk, today)
-        if not due:
+    for row in data["rows"] if data["in_program"] else []:
+        item = row["item"]
+        if not row["sessions"]:
             continue
         planned.append(
-            {**details["items"][item.number], "pk": item.pk, "number": item.number, "due": due, "done": done.get(item.pk, 0)}
+            {
+                **details["items"][item.number],
+                "pk": item.pk,
+                "number": item.number,
+                "due": len(row["sessions"]),
+                "done": entry.sessions.get(item.pk, 0),
+            }
         )
-    clinic = details["clinic"]
     return {
         "patient": details["patient"],
-        "phone": clinic.get("phone", ""),
+        "phone": details["clinic"].get("phone", ""),
         "planned": planned,
         "session": {
             "day": today.isoformat(),
             "move": MOVE_SECONDS,
             "items": planned,
-            "pain": log.pain if log else None,
-            "note": log.note if log else "",
+            "pain": entry.pain,
+            "note": entry.note,
             "labels": _labels(),
         },
     }
@@ -151,7 +157,7 @@ def start_section(request, handout, load_link) -> str:
     context = {
         "handout": handout,
         "today": today,
-        "data": SimpleLazyObject(lambda: session_data(load_link(), handout, today=today)),
+        "data": SimpleLazyObject(lambda: session_data(handout, load_link, today=today)),
         "pain_levels": range(PAIN_MAX + 1),
         "difficulties": Difficulty.choices,
         "note_max": NOTE_MAX_LENGTH,
