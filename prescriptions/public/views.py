@@ -84,7 +84,8 @@ def patient_page(
     }
     sections = [render_to_string(name, context, request=request) for name in link_sections()]
     return render_to_string(
-        PAGE_TEMPLATE, {**_handout_main(handout), "start_section": start, "link_sections": sections, "today_section": section},
+        PAGE_TEMPLATE,
+        {**_handout_main(handout), "start_section": start, "link_sections": sections, "today_section": section},
     )
 
 

@@ -29,7 +29,11 @@ CATALOGUE = Path(settings.BASE_DIR) / "exercises" / "catalogue" / "catalogue.jso
 # (name, catalogue slug whose drawings it borrows, dose): every day, once a day.
 EXERCISES = [
     ("Bridge", "bridge", {"sets": 1, "reps": 2, "hold_seconds": 3, "rest_seconds": 0}),
-    ("Side plank", "side-plank", {"sets": 2, "reps": None, "duration_seconds": 15, "hold_seconds": 0, "rest_seconds": 10}),
+    (
+        "Side plank",
+        "side-plank",
+        {"sets": 2, "reps": None, "duration_seconds": 15, "hold_seconds": 0, "rest_seconds": 10},
+    ),
     ("Clamshell", "clamshell", {"sets": 1, "reps": 10, "hold_seconds": 2, "rest_seconds": 0}),
 ]
 

@@ -58,7 +58,9 @@ def test_first_screen_says_who_when_what_and_how_to_stay_safe(client, program_an
 def test_first_screen_and_session_hold_nothing_of_the_token_or_csrf(client, program_and_token):
     _program, token = program_and_token
     html = page(client, token)
-    cached = html[html.index('<link rel="stylesheet" href="/static/css/session.css">') : html.index('<section id="today"')]
+    cached = html[
+        html.index('<link rel="stylesheet" href="/static/css/session.css">') : html.index('<section id="today"')
+    ]
     assert token not in cached
     assert "csrfmiddlewaretoken" not in cached
     # The session's data: today's exercises with what the timer paces them by.
@@ -74,7 +76,8 @@ def test_first_screen_follows_todays_log(client, program_and_token):
     first = session_json(page(client, token))
     assert first["items"][0]["done"] == 0
     client.post(
-        reverse("public:today", args=[token]), {"day": timezone.localdate().isoformat(), f"done-{items['Bridge'].pk}": ["1"]}
+        reverse("public:today", args=[token]),
+        {"day": timezone.localdate().isoformat(), f"done-{items['Bridge'].pk}": ["1"]},
     )
     assert session_json(page(client, token))["items"][0]["done"] == 1
 
