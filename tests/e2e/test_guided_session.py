@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from prescriptions.handout.links import create_link
@@ -92,8 +93,11 @@ def axe_violations(page):
     return page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.nodes.length])")
 
 
-def run_session(page, *, check_axe=False):
-    """Start today's session and go through the three exercises with the page's clock."""
+def run_session(page, *, check_axe=False, moving=True):
+    """Start today's session and go through the three exercises with the page's clock.
+
+    ``moving``: the picture plays the movement's frames; with reduced motion, the still start
+    and end pictures."""
     start = page.get_by_role("region", name="Maria Jensen")
     expect(start.get_by_text(timezone.localdate().strftime("%A %-d %B %Y"))).to_be_visible()
     expect(start.get_by_role("list")).to_contain_text("Bridge")
@@ -110,12 +114,18 @@ def run_session(page, *, check_axe=False):
     expect(session).to_contain_text("Exercise 1 of 3")
     expect(session.get_by_text("Breathe out as you lift.")).to_be_visible()
     expect(session.get_by_role("timer")).to_have_text("5")
+    for name in ("Pause", "Skip", "Done"):  # large targets, for a thumb
+        box = session.get_by_role("button", name=name).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, name
     advance(page, 5)
     expect(session.get_by_text("Move into position")).to_be_visible()
     expect(session).to_contain_text("Rep 1 of 2")
     advance(page, 1)
-    # Half way up: a frame between the start and end pictures, drawn from the pose.
-    expect(session.get_by_role("img")).to_have_attribute("src", re.compile(r"/frame-[1-9]\d*\.svg$"))
+    picture = session.get_by_role("img")
+    if moving:  # half way up: a frame between the start and end pictures, drawn from the pose
+        expect(picture).to_have_attribute("src", re.compile(r"/frame-[1-9]\d*\.svg$"))
+    else:  # the still end picture
+        expect(picture).to_have_attribute("src", re.compile(r"/pictures/\d+/\w+\.svg$"))
     advance(page, 1)
     expect(session.get_by_text("Hold", exact=True)).to_be_visible()
     expect(session.get_by_role("timer")).to_have_text("3")
@@ -188,6 +198,15 @@ def test_patient_runs_todays_session_on_a_phone_and_the_clinician_sees_it(browse
     # "Today" below shows what the session saved.
     today = page.get_by_role("region", name="Today")
     expect(today.get_by_role("group", name="1. Bridge").get_by_label("Done")).to_be_checked()
+    # Readable at arm's length: body text 16 px or more, the smaller print 14 px or more.
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.today-hint')).fontSize)") >= 14
+    # "Today" saved by hand: the confirmation is beside the button, and has the focus.
+    today.get_by_role("button", name="Save today").click()
+    saved = today.get_by_role("status")
+    expect(saved).to_have_text("Saved. Thank you!")
+    expect(saved).to_be_focused()
+    assert page.evaluate("document.querySelector('#today .today-saved').parentElement.querySelector('button') !== null")
     assert page.evaluate("homerxSession.offlineReady") is True  # kept on the phone before closing
     context.close()
 
@@ -202,7 +221,7 @@ def test_patient_runs_todays_session_on_a_phone_and_the_clinician_sees_it(browse
 
 def test_session_with_no_signal_is_sent_once_when_back_online(browser, live_server, session_program):
     program, token = session_program
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**PHONE, reduced_motion="reduce")
     page = context.new_page()
     url = f"{live_server.url}/p/{token}/"
     page.goto(url)
@@ -211,7 +230,7 @@ def test_session_with_no_signal_is_sent_once_when_back_online(browser, live_serv
     context.set_offline(True)
     page.goto(url)  # from the phone's copy
     expect(page.get_by_role("region", name="Maria Jensen")).to_be_visible()
-    end = run_session(page)
+    end = run_session(page, moving=False)
     expect(end.get_by_role("status")).to_contain_text("No signal")
     assert not DayLog.objects.filter(program=program).exists()
     assert len(page.evaluate("homerxSession.queue()")) == 1
@@ -270,7 +289,7 @@ def test_forget_this_phone_and_a_revoked_link_remove_what_the_phone_kept(browser
     response = None
     try:
         response = page.goto(url)
-    except Exception:  # noqa: BLE001 - with nothing kept, an offline visit fails in the browser itself
+    except PlaywrightError:  # with nothing kept, an offline visit fails in the browser itself
         pass
     assert response is None or response.status != 200
     context.close()
