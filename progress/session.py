@@ -31,8 +31,8 @@ from progress.models import NOTE_MAX_LENGTH, PAIN_MAX, Difficulty
 from progress.today import cached_today_data
 
 START_TEMPLATE = "progress/_session_start.html"
-# The pictures and frames of an issued version: they change only when an exercise's drawing does.
-DETAILS_CACHE_SECONDS = 24 * 60 * 60
+# The pictures and frames of an issued version: an exercise whose drawing changes shows it within the hour.
+DETAILS_CACHE_SECONDS = 60 * 60
 # Seconds the session gives to move into position and back, around each rep's hold.
 MOVE_SECONDS = 2
 
