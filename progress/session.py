@@ -33,6 +33,8 @@ from progress.today import cached_today_data
 START_TEMPLATE = "progress/_session_start.html"
 # The pictures and frames of an issued version: an exercise whose drawing changes shows it within the hour.
 DETAILS_CACHE_SECONDS = 60 * 60
+# Bump when what ``issued_details`` keeps changes shape: a deploy never reads an older entry.
+DETAILS_FORMAT = 1
 # Seconds the session gives to move into position and back, around each rep's hold.
 MOVE_SECONDS = 2
 
@@ -56,7 +58,7 @@ def issued_details(handout) -> dict[int, dict]:
     The words come from the version's snapshot (what the patient was handed); the pictures and
     the movement's frames from the exercise, only while its drawings are still the ones issued.
     """
-    key = f"session-details:{handout.pk}"
+    key = f"session-details:{DETAILS_FORMAT}:{handout.pk}"
     details = cache.get(key)
     if details is None:
         snapshot = Handout.objects.values_list("snapshot", flat=True).get(pk=handout.pk)
