@@ -77,6 +77,26 @@
     if (window.htmx) window.htmx.process(node);
   }
 
+  async function freshToken(url) {
+    try {
+      const page = await fetch(new URL("../", url).href, { credentials: "same-origin" });
+      const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+      const input = doc.querySelector("#today input[name='csrfmiddlewaretoken']");
+      return input ? input.value : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" },
+    });
+  }
+
   let flushing = null;
   function flush() {
     if (flushing) return flushing;
@@ -85,12 +105,16 @@
       for (const entry of readQueue()) {
         let response;
         try {
-          response = await fetch(entry.url, {
-            method: "POST",
-            body: entry.body,
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" },
-          });
+          response = await post(entry.url, entry.body);
+          if (response.status === 403) {
+            // A CSRF value gone stale while the log waited: send it again with the page's current one.
+            const fresh = await freshToken(entry.url);
+            if (fresh) {
+              const body = new URLSearchParams(entry.body);
+              body.set("csrfmiddlewaretoken", fresh);
+              response = await post(entry.url, body.toString());
+            }
+          }
         } catch (e) {
           say(labels.offline || "");
           return sent;

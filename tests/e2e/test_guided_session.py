@@ -235,6 +235,9 @@ def test_session_with_no_signal_is_sent_once_when_back_online(browser, live_serv
     assert not DayLog.objects.filter(program=program).exists()
     assert len(page.evaluate("homerxSession.queue()")) == 1
 
+    # While it waited, the phone lost its cookies (and with them the CSRF value the queued log
+    # carries): the first send is refused, and it goes again with the page's fresh one.
+    context.clear_cookies()
     context.set_offline(False)
     expect(end.get_by_role("status")).to_have_text("Your log was sent to your clinic.")
     assert page.evaluate("homerxSession.queue()") == []
