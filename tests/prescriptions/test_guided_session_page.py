@@ -115,3 +115,14 @@ def test_service_worker_is_scoped_to_the_link_and_refused_once_it_is_revoked(cli
     assert client.get(url).status_code == 404
     # A visit with a signal gets the 404 too: the worker removes what the phone kept.
     assert client.get(reverse("public:handout", args=[token])).status_code == 404
+
+
+def test_the_seven_day_table_starts_at_the_program_start(client, clinic, patient, clinician):
+    start = timezone.localdate() - timezone.timedelta(days=2)
+    _program, token = make_logging_program(clinic=clinic, patient=patient, user=clinician, start=start, doses=DAILY)
+    html = page(client, token)
+    table = html[html.index('<table class="today-glance">') : html.index("</table>")]
+    rows = re.findall(r'<th scope="row">(.*?)</th>', table)
+    assert rows == [
+        (start + timezone.timedelta(days=n)).strftime("%a %-d %b") for n in range(3)
+    ]  # the start day first: nothing before it
