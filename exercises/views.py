@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from core.cache_keys import template_version
+from exercises.animations import animation_frames, animation_version, movement_of
 from exercises.forms import CatalogueSearchForm
 from exercises.models import Exercise, ExercisePicture, Status, card_pictures
 
@@ -169,5 +170,25 @@ def picture_svg(request: HttpRequest, pk: int, version: str) -> HttpResponse:
     if not picture.svg:
         raise Http404
     response = HttpResponse(picture.svg, content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=31536000, immutable=True)
+def picture_frame(request: HttpRequest, pk: int, version: str, n: int) -> HttpResponse:
+    """Frame ``n`` of the movement ending in picture ``pk`` (``exercises.animations``). Public, as
+    the pictures are; the version names both drawings, so a frame is cached forever."""
+    end = get_object_or_404(ExercisePicture.objects.select_related("exercise"), pk=pk)
+    if end.exercise.status == Status.DRAFT and not request.user.is_staff:
+        raise Http404
+    movement = movement_of(list(end.exercise.pictures.order_by("order", "pk")))
+    if movement is None or movement[1].pk != end.pk or animation_version(*movement) != version:
+        raise Http404
+    drawn = animation_frames(*movement)
+    if n >= len(drawn):
+        raise Http404
+    response = HttpResponse(drawn[n], content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response

@@ -33,6 +33,7 @@ _ATTENTION_SOURCES: list[AttentionSource] = []
 _LINK_SECTIONS: list[str] = []
 _HANDOUT_ANNOTATIONS: dict[str, Callable[[], object]] = {}
 _TODAY_SECTION: list[Callable] = []
+_START_SECTION: list[Callable] = []
 
 
 def register_attention_source(source: AttentionSource) -> None:
@@ -80,3 +81,14 @@ def register_today_section(render: Callable) -> None:
 
 def today_section(request, handout, load_link) -> str:
     return _TODAY_SECTION[0](request, handout, load_link) if _TODAY_SECTION else ""
+
+
+def register_start_section(render: Callable) -> None:
+    """The link page's first screen, above everything else (who, today's plan, the guided
+    session): ``render(request, handout, load_link)`` gives its HTML, as ``register_today_section``.
+    One app registers it; without one the page starts with the link sections."""
+    _START_SECTION[:] = [render]
+
+
+def start_section(request, handout, load_link) -> str:
+    return _START_SECTION[0](request, handout, load_link) if _START_SECTION else ""

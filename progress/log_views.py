@@ -78,7 +78,7 @@ def today_log(request: HttpRequest, token: str) -> HttpResponse:
     if request.htmx:
         section = today_section(request, link, handout, day=day, saved=True, items=items)
         return private(HttpResponse(section))
-    url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today"
+    url = reverse("public:handout", args=[token]) + f"?day={day.isoformat()}&saved={day.isoformat()}#today-saved"
     return private(redirect(url))
 
 

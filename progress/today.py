@@ -248,6 +248,14 @@ def cached_today_section(request: HttpRequest, handout, load_link) -> str:
     today = timezone.localdate()
     day = chosen_day(request.GET.get("day"), today) or today
     saved = request.GET.get("saved") == day.isoformat()
+    return render_section(request, cached_today_data(handout, load_link, day=day, today=today, saved=saved))
+
+
+def cached_today_data(handout, load_link, *, day: date, today: date, saved: bool = False) -> dict:
+    """``today_data`` for ``day``, read only when something in it changed (see ``cached_today_section``).
+
+    The first screen (``progress.session``) asks for today's: on the usual view, of today, the
+    same entry as the section's."""
     key = content_key(
         "today-data",
         handout.pk,
@@ -262,7 +270,7 @@ def cached_today_section(request: HttpRequest, handout, load_link) -> str:
     if data is None:
         data = today_data(load_link(), handout, day=day, today=today, saved=saved)
         cache.set(key, data, SECTION_CACHE_SECONDS)
-    return render_section(request, data)
+    return data
 
 
 def link_token(request: HttpRequest) -> str:

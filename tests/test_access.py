@@ -32,6 +32,7 @@ PUBLIC_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "exercises:picture-svg",
+    "exercises:picture-frame",  # frames of a drawing: public as the drawings are
     "patients:invitation-accept",
 }
 PUBLIC_NAMESPACES = {"public", "outcomes-link"}

@@ -43,13 +43,17 @@ class Canvas:
                 ys1.append(y + pad)
         return min(xs0), min(ys0), max(xs1), max(ys1)
 
-    def svg(self, *, mirror: bool, width: int, height: int, aspect: str | None = None) -> str:
+    def svg(
+        self, *, mirror: bool, width: int, height: int, aspect: str | None = None, box=None
+    ) -> str:
         """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document.
 
         ``aspect`` names the frame's shape on the root (``data-aspect``, e.g. "wide"), for a
-        page that lays pictures out by shape without measuring them.
+        page that lays pictures out by shape without measuring them. ``box`` (x0, y0, x1, y1 in
+        cm) fits another region instead of the shapes' own: the frames of an animation share
+        one, so the figure moves and the frame stays still.
         """
-        x0, y0, x1, y1 = self.bbox()
+        x0, y0, x1, y1 = box or self.bbox()
         px_per_cm = scale((x0, y0, x1, y1), width, height)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
 

@@ -14,5 +14,6 @@ app_name = "public"
 urlpatterns = [
     path("<str:token>/", views.handout_page, name="handout"),
     path("<str:token>/handout.pdf", views.handout_pdf, name="handout-pdf"),
+    path("<str:token>/sw.js", views.service_worker, name="service-worker"),
     path("<str:token>/pictures/<path:name>", views.handout_picture, name="picture"),
 ]

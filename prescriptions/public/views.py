@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from core.audit import audit_record_unattended
 from core.cache_keys import content_key, template_version
 from prescriptions.audit_actions import ProgramAction
-from prescriptions.extensions import link_sections, today_section
+from prescriptions.extensions import link_sections, start_section, today_section
 from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout
 from prescriptions.public.gate import link_of, open_handout, private
@@ -75,6 +75,7 @@ def patient_page(
     load_link = functools.cache(load_link or (lambda: link_of(handout)))
     if section is None:
         section = today_section(request, handout, load_link)
+    start = start_section(request, handout, load_link)
     context = {
         "program": SimpleLazyObject(lambda: load_link().program),
         "handout": handout,
@@ -83,7 +84,8 @@ def patient_page(
     }
     sections = [render_to_string(name, context, request=request) for name in link_sections()]
     return render_to_string(
-        PAGE_TEMPLATE, {**_handout_main(handout), "link_sections": sections, "today_section": section}
+        PAGE_TEMPLATE,
+        {**_handout_main(handout), "start_section": start, "link_sections": sections, "today_section": section},
     )
 
 
@@ -135,3 +137,20 @@ def handout_picture(request, token, name):
     if name not in names or not default_storage.exists(name):
         raise Http404
     return private(FileResponse(default_storage.open(name, "rb")))
+
+
+SERVICE_WORKER = "prescriptions/link_sw.js"
+
+
+@login_not_required
+@require_GET
+def service_worker(request, token):
+    """The link's service worker: served under the link so that its scope is the link alone.
+
+    It holds nothing of the token or the patient (the version comes in its query string); the
+    gate refuses it for a link that is gone, so a revoked link gets no new worker.
+    """
+    _handout, refusal = open_handout(request, token)
+    if refusal:
+        return refusal
+    return private(HttpResponse(render_to_string(SERVICE_WORKER), content_type="text/javascript; charset=utf-8"))

@@ -40,7 +40,9 @@ def test_clinician_issues_and_patient_opens_the_link_until_it_is_revoked(
     patient_page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     expect(patient_page.get_by_role("heading", name="Home exercise program for Maria Jensen")).to_be_visible()
     expect(
-        patient_page.get_by_text("3 sets of 10 each side · hold 5 seconds · twice a day · 5 days a week")
+        patient_page.get_by_role("main").get_by_text(
+            "3 sets of 10 each side · hold 5 seconds · twice a day · 5 days a week"
+        )
     ).to_be_visible()
     with patient_page.expect_download() as patient_download:
         patient_page.get_by_role("link", name="Download PDF").click()

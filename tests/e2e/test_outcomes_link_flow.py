@@ -49,7 +49,9 @@ def test_patient_answers_on_a_phone_and_a_worse_score_two_weeks_on_needs_attenti
     phone = browser.new_context(**PHONE)
     page = phone.new_page()
     page.goto(f"{live_server.url}/p/{token}/")
-    expect(page.get_by_role("heading", level=2).first).to_have_text("Questionnaires due")
+    # After the first screen (who, today's plan), the questionnaires due come first.
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Maria Jensen")
+    expect(page.get_by_role("heading", level=2).nth(1)).to_have_text("Questionnaires due")
     due = page.get_by_role("region", name="Questionnaires due")
     psfs = due.get_by_role("form", name="Patient-Specific Functional Scale")
     nprs = due.get_by_role("form", name="Numeric Pain Rating Scale")

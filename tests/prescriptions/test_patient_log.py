@@ -77,7 +77,7 @@ def test_a_day_is_saved_whole_and_audited_without_who(client, token, program):
     response = client.post(today_url(token), data)
 
     assert response.status_code == 302
-    assert response["Location"].endswith(f"?day={today}&saved={today}#today")
+    assert response["Location"].endswith(f"?day={today}&saved={today}#today-saved")
     log = DayLog.objects.get(program=program, day=today)
     assert (log.pain, log.note, log.source, log.entered_by) == (6, "Knee ached <b>a bit</b>", LogSource.LINK, None)
     clamshell = ExerciseLog.objects.get(day_log=log, exercise__name="Clamshell")

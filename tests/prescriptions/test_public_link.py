@@ -124,14 +124,17 @@ def test_patient_page_query_count_does_not_grow_with_items(client, clinic, patie
     # items, 6 the issued version's exercises (first view only: then cached), 7 the last week's
     # logs (their entries are one more query once there are any), 8 the program's outcome
     # measures, for the questionnaires due (a registered section; their answers are one more
-    # query once there are any).
-    assert len(queries) == 8, [q["sql"][:120] for q in queries]
+    # query once there are any); for the first screen and its session (first view of a version
+    # only: then cached) 9 the snapshot's words and 10 the exercises' drawings and movements.
+    assert len(queries) == 10, [q["sql"][:120] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         again = client.get(page_url(token))
-    # The same page but for "Today"'s CSRF token, masked afresh for every response.
+    # The same page but for "Today"'s CSRF token, masked afresh for every response (the first
+    # screen holds none: it is cached whole).
     assert CSRF_INPUT.sub("", again.content.decode()) == CSRF_INPUT.sub("", response.content.decode())
     # 1 the newest handout (which also says what "Today" depends on), 2 the audit entry: the
-    # page, its "Today" section and the questionnaires due are cached until something they show changes.
+    # page, its first screen, its "Today" section and the questionnaires due are cached until
+    # something they show changes.
     assert len(queries) == 2, [q["sql"][:120] for q in queries]
 
 
