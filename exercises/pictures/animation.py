@@ -18,7 +18,6 @@ from exercises.pictures.scene import build_scene
 
 # Drawn frames in one pass from start to end, both included; the page plays them forward and back.
 FRAME_COUNT = 8
-WIDTH, HEIGHT = 300, 200
 
 
 class AnimationError(ValueError):
@@ -91,9 +90,10 @@ def frames(start: dict, end: dict, *, mirror: bool = False, count: int = FRAME_C
     if not can_animate(start, end):
         raise AnimationError("the two pictures are not one movement (base or props differ, or nothing moves)")
     between = frame_poses(start, end, count)
-    # The frames' fixed size, as the first and last (``render_pose_svg`` with a size): one scale for all.
-    end_canvas = compose(validate_pose(end), (WIDTH, HEIGHT))[0]
-    canvases = [compose(pose, (WIDTH, HEIGHT))[0] for pose in between]
+    # The frames between take the end picture's frame (its shape and size), so the page swaps
+    # drawings of one size; the first and last are the start and end pictures themselves.
+    end_canvas, _, (aspect, width, height) = compose(validate_pose(end))
+    canvases = [compose(pose, (width, height))[0] for pose in between]
     boxes = [end_canvas.bbox()] + [c.bbox() for c in canvases]
     box = (
         min(b[0] for b in boxes),
@@ -101,7 +101,7 @@ def frames(start: dict, end: dict, *, mirror: bool = False, count: int = FRAME_C
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
-    drawn = [c.svg(mirror=mirror, width=WIDTH, height=HEIGHT, box=box) for c in canvases]
-    first = render_pose_svg(start, mirror=mirror, width=WIDTH, height=HEIGHT)
-    last = render_pose_svg(end, mirror=mirror, width=WIDTH, height=HEIGHT)
+    drawn = [c.svg(mirror=mirror, width=width, height=height, aspect=aspect, box=box) for c in canvases]
+    first = render_pose_svg(start, mirror=mirror)
+    last = render_pose_svg(end, mirror=mirror)
     return [first, *drawn, last]

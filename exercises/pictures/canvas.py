@@ -43,9 +43,7 @@ class Canvas:
                 ys1.append(y + pad)
         return min(xs0), min(ys0), max(xs1), max(ys1)
 
-    def svg(
-        self, *, mirror: bool, width: int, height: int, aspect: str | None = None, box=None
-    ) -> str:
+    def svg(self, *, mirror: bool, width: int, height: int, aspect: str | None = None, box=None) -> str:
         """The shapes fitted to ``width`` x ``height`` pixels, as a standalone SVG 1.1 document.
 
         ``aspect`` names the frame's shape on the root (``data-aspect``, e.g. "wide"), for a

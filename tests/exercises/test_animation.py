@@ -4,7 +4,6 @@ The pure part (``exercises.pictures.animation``) for every movement in the catal
 frames as the patient page loads them (``exercises.animations``, the frame view).
 """
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,11 @@ from django.urls import reverse
 from exercises.animations import animation_version, exercise_media
 from exercises.pictures.animation import can_animate, frame_poses, frame_problems, frames
 from exercises.pictures.poses import render_pose_svg
+from exercises.services import bundled_catalogue
 from tests.factories import ExerciseFactory, ExercisePictureFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = json.loads((ROOT / "exercises" / "catalogue" / "catalogue.json").read_text())
+CATALOGUE = bundled_catalogue()  # every file in exercises/catalogue/
 # A movement: the first two pictures, both drawn from a pose the body can move between. Read
 # from whatever the catalogue holds today: an exercise added tomorrow is checked the same way.
 MOVEMENTS = [
