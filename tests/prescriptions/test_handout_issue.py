@@ -16,7 +16,7 @@ from core.models import AuditEntry
 from patients.audit_actions import PatientAction
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.delivery import delivery_request
-from prescriptions.handout.issue import handout_issue
+from prescriptions.handout.issue import RenderFailed, handout_issue
 from prescriptions.handout.links import create_link, public_link_url
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Handout, HandoutClaim, ShareLink
@@ -129,7 +129,7 @@ def test_a_failed_save_of_the_version_leaves_no_orphan_pdf_and_no_claim(program,
     storage = Handout._meta.get_field("pdf").storage
     before = set(storage.listdir("handouts")[1]) if storage.exists("handouts") else set()
     monkeypatch.setattr(Handout, "save", refuse)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(RenderFailed):
         handout_issue(program=program, user=clinician)
 
     after = set(storage.listdir("handouts")[1]) if storage.exists("handouts") else set()
