@@ -244,29 +244,19 @@ STORAGES = {
 # the files; local disk stays the default for one machine.
 S3_BUCKET = envstr("S3_BUCKET", "")
 if S3_BUCKET:
-    from botocore.config import Config as _S3ClientConfig
+    from core.s3 import s3_storages  # imports boto3: only when it is used
 
-    _S3_ENDPOINT_URL = envstr("S3_ENDPOINT_URL", "")
-    _s3_options = {
-        "bucket_name": S3_BUCKET,
-        "endpoint_url": _S3_ENDPOINT_URL or None,
-        "access_key": envsecret("S3_ACCESS_KEY_ID"),
-        "secret_key": envsecret("S3_SECRET_ACCESS_KEY"),
-        "region_name": envstr("S3_REGION", "us-east-1"),
-        # A new name rather than overwriting: save_or_clean_up picks a free name before writing.
-        "file_overwrite": False,
-        "default_acl": "private",
-        # An S3-compatible server on its own host name (MinIO, moto) is addressed by path.
-        "addressing_style": "path" if _S3_ENDPOINT_URL else None,
-        # An endpoint that is down fails in seconds with a clear error, not after a minute of retries.
-        "client_config": _S3ClientConfig(
+    STORAGES.update(
+        s3_storages(
+            bucket=S3_BUCKET,
+            endpoint_url=envstr("S3_ENDPOINT_URL", ""),
+            access_key=envsecret("S3_ACCESS_KEY_ID"),
+            secret_key=envsecret("S3_SECRET_ACCESS_KEY"),
+            region=envstr("S3_REGION", "us-east-1"),
             connect_timeout=envint("S3_CONNECT_TIMEOUT", 3),
             read_timeout=envint("S3_READ_TIMEOUT", 20),
-            retries={"max_attempts": 2, "mode": "standard"},
-        ),
-    }
-    STORAGES["default"] = {"BACKEND": "core.s3.AppServedS3Storage", "OPTIONS": {**_s3_options, "location": "media"}}
-    STORAGES["private"] = {"BACKEND": "core.s3.AppServedS3Storage", "OPTIONS": {**_s3_options, "location": "private"}}
+        )
+    )
 WHITENOISE_USE_FINDERS = DEBUG
 # Upload limits (bytes / pixels): pictures, logos and clearance letters.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)

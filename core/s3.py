@@ -11,6 +11,7 @@ in the content-security policy.
 
 from urllib.parse import urljoin
 
+from botocore.config import Config
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
@@ -21,3 +22,40 @@ class AppServedS3Storage(S3Storage):
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         return urljoin(settings.MEDIA_URL, filepath_to_uri(name))
+
+
+def s3_storages(
+    *,
+    bucket: str,
+    endpoint_url: str,
+    access_key: str | None,
+    secret_key: str | None,
+    region: str,
+    connect_timeout: int = 3,
+    read_timeout: int = 20,
+) -> dict:
+    """The ``default`` and ``private`` entries of ``STORAGES`` for one bucket.
+
+    Public media under ``media/``, private files under ``private/``; all objects private.
+    """
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "access_key": access_key,
+        "secret_key": secret_key,
+        "region_name": region,
+        # A new name rather than overwriting: save_or_clean_up picks a free name before writing.
+        "file_overwrite": False,
+        "default_acl": "private",
+        # An S3-compatible server on its own host name (MinIO, moto) is addressed by path.
+        "addressing_style": "path" if endpoint_url else None,
+        # An endpoint that is down fails in seconds with a clear error, not after a minute of retries.
+        "client_config": Config(
+            connect_timeout=connect_timeout, read_timeout=read_timeout, retries={"max_attempts": 2, "mode": "standard"}
+        ),
+    }
+    backend = "core.s3.AppServedS3Storage"
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": {**options, "location": "media"}},
+        "private": {"BACKEND": backend, "OPTIONS": {**options, "location": "private"}},
+    }
