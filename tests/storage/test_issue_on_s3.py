@@ -40,9 +40,7 @@ def test_the_issued_pdf_is_stored_in_the_bucket_and_served_by_the_app(s3, progra
     assert handout.pdf.url.startswith(settings.MEDIA_URL)
 
 
-def test_an_s3_endpoint_that_is_down_refuses_the_issue_and_a_retry_works_once_it_is_back(
-    program, clinician_client
-):
+def test_an_s3_endpoint_that_is_down_refuses_the_issue_and_a_retry_works_once_it_is_back(program, clinician_client):
     server = MotoServer().start()
     server.create_bucket("homerx-down")
     try:
