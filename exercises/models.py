@@ -167,6 +167,25 @@ class Exercise(Dose):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     other_names = models.TextField(_("other names"), blank=True, max_length=1000, help_text=_("One name per line."))
     summary = models.CharField(_("summary"), max_length=240)
+    purpose = models.CharField(
+        _("why (for the patient)"),
+        max_length=200,
+        blank=True,
+        help_text=_('What the exercise does for the patient, in their words; printed as "Why: …" on the handout.'),
+    )
+    conditions = models.TextField(
+        _("conditions"),
+        blank=True,
+        max_length=1000,
+        help_text=_('Conditions it is commonly used for, one per line ("rotator cuff", "ankle sprain"); searchable.'),
+    )
+    # Shown to clinicians (catalogue and admin), never on the patient's handout.
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The published program the exercise and its default dose come from, and its publisher."),
+    )
     body_regions = models.ManyToManyField(BodyRegion, verbose_name=_("body regions"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     position = models.CharField(_("starting position"), max_length=20, choices=Position.choices)
@@ -231,11 +250,17 @@ class Exercise(Dose):
         calls it first.
         """
         self.search_text = normalize_search_text(
-            " ".join([self.name, self.other_names.replace("\n", " "), self.muscles, self.summary])
+            " ".join(
+                [self.name, self.other_names.replace("\n", " "), self.muscles, self.summary, self.conditions.replace("\n", " ")]
+            )
         )
         self.search_name = normalize_search_text(self.name)
         others = [name for name in map(normalize_search_text, self.other_name_list) if name]
         self.search_other_names = "\n{}\n".format("\n".join(others)) if others else ""
+
+    @property
+    def condition_list(self) -> list[str]:
+        return [line.strip() for line in self.conditions.splitlines() if line.strip()]
 
     @property
     def other_name_list(self) -> list[str]:

@@ -33,6 +33,22 @@ class Movement(models.TextChoices):
     DUMBBELL = "dumbbell", _("Dumbbell load")
     BAND = "band", _("Resistance band load")
     MACHINE_WEIGHT = "machine-weight", _("Machine weight load")
+    # What clearances restrict after shoulder, hand, hip and knee surgery or injury.
+    SHOULDER_ABOVE_90 = "shoulder-elevation-above-90", _("Shoulder elevation above 90°")
+    HAND_BEHIND_BACK = "hand-behind-back", _("Hand behind the back")
+    RESISTED_SHOULDER_ROTATION = "resisted-shoulder-rotation", _("Resisted shoulder rotation")
+    WEIGHT_THROUGH_ARMS = "weight-through-arms", _("Weight through the arms or hands")
+    HIP_ADDUCTION_PAST_MIDLINE = "hip-adduction-past-midline", _("Hip adduction past the midline")
+    HIP_INTERNAL_ROTATION = "hip-internal-rotation", _("Hip internal rotation")
+    DEEP_KNEE_FLEXION = "deep-knee-flexion", _("Knee flexion past 90°")
+    LOADED_WRIST_EXTENSION = "loaded-wrist-extension", _("Loaded wrist extension")
+    GRIPPING = "gripping", _("Gripping")
+    # Weight bearing through a leg comes in two steps: partial (seated, or standing with most of
+    # the weight on the other leg or a support) and full (standing on it: WEIGHT_BEARING above).
+    # A "non weight bearing" clearance avoids both; "partial weight bearing" avoids the full one.
+    PARTIAL_WEIGHT_BEARING = "partial-weight-bearing", _("Partial weight bearing through the legs")
+    EYES_CLOSED = "eyes-closed", _("Eyes closed")
+    TURNING_OR_STEPPING = "turning-or-stepping", _("Turning or stepping for balance")
 
 
 # Movements that put a weight in the patient's hands or on a limb: a lifting limit applies to them

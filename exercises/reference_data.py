@@ -15,6 +15,8 @@ REGIONS = {
     "knee": "Knee",
     "ankle-foot": "Ankle and foot",
     "shoulder": "Shoulder",
+    "elbow-wrist-hand": "Elbow, wrist and hand",
+    "falls-balance": "Falls prevention and balance",
 }
 EQUIPMENT = {
     "none": "No equipment",
@@ -31,6 +33,13 @@ EQUIPMENT = {
     "dumbbell": "Dumbbell",
     "machine": "Gym machine",
     "doorway": "Doorway",
+    "stick": "Stick or broom handle",
+    "table": "Table or bed edge",
+    "kitchen-bench": "Kitchen bench or other fixed support",
+    "stairs": "Stairs with a rail",
+    "golf-ball": "Golf ball",
+    "marbles": "Marbles and a bowl",
+    "foam-roller": "Foam roller",
 }
 CATALOGUE_EDITORS = "Catalogue editors"
 EDITOR_PERMISSIONS = [

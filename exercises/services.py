@@ -5,7 +5,9 @@ is checked, and one bad record leaves the database exactly as it was.
 """
 
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -15,9 +17,12 @@ from exercises.pictures import pose_problems
 
 FORMAT = "homerx-catalogue"
 FORMAT_VERSION = 1
+# The bundled catalogue is one file per body region (catalogue.json holds the first, low-back and
+# hip, set): each file is a whole catalogue document, and together they are the catalogue.
+BUNDLED_CATALOGUE_DIR = Path(settings.BASE_DIR) / "exercises" / "catalogue"
 
-_TEXT_FIELDS = ["name", "summary", "status", "kind", "position", "difficulty", "video_url"]
-_LIST_FIELDS = {"other_names": "\n", "tips": "\n", "cautions": "\n", "muscles": ", "}
+_TEXT_FIELDS = ["name", "summary", "purpose", "source", "status", "kind", "position", "difficulty", "video_url"]
+_LIST_FIELDS = {"other_names": "\n", "conditions": "\n", "tips": "\n", "cautions": "\n", "muscles": ", "}
 
 
 class CatalogueImportError(Exception):
@@ -57,6 +62,14 @@ def exercise_as_dict(exercise: Exercise) -> dict:
         ],
     )
     return record
+
+
+def bundled_catalogue() -> dict:
+    """The bundled catalogue files as one document, in file-name order."""
+    records = []
+    for path in sorted(BUNDLED_CATALOGUE_DIR.glob("*.json")):
+        records.extend(json.loads(path.read_text(encoding="utf-8"))["exercises"])
+    return {"format": FORMAT, "version": FORMAT_VERSION, "exercises": records}
 
 
 def catalogue_export(exercises=None) -> dict:

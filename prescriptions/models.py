@@ -1,3 +1,13 @@
+"""The program's tables: Program and ProgramItem, a clinic's own exercises and favourites, clearance
+notes and the acknowledged conflicts with them, issued handouts, patient links and emails.
+
+Over 400 lines on purpose: one schema whose tables point at each other (an item and a note are of
+a program, a handout is a program's version, a link and an email are of a handout), kept where
+Django and the migrations look for it (the migrations name ``prescriptions.models.handout_path``,
+``clearance_letter_path`` and ``private_storage``). The behaviour lives elsewhere: workflows in
+``services`` and the ``handout`` package, the schedule in ``schedule``, the safety check in ``safety``.
+"""
+
 import uuid
 from datetime import date
 from pathlib import Path

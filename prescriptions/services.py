@@ -3,6 +3,11 @@
 Every function here is atomic, checks the program's revision where a clinician
 could be working from a stale page, validates with ``full_clean()`` and leaves
 one audit entry. Handout issuing, patient links and email live in the ``handout`` package.
+
+Over 400 lines on purpose: these are the builder's workflows on one program, and they share its
+one protocol (lock the program, check the revision, bump it, record the change, re-check the
+clearance conflicts); split apart, each module would import the same private helpers
+(``_lock``, ``_changed``, ``_renumber``) from another.
 """
 
 from django.core.exceptions import ValidationError
