@@ -83,10 +83,6 @@ class IssueResult:
         return self.handout.version if self.handout is not None else self.claim.version
 
 
-class IssueInProgress(Exception):
-    """Kept for the views until they follow the claim (no longer raised)."""
-
-
 class RenderFailed(Exception):
     """The render of a claimed version failed; nothing was stored."""
 
