@@ -30,7 +30,7 @@ import hashlib
 import logging
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -229,7 +229,8 @@ def render_handout(claim_id: int) -> str:
     _pause_if_asked()
     token = new_token()  # printed as the QR code, stored (hashed) with the version
     try:
-        with _gc_paused():
+        # In the worker only: a web process (the immediate backend) keeps its collector on.
+        with _gc_paused() if not _runs_at_once() else nullcontext():
             rendered = render_handout_pdf(claim.snapshot, link_url=public_link_url(token))
         _store(claim=claim, rendered=rendered, token=token)
     except _Superseded:

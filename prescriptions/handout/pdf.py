@@ -74,6 +74,11 @@ def make_url_fetcher(resources: Resources | None = None):
 
 
 _lock = threading.RLock()
+# One render at a time per process. WeasyPrint and its shared font configuration are not
+# documented as thread-safe, and a threaded server (runserver, the browser tests' live server)
+# rendering two handouts at once (an issue and a draft's page count) once aborted in native code.
+# Production's sync gunicorn workers and the task worker render one at a time anyway.
+_render_lock = threading.RLock()
 _font_config = None
 _stylesheets: dict = {}
 
@@ -152,15 +157,16 @@ def render_handout_pdf(
         for url, (body, content_type) in resources.items()
         if url.startswith((PICTURE_PREFIX, TRACKER_PREFIX)) and content_type == "image/svg+xml"
     ]
-    document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
-        stylesheets=_stylesheet_list(
-            snapshot["clinic"]["paper_size"], draft, bool(snapshot["patient"].get("large_print"))
-        ),
-        font_config=font_config(),
-        cache=picture_cache(drawings, make_url_fetcher),
-    )
-    content = document.write_pdf()
-    page_count = len(document.pages)
+    with _render_lock:
+        document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
+            stylesheets=_stylesheet_list(
+                snapshot["clinic"]["paper_size"], draft, bool(snapshot["patient"].get("large_print"))
+            ),
+            font_config=font_config(),
+            cache=picture_cache(drawings, make_url_fetcher),
+        )
+        content = document.write_pdf()
+        page_count = len(document.pages)
     filename = handout_filename(version=None if draft else snapshot.get("version"), issued_on=snapshot["issued_on"])
     return RenderedPdf(content=content, page_count=page_count, filename=filename)
 
