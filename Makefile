@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 # Links printed by seed_demo (and put in QR codes) point at the server `make run` starts.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help setup run serve test lint system-deps python-deps node-deps migrate seed bench pictures clean
+.PHONY: help setup run serve test stack-test s3 lint system-deps python-deps node-deps migrate seed bench pictures clean
 
 help:
 	@echo "make run     install everything, load the catalogue and demo clinic, serve on $(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make test    install everything and run the whole suite (browser tests included)"
 	@echo "make serve   production-style: migrate, collectstatic, gunicorn + task worker"
 	@echo "make bench   run the benchmarks, write bench/results.json"
+	@echo "make s3      a local S3 endpoint (moto) on 127.0.0.1:$(S3_PORT) with the bucket $(S3_LOCAL_BUCKET)"
 
 # Debian packages: pango for WeasyPrint, fonts for every script, Chromium for browser tests.
 system-deps:
@@ -61,6 +62,26 @@ test: system-deps python-deps node-deps
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A local S3-compatible endpoint for development: moto's server mode on loopback (no Docker, no
+# account), with the bucket made. Another shell then runs HomeRx against it with the variables
+# printed below. It keeps everything in memory: stopping it loses the files.
+S3_PORT ?= 9100
+S3_LOCAL_BUCKET ?= homerx
+S3_LOCAL_ENV := S3_BUCKET=$(S3_LOCAL_BUCKET) S3_ENDPOINT_URL=http://127.0.0.1:$(S3_PORT) \
+	S3_ACCESS_KEY_ID=local S3_SECRET_ACCESS_KEY=local S3_REGION=us-east-1
+s3: python-deps
+	@$(VENV)/bin/moto_server -H 127.0.0.1 -p $(S3_PORT) & moto=$$!; trap 'kill $$moto' EXIT INT TERM; \
+	  for _ in $$(seq 100); do $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(S3_PORT)/moto-api/')" \
+	    2>/dev/null && break; sleep 0.2; done; \
+	  $(S3_LOCAL_ENV) $(PY) manage.py s3_create_bucket && \
+	  echo "S3 endpoint on http://127.0.0.1:$(S3_PORT)/. In another shell: $(S3_LOCAL_ENV) make run" && \
+	  wait $$moto
+
+# The whole stack in one test (tests/stack/): two gunicorn servers, a task worker, PostgreSQL
+# (STACK_DATABASE_URL, a server where a throw-away database may be created), Redis and moto.
+stack-test: python-deps node-deps
+	$(VENV)/bin/pytest -p no:cacheprovider -m stack tests/stack $(PYTEST_ARGS)
 
 lint: python-deps
 	$(VENV)/bin/ruff check .

@@ -238,6 +238,25 @@ STORAGES = {
         )
     },
 }
+# S3-compatible object storage for every uploaded and issued file, when S3_BUCKET is set: public
+# media under "media/", private files under "private/" of one bucket, all objects private and
+# served by the app's views (core/s3.py says why). Several app servers and workers then share
+# the files; local disk stays the default for one machine.
+S3_BUCKET = envstr("S3_BUCKET", "")
+if S3_BUCKET:
+    from core.s3 import s3_storages  # imports boto3: only when it is used
+
+    STORAGES.update(
+        s3_storages(
+            bucket=S3_BUCKET,
+            endpoint_url=envstr("S3_ENDPOINT_URL", ""),
+            access_key=envsecret("S3_ACCESS_KEY_ID"),
+            secret_key=envsecret("S3_SECRET_ACCESS_KEY"),
+            region=envstr("S3_REGION", "us-east-1"),
+            connect_timeout=envint("S3_CONNECT_TIMEOUT", 3),
+            read_timeout=envint("S3_READ_TIMEOUT", 20),
+        )
+    )
 WHITENOISE_USE_FINDERS = DEBUG
 # Upload limits (bytes / pixels): pictures, logos and clearance letters.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
@@ -255,7 +274,7 @@ EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "HomeRx <no-reply@homerx.local>")
 
-# Slow work (PDF e-mail) runs as a background task. "immediate" runs it in the
+# Slow work (rendering an issued PDF, e-mail) runs as a background task. "immediate" runs it in the
 # request (development, tests); "database" queues it for `manage.py db_worker`.
 TASKS_BACKEND = envstr("TASKS_BACKEND", "immediate")
 TASKS = {
@@ -266,6 +285,12 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+
+# How long one task run owns a handout it renders; after that the next worker takes it over
+# (prescriptions/handout/issue.py). Longer than the slowest render.
+HANDOUT_RENDER_LEASE_SECONDS = envint("HANDOUT_RENDER_LEASE_SECONDS", 300)
+# Test hook of the whole-stack test only (issue._pause_if_asked): never set in a deployment.
+RENDER_PAUSE_FILE = envstr("HOMERX_RENDER_PAUSE_FILE", "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

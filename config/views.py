@@ -1,16 +1,20 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.files.storage import default_storage
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.core.cache import cache
+from django.core.files.storage import default_storage, storages
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import Min
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.storage import StorageUnavailable
+from core.storage import StorageUnavailable, check_storage
 from exercises.models import ExercisePicture
+from prescriptions.models import HandoutClaim
 
 # Plain HTML: rendering a template could need the database that is down (context processors).
 UNAVAILABLE_PAGE = """<!doctype html>
@@ -35,16 +39,43 @@ RETRY_AFTER_SECONDS = 60
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the app and its database answer; 503 otherwise (for load balancers)."""
+    """The app's view of its services, for load balancers and operators.
+
+    200 when the database, the cache and the file storage all answer; 503 (with ``Retry-After``)
+    when one does not, naming it. ``oldest_queued_render_seconds`` is how long the oldest issued
+    version has waited for its PDF (``null``: none waiting): a number that keeps growing means no
+    task worker is running. One database query, one cache read, one storage round trip.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        # The database check and the render queue's age in one query.
+        oldest = HandoutClaim.objects.filter(failed_at__isnull=True).aggregate(oldest=Min("claimed_at"))["oldest"]
     except DatabaseError:
-        response = JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return _unhealthy({"status": "error", "database": "unreachable"})
+    report = {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}
+    try:
+        cache.get(HEALTHZ_CACHE_KEY)
+    except Exception:  # any client error of any cache backend means the same: it does not answer
+        report["cache"] = "unreachable"
+    try:
+        check_storage(storages["private"])
+    except StorageUnavailable:
+        report["storage"] = "unreachable"
+    report["oldest_queued_render_seconds"] = (
+        round((timezone.now() - oldest).total_seconds(), 1) if oldest is not None else None
+    )
+    if "unreachable" in report.values():
+        report["status"] = "error"
+        return _unhealthy(report)
+    return JsonResponse(report)
+
+
+HEALTHZ_CACHE_KEY = "healthz"
+
+
+def _unhealthy(report: dict) -> JsonResponse:
+    response = JsonResponse(report, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

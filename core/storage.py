@@ -29,6 +29,22 @@ def save_or_clean_up(storage: Storage, name: str, content: File, max_length: int
         raise StorageUnavailable(str(exc)) from exc
 
 
+# A name no file is ever saved under: asking whether it exists is the cheapest round trip.
+PROBE_NAME = ".homerx-probe"
+
+
+def check_storage(storage: Storage) -> None:
+    """Raise ``StorageUnavailable`` when ``storage`` does not answer (an S3 endpoint that is down).
+
+    One existence check: a local disk always answers, an object store answers over the network.
+    """
+    try:
+        storage.exists(PROBE_NAME)
+    except Exception as exc:
+        logger.error("Storage check failed (%s)", type(exc).__name__)
+        raise StorageUnavailable(str(exc)) from exc
+
+
 def discard(storage: Storage, name: str) -> None:
     """Delete ``name`` if it is there: a file written for a change that was then not saved."""
     try:

@@ -443,22 +443,35 @@ class Handout(models.Model):
 
 
 class HandoutClaim(models.Model):
-    """An issue in progress: the next version number, taken while its PDF renders.
+    """An issue in progress: the next version number and its snapshot, waiting for its PDF.
 
-    One per program (a double click or a second tab waits for it instead of rendering again).
-    The render runs with no transaction or lock held; the claim is removed when the version
-    is stored or the render fails. A claim older than ``handout.issue.CLAIM_TIMEOUT`` was left
-    by a process that died and is taken over.
+    One per program, taken by the issue request in one short transaction together with the
+    render task (``handout.issue.render_handout``); a double click or a second tab finds it and
+    answers with the same version. The task renders with no transaction or lock held and stores
+    the ``Handout``, then deletes the claim. Each task run takes the claim with a new ``attempt``
+    number and a ``render_started_at``: a run older than ``handout.issue.render_lease()`` belongs
+    to a worker that died, and the next run takes it over (only the newest attempt may store).
+    A failed render stays here, ``failed_at`` set, for the builder to show with a retry.
     """
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="handout_claim")
     version = models.PositiveIntegerField()
     content_sha256 = models.CharField(max_length=64)
+    # Exactly what the version prints, frozen by the request (the worker reads nothing else).
+    snapshot = models.JSONField(default=dict)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     claimed_at = models.DateTimeField(default=timezone.now)
+    attempt = models.PositiveIntegerField(default=0)
+    render_started_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
 
     def __str__(self):
         return f"{self.program} v{self.version} (issuing)"
+
+    @property
+    def has_failed(self) -> bool:
+        return self.failed_at is not None
 
 
 class ShareLinkQuerySet(models.QuerySet):

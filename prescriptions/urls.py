@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/handout/", panel.handout_panel, name="handout-panel"),
     path("<int:pk>/handout/pages/", panel.handout_pages, name="handout-pages"),
     path("<int:pk>/handout/issue/", issue.handout_issue, name="handout-issue"),
+    path("<int:pk>/handout/issue/status/", issue.handout_issue_status, name="handout-issue-status"),
     path("<int:pk>/handout/preview.pdf", downloads.handout_preview, name="handout-preview"),
     path("<int:pk>/handout/print.pdf", downloads.handout_print, name="handout-print"),
     path("<int:pk>/handout/<int:handout_pk>/download.pdf", downloads.handout_download, name="handout-download"),

@@ -2,16 +2,14 @@
 
 WeasyPrint only ever sees ``SafeURLFetcher``, which serves what ``fetcher.resolve`` allows and
 refuses everything else. One font configuration and the parsed stylesheets are kept per
-process; the garbage collector pauses during a render; pose drawings are replayed
-(``weasyprint_replay``).
+process; pose drawings are replayed (``weasyprint_replay``). The task worker that renders issued
+versions pauses the garbage collector around the call (``issue.render_handout``).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +74,11 @@ def make_url_fetcher(resources: Resources | None = None):
 
 
 _lock = threading.RLock()
+# One render at a time per process. WeasyPrint and its shared font configuration are not
+# documented as thread-safe, and a threaded server (runserver, the browser tests' live server)
+# rendering two handouts at once (an issue and a draft's page count) once aborted in native code.
+# Production's sync gunicorn workers and the task worker render one at a time anyway.
+_render_lock = threading.RLock()
 _font_config = None
 _stylesheets: dict = {}
 
@@ -132,32 +135,6 @@ def _stylesheet_list(paper_size: str, draft: bool, large_print: bool = False) ->
         return sheets
 
 
-_gc_lock = threading.Lock()
-_gc_state = {"renders": 0, "was_enabled": False}
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while WeasyPrint works.
-
-    A render allocates millions of short-lived objects; the collector ran dozens of times per
-    render, scanning the whole heap, for ~25 % of the render time. Its garbage is collected
-    once, after the render. Renders running at the same time share one pause.
-    """
-    with _gc_lock:
-        if _gc_state["renders"] == 0:
-            _gc_state["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _gc_state["renders"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["renders"] -= 1
-            if _gc_state["renders"] == 0 and _gc_state["was_enabled"]:
-                gc.enable()
-
-
 def render_handout_pdf(
     snapshot: Snapshot, *, draft: bool = False, link_url: str = "", base_url: str | None = None, fetcher=None
 ) -> RenderedPdf:
@@ -180,7 +157,7 @@ def render_handout_pdf(
         for url, (body, content_type) in resources.items()
         if url.startswith((PICTURE_PREFIX, TRACKER_PREFIX)) and content_type == "image/svg+xml"
     ]
-    with _gc_paused():
+    with _render_lock:
         document = weasyprint.HTML(string=html, base_url=base_url or STATIC_SCHEME, url_fetcher=fetcher).render(
             stylesheets=_stylesheet_list(
                 snapshot["clinic"]["paper_size"], draft, bool(snapshot["patient"].get("large_print"))
@@ -190,7 +167,6 @@ def render_handout_pdf(
         )
         content = document.write_pdf()
         page_count = len(document.pages)
-        del document  # garbage before the collector runs again: it need not scan the pages
     filename = handout_filename(version=None if draft else snapshot.get("version"), issued_on=snapshot["issued_on"])
     return RenderedPdf(content=content, page_count=page_count, filename=filename)
 

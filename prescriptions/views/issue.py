@@ -1,5 +1,6 @@
 """Issuing a handout: the next version, once the clearance warnings are confirmed and each
-conflict with the clearance is decided."""
+conflict with the clearance is decided; then the builder follows its PDF, which the task worker
+makes ("Preparing version N…", ``handout_issue_status``)."""
 
 from __future__ import annotations
 
@@ -7,30 +8,36 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 
 from core.forms import parse_id
 from core.htmx_events import add_trigger, announce
 from core.storage import StorageUnavailable
 from prescriptions import services
-from prescriptions.handout.issue import ConflictsNeedDecision, IssueInProgress, issue_warnings, unresolved_conflicts
+from prescriptions.handout.issue import (
+    ConflictsNeedDecision,
+    RenderFailed,
+    issue_warnings,
+    pending_claim,
+    unresolved_conflicts,
+)
 from prescriptions.handout.issue import handout_issue as issue_service
 from prescriptions.safety import PROGRESSION
 from prescriptions.services import StaleProgramError
 from prescriptions.views.lookups import get_program
-from prescriptions.views.panel import PAGE_TEMPLATE, answer_with_panel, error_text
+from prescriptions.views.panel import PAGE_TEMPLATE, answer_with_panel, error_text, panel_response
 
 CONFIRM_TEMPLATE = "prescriptions/handout_confirm.html"
+STATUS_TEMPLATE = "prescriptions/_issue_status.html"
 STORAGE_FAILED = gettext_lazy(
     "The handout could not be stored: the file storage is full or unavailable. "
     "Nothing was issued; try again in a minute."
 )
-ISSUE_IN_PROGRESS = gettext_lazy(
-    "This program is still being issued from another window. Reload in a minute to see it."
-)
+RENDER_FAILED = gettext_lazy("The PDF could not be made. Nothing was issued; try again.")
 
 
 class ConflictDecisionForm(forms.Form):
@@ -164,12 +171,21 @@ def handout_issue(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             return answer_with_panel(request, program, level=messages.ERROR, text=error_text(exc), status=400)
-        except (StorageUnavailable, IssueInProgress) as exc:
-            text = STORAGE_FAILED if isinstance(exc, StorageUnavailable) else ISSUE_IN_PROGRESS
+        except (StorageUnavailable, RenderFailed) as exc:
+            # The storage does not answer (nothing was claimed), or a render run right here failed.
+            text = STORAGE_FAILED if isinstance(exc, StorageUnavailable) else RENDER_FAILED
             response = answer_with_panel(request, program, level=messages.ERROR, text=text, status=503)
             response["Retry-After"] = "60"
             return response
-        version = result.handout.version
+        version = result.version
+        if result.pending:
+            # Claimed and queued: the panel shows "Preparing version N…" and follows it.
+            response = answer_with_panel(request, program, level=messages.INFO)
+            if request.htmx:
+                announce(response, _("Preparing version %(version)d…") % {"version": version})
+                if conflicts:
+                    add_trigger(response, "program-items-changed")
+            return response
         if not result.created:
             text = _("Version %(version)d is already current: nothing changed since it was issued.")
             response = answer_with_panel(request, program, level=messages.INFO, text=text % {"version": version})
@@ -194,3 +210,28 @@ def _confirm(request, program, warnings, decision_form, *, status=200):
     if request.htmx:
         return render(request, CONFIRM_TEMPLATE, context, status=status)
     return render(request, PAGE_TEMPLATE, {**context, "inner": CONFIRM_TEMPLATE}, status=status)
+
+
+@require_GET
+def handout_issue_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the builder's "Preparing version N…" block asks every two seconds (HTMX).
+
+    While the PDF is on its way: the same block. Once it is stored, or its render failed: the
+    whole panel in place of the panel (the new version, its links; or the failure and a retry).
+    Without HTMX: the handout page. ``version`` (the one being prepared) picks the notice.
+    """
+    program = get_program(request, pk)
+    if not request.htmx:
+        return redirect("prescriptions:handout-panel", program.pk)
+    claim = pending_claim(program)
+    if claim is not None and not claim.has_failed:
+        return render(request, STATUS_TEMPLATE, {"program": program, "claim": claim})
+    version = parse_id(request.GET.get("version"))
+    notice = None
+    if claim is None and version is not None and program.handouts.filter(version=version).exists():
+        text = _("Version %(version)d issued. Download, print or email it below.") % {"version": version}
+        notice = {"level": messages.DEFAULT_TAGS[messages.SUCCESS], "text": text}
+    response = panel_response(request, program, notice=notice)
+    if notice:
+        announce(response, _("Version %(version)d issued.") % {"version": version})
+    return reswap(retarget(response, "#handout-panel"), "outerHTML")

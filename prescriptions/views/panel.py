@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from core.models import AuditEntry
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout import links as handout_links
-from prescriptions.handout.issue import issue_warnings
+from prescriptions.handout.issue import issue_warnings, pending_claim
 from prescriptions.handout.pdf import draft_page_count
 from prescriptions.handout.snapshot import build_snapshot
 from prescriptions.models import Delivery, DeliveryStatus, Program
@@ -96,13 +96,14 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
         program.share_links.select_related("handout", "delivery").order_by("-created_at", "-pk")[:PANEL_LIST_LIMIT]
     )  # 3
     _count_views(links, program)  # 4 (when there are links)
-    deliveries = list(  # 5
+    claim = pending_claim(program)  # 5: the version on its way, or whose render failed
+    deliveries = list(  # 6
         Delivery.objects.filter(handout__program=program)
         .select_related("handout")
         .order_by("-created_at", "-pk")[:PANEL_LIST_LIMIT]
     )
     if new_link is None and request is not None and hasattr(request, "session"):
-        stored = request.session.get(NEW_LINK_SESSION_KEY)  # 6 (the session, if not loaded yet)
+        stored = request.session.get(NEW_LINK_SESSION_KEY)  # 7 (the session, if not loaded yet)
         if stored and stored.get("program") == program.pk:
             new_link = request.session.pop(NEW_LINK_SESSION_KEY)
     for link in links:
@@ -130,11 +131,12 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             "notice": notice,
             "draft_pages": draft_pages,
             "has_items": bool(snapshot["items"]),
+            "claim": claim,
         },
     }
 
 
-def _panel(request, program, *, status=200, **extra):
+def panel_response(request, program, *, status=200, **extra):
     return render(request, PANEL_TEMPLATE, handout_panel_context(request, program, **extra), status=status)
 
 
@@ -142,7 +144,7 @@ def answer_with_panel(request, program, *, level=messages.SUCCESS, text="", stat
     """HTMX: the re-rendered panel (with the notice). Plain POST: a message and the handout page."""
     if request.htmx:
         notice = {"level": "danger" if level == messages.ERROR else messages.DEFAULT_TAGS[level], "text": text}
-        return _panel(request, program, notice=notice if text else None, status=status, **extra)
+        return panel_response(request, program, notice=notice if text else None, status=status, **extra)
     if text:
         messages.add_message(request, level, text)
     return redirect("prescriptions:handout-panel", program.pk)
