@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exercises.dose import SEPARATOR, WEEKDAYS, describe_frequency
+from exercises.pictures import aspect_of
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
 from prescriptions.handout.snapshot import ItemData, Snapshot
 from prescriptions.schedule import Period, Schedule, last_day
@@ -295,6 +296,9 @@ def handout_context(
                     "src": _picture_src(p, pdf=pdf, resources=resources, pictures_url=pictures_url),
                     "alt": p["alt"],
                     "caption": p["caption"],
+                    # The drawing's frame shape (wide, landscape, square, tall; None for a photo or an
+                    # older drawing): a wide one prints shorter, at the same width (handout.css).
+                    "aspect": aspect_of(p["svg"]) if p["kind"] == "svg" else None,
                 }
                 for p in item["pictures"]
             ],

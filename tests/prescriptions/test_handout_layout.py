@@ -6,11 +6,13 @@ pdfplumber gives every character's size and every drawn rectangle: the picture f
 
 import copy
 import io
+import json
 import re
 from datetime import date
 
 import pdfplumber
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from exercises.models import Exercise
@@ -36,7 +38,16 @@ def demo_snapshot(db):
     call_command("seed_demo", stdout=io.StringIO())
     program = Program.objects.for_patients().filter(handouts__isnull=False).distinct().get()
     used = set(program.items.values_list("exercise_id", flat=True))
-    extra = Exercise.objects.published().exclude(pk__in=used).filter(pictures__isnull=False).distinct()
+    # Filled from the first catalogue file (low back and hip), so the program under test stays the
+    # same whatever the other region files add (a hand exercise draws five pictures).
+    first_file = json.loads((settings.BASE_DIR / "exercises" / "catalogue" / "catalogue.json").read_text())
+    extra = (
+        Exercise.objects.published()
+        .filter(slug__in=[record["slug"] for record in first_file["exercises"]])
+        .exclude(pk__in=used)
+        .filter(pictures__isnull=False)
+        .distinct()
+    )
     extra = extra.order_by("slug")[: 10 - len(used)]
     for order, exercise in enumerate(extra, start=len(used)):
         ProgramItem.objects.create(program=program, exercise=exercise, order=order, **exercise.dose_values())
@@ -197,11 +208,11 @@ def test_standard_print_has_nothing_under_10pt_and_little_blank_paper(demo_snaps
     assert sum(blank) / len(blank) <= 0.25, blank
 
 
-# The issue asked for nine pages. Ten exercises at 18 pt with two 80 mm pictures each take
-# about eight pages of cards however they are packed (a card runs 150-200 mm, two to a page only
-# for the shortest), so the bound is what the layout reaches: one page of boxes, cards that may
-# end a page between their parts, three tracker weeks to a page.
-LARGE_PRINT_PAGES = 11
+# The issue asked for nine pages; the layout reaches ten (a miss of one page, said in the README).
+# Ten exercises at 18 pt with two 80 mm pictures each take about seven pages of cards however they
+# are packed (a card runs 120-200 mm; a lying figure's wide drawing prints a third as tall), then
+# one page of boxes and cards that may end a page between their parts, three tracker weeks to a page.
+LARGE_PRINT_PAGES = 10
 
 
 def test_large_print_holds_two_exercises_a_page_at_most_and_the_first_page_the_phone_box(demo_snapshot):
