@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.dispatch import receiver
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from exercises.wording import progression_problem
@@ -58,18 +58,19 @@ class RepUnit(models.TextChoices):
     CURLS = "curls", _("curls")
 
 
-# "1 lift", "10 lifts": each unit's singular and plural, for ngettext.
+# "1 lift", "10 lifts": each unit's singular and plural, chosen by the count ("n") when formatted
+# (lazy, so makemessages finds every pair and the words follow the active language).
 REP_UNIT_WORDS = {
-    RepUnit.REPETITIONS: ("%(n)d repetition", "%(n)d repetitions"),
-    RepUnit.LIFTS: ("%(n)d lift", "%(n)d lifts"),
-    RepUnit.STRETCHES: ("%(n)d stretch", "%(n)d stretches"),
-    RepUnit.CIRCLES: ("%(n)d circle", "%(n)d circles"),
-    RepUnit.STEPS: ("%(n)d step", "%(n)d steps"),
-    RepUnit.TURNS: ("%(n)d turn", "%(n)d turns"),
-    RepUnit.SLIDES: ("%(n)d slide", "%(n)d slides"),
-    RepUnit.PRESS_UPS: ("%(n)d press-up", "%(n)d press-ups"),
-    RepUnit.SQUATS: ("%(n)d squat", "%(n)d squats"),
-    RepUnit.CURLS: ("%(n)d curl", "%(n)d curls"),
+    RepUnit.REPETITIONS: ngettext_lazy("%(n)d repetition", "%(n)d repetitions", "n"),
+    RepUnit.LIFTS: ngettext_lazy("%(n)d lift", "%(n)d lifts", "n"),
+    RepUnit.STRETCHES: ngettext_lazy("%(n)d stretch", "%(n)d stretches", "n"),
+    RepUnit.CIRCLES: ngettext_lazy("%(n)d circle", "%(n)d circles", "n"),
+    RepUnit.STEPS: ngettext_lazy("%(n)d step", "%(n)d steps", "n"),
+    RepUnit.TURNS: ngettext_lazy("%(n)d turn", "%(n)d turns", "n"),
+    RepUnit.SLIDES: ngettext_lazy("%(n)d slide", "%(n)d slides", "n"),
+    RepUnit.PRESS_UPS: ngettext_lazy("%(n)d press-up", "%(n)d press-ups", "n"),
+    RepUnit.SQUATS: ngettext_lazy("%(n)d squat", "%(n)d squats", "n"),
+    RepUnit.CURLS: ngettext_lazy("%(n)d curl", "%(n)d curls", "n"),
 }
 
 
@@ -271,7 +272,7 @@ def format_seconds(seconds: int) -> str:
 def _count(reps: int, unit: str, *, sets: int) -> str:
     words = REP_UNIT_WORDS.get(unit)
     if words:
-        return ngettext(*words, reps) % {"n": reps}
+        return words % {"n": reps}
     # No unit chosen (doses from before units): "2 sets of 10", "10 repetitions", as ever.
     if sets == 1:
         return ngettext("%(n)d repetition", "%(n)d repetitions", reps) % {"n": reps}
