@@ -116,7 +116,7 @@ def compose(pose: dict, size: tuple[int, int] | None = None) -> tuple[Canvas, Sc
             # frame, their forearms are fitted, drawn large.
             sides = [limb[4:] for limb in pose["moving"] if limb.startswith("arm_")] or ["near"]
             canvas.shapes = [
-                (*shape[:5], shape[5] and _in_hand_frame(shape[4].get("class", ""), sides, pose["frame"]))
+                (*shape[:5], shape[5] and fitted_in_hand_frame(shape[4].get("class", ""), sides, pose["frame"]))
                 for shape in canvas.shapes
             ]
         return canvas
@@ -127,7 +127,7 @@ def compose(pose: dict, size: tuple[int, int] | None = None) -> tuple[Canvas, Sc
     return framed(build(scale(first.bbox(), frame[1], frame[2]))), scene, frame
 
 
-def _in_hand_frame(cls: str, sides: list[str], frame: str) -> bool:
+def fitted_in_hand_frame(cls: str, sides: list[str], frame: str) -> bool:
     """Whether a shape is fitted in the hand or forearm frame: those hands, what they hold."""
     classes = set(cls.split())
     if classes & ({f"hand-detail-{side}" for side in sides} | {"arrow", "held"}):

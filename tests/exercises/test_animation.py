@@ -22,7 +22,8 @@ CATALOGUE = bundled_catalogue()  # every file in exercises/catalogue/
 MOVEMENTS = [
     pytest.param(e["pictures"][0], e["pictures"][1], id=e["slug"])
     for e in CATALOGUE["exercises"]
-    if len(e["pictures"]) >= 2
+    if e["status"] == "published"
+    and len(e["pictures"]) >= 2
     and not (e["pictures"][0].get("image") or e["pictures"][1].get("image"))
     and can_animate(e["pictures"][0]["pose"], e["pictures"][1]["pose"])
 ]
@@ -31,7 +32,9 @@ FEW = 4
 
 
 def test_most_of_the_catalogue_moves():
-    two_pictures = [e for e in CATALOGUE["exercises"] if len(e["pictures"]) >= 2]
+    # A draft may still change its props between its pictures (single-leg sit to stand: a chair,
+    # then an armchair); what patients see moves.
+    two_pictures = [e for e in CATALOGUE["exercises"] if e["status"] == "published" and len(e["pictures"]) >= 2]
     assert len(MOVEMENTS) == len(two_pictures) > 40
 
 
