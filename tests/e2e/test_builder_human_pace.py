@@ -161,7 +161,7 @@ PLAN = [
             progression="lower a little",
             note="",
         ),
-        "5 sets of 45 seconds · 10 kg backpack · rest 1 min 30 seconds between sets · once a day · 3 days a week",
+        "5 sets of 45 seconds · 10 kg backpack · rest 90 seconds between sets · once a day · 3 days a week",
     ),
     (
         "Clamshell",

@@ -53,13 +53,16 @@ def numbers(value: str) -> list[float]:
     return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", value)]
 
 
+SPANS = {"wall", "doorway", "door-anchor", "kitchen-bench"}
+
+
 def drawn_box(root: ET.Element) -> tuple[float, float, float, float]:
     """The bounding box of what is drawn, less the floor line, walls, doors and a kitchen bench (they
     span the frame: a fixed surface is cut at the frame's edge, like the floor)."""
     xs, ys = [], []
     for el in root.iter():
         cls = el.get("class", "")
-        if el.tag == f"{SVG}svg" or "floor" in cls.split() or {"wall", "doorway", "door-anchor", "kitchen-bench"} & set(cls.split()):
+        if el.tag == f"{SVG}svg" or {"floor", *SPANS} & set(cls.split()):
             continue
         half = float(el.get("stroke-width", 0)) / 2 if el.get("stroke") else 0.0
         if el.tag == f"{SVG}line":
