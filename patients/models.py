@@ -118,6 +118,16 @@ class PatientQuerySet(ClinicScopedQuerySet):
         return qs
 
 
+# Languages whose readers put the family name before the given name (no space between them in Chinese).
+FAMILY_NAME_FIRST = {"zh-hans": ""}
+
+
+def name_in_order(given: str, family: str, language: str) -> str:
+    if language in FAMILY_NAME_FIRST:
+        return f"{family}{FAMILY_NAME_FIRST[language]}{given}".strip()
+    return f"{given} {family}".strip()
+
+
 class Patient(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(_("first name"), max_length=100)
@@ -125,7 +135,10 @@ class Patient(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_future])
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    preferred_language = models.CharField(_("preferred language"), max_length=50, blank=True, default="English")
+    # The language the patient's handouts, phone page, calendar file and email are written in.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     large_print = models.BooleanField(
         _("large print handouts"),
         default=False,
@@ -165,6 +178,10 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def name_in(self, language: str) -> str:
+        """The name as a reader of ``language`` writes it: family name first in Chinese."""
+        return name_in_order(self.first_name, self.last_name, language)
 
     @property
     def is_archived(self) -> bool:

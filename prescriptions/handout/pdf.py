@@ -16,11 +16,12 @@ from pathlib import Path
 
 from django.core.cache import cache as django_cache
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from prescriptions.handout.context import PICTURE_PREFIX, TEMPLATE, TRACKER_PREFIX, handout_context
 from prescriptions.handout.fetcher import STATIC_SCHEME, RefusedURL, Resources, resolve, static_file
 from prescriptions.handout.links import public_link_url
-from prescriptions.handout.snapshot import Snapshot, content_digest
+from prescriptions.handout.snapshot import Snapshot, content_digest, snapshot_language
 from prescriptions.models import handout_filename
 
 logger = logging.getLogger(__name__)
@@ -146,8 +147,11 @@ def render_handout_pdf(
 
     from prescriptions.handout.weasyprint_replay import picture_cache  # imports WeasyPrint too
 
-    context, resources = handout_context(snapshot, pdf=True, draft=draft, link_url=link_url)
-    html = render_to_string(TEMPLATE, context)
+    # Every fixed word, date and number in the handout's language, whoever asked for the render
+    # (a clinician working in English, the task worker, the command line).
+    with translation.override(snapshot_language(snapshot)):
+        context, resources = handout_context(snapshot, pdf=True, draft=draft, link_url=link_url)
+        html = render_to_string(TEMPLATE, context)
     if fetcher is None:
         fetcher = make_url_fetcher(resources)
     else:
