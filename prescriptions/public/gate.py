@@ -100,5 +100,7 @@ def open_with_link(request, token):
 
 def handout_language_of(handout: Handout) -> str:
     """The issued version's language (its snapshot's), read without loading the rest of it."""
+    if hasattr(handout, "snapshot_language"):  # annotated by newest_for_token
+        return handout.snapshot_language or settings.LANGUAGE_CODE
     language = Handout.objects.filter(pk=handout.pk).values_list("snapshot__language", flat=True).first()
     return language or settings.LANGUAGE_CODE
