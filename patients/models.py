@@ -118,14 +118,21 @@ class PatientQuerySet(ClinicScopedQuerySet):
         return qs
 
 
-# Languages whose readers put the family name before the given name (no space between them in Chinese).
-FAMILY_NAME_FIRST = {"zh-hans": ""}
+# Languages whose readers put the family name before the given name.
+FAMILY_NAME_FIRST = {"zh-hans"}
 
 
 def name_in_order(given: str, family: str, language: str) -> str:
-    if language in FAMILY_NAME_FIRST:
-        return f"{family}{FAMILY_NAME_FIRST[language]}{given}".strip()
-    return f"{given} {family}".strip()
+    """Given then family name, or family first where the language's readers write it so; names
+    written in Chinese characters run together ("张伟"), romanised ones keep a space ("Zhang Wei")."""
+    if language not in FAMILY_NAME_FIRST:
+        return f"{given} {family}".strip()
+    together = all(_is_cjk(ch) for ch in (given + family).replace(" ", "")) and given and family
+    return f"{family}{'' if together else ' '}{given}".strip()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
 
 
 class Patient(models.Model):

@@ -94,6 +94,20 @@ def handout_language(patient) -> str:
     return (patient.preferred_language if patient else "") or settings.LANGUAGE_CODE
 
 
+def text_language() -> str:
+    """The language the exercises' texts and the clinicians' notes are written in.
+
+    One language for now: the catalogue holds English only, and notes are typed in the clinic's
+    language (the site's default). Per-exercise translations (issue 29, item 3) will refine this.
+    """
+    return settings.LANGUAGE_CODE
+
+
+def untranslated(snapshot) -> bool:
+    """Whether the handout prints texts in a language other than its own (they carry a marker)."""
+    return snapshot.get("text_language", settings.LANGUAGE_CODE) != snapshot_language(snapshot)
+
+
 def snapshot_language(snapshot) -> str:
     """The language a stored snapshot was written in (versions issued before languages: English)."""
     return snapshot.get("language") or settings.LANGUAGE_CODE
@@ -155,6 +169,7 @@ def build_snapshot(
     with translation.override(language):
         snapshot = _build_snapshot(program, version=version, issued_by=issued_by, issued_at=issued_at)
     snapshot["language"] = language
+    snapshot["text_language"] = text_language()
     snapshot["patient"]["name"] = program.patient.name_in(language) if program.patient else ""
     return snapshot
 
