@@ -128,13 +128,13 @@ def _stylesheet_list(paper_size: str, draft: bool, large_print: bool = False) ->
         sheets = [_stylesheets["main"], _stylesheets[paper_size if paper_size in PAPER_SIZES else "A4"]]
         if large_print:
             sheets.append(_stylesheets["large_print"])
-        # The page boxes' words, in the language being rendered (one parsed sheet per language).
-        language = translation.get_language()
-        if ("words", language, draft) not in _stylesheets:
-            _stylesheets["words", language, draft] = weasyprint.CSS(
-                string=_page_words_css(draft), url_fetcher=make_url_fetcher(), font_config=font_config()
+        # The page boxes' words, in the language being rendered (one parsed sheet per wording).
+        words = _page_words_css(draft)  # keyed by the words themselves: a catalogue may change
+        if ("words", words) not in _stylesheets:
+            _stylesheets["words", words] = weasyprint.CSS(
+                string=words, url_fetcher=make_url_fetcher(), font_config=font_config()
             )
-        sheets.append(_stylesheets["words", language, draft])
+        sheets.append(_stylesheets["words", words])
         return sheets
 
 
@@ -169,15 +169,20 @@ def render_handout_pdf(
 
     ``base_url`` only anchors relative URLs for WeasyPrint; nothing is ever fetched from it.
     """
-    import weasyprint  # see _fetcher_class
-
-    from prescriptions.handout.weasyprint_replay import picture_cache  # imports WeasyPrint too
 
     # Every fixed word, date and number in the handout's language, whoever asked for the render
     # (a clinician working in English, the task worker, the command line).
     with translation.override(snapshot_language(snapshot)):
-        context, resources = handout_context(snapshot, pdf=True, draft=draft, link_url=link_url)
-        html = render_to_string(TEMPLATE, context)
+        return _render_handout_pdf(snapshot, draft=draft, link_url=link_url, base_url=base_url, fetcher=fetcher)
+
+
+def _render_handout_pdf(snapshot: Snapshot, *, draft, link_url, base_url, fetcher) -> RenderedPdf:
+    import weasyprint  # see _fetcher_class
+
+    from prescriptions.handout.weasyprint_replay import picture_cache  # imports WeasyPrint too
+
+    context, resources = handout_context(snapshot, pdf=True, draft=draft, link_url=link_url)
+    html = render_to_string(TEMPLATE, context)
     if fetcher is None:
         fetcher = make_url_fetcher(resources)
     else:
