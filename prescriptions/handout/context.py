@@ -268,6 +268,11 @@ def _picture_src(picture: dict, *, pdf: bool, resources: Resources, pictures_url
     return f"{pictures_url}{picture['path']}" if pictures_url else default_storage.url(picture["path"])
 
 
+def _text_mark(language: str) -> dict:
+    info = get_language_info(language)
+    return {"lang": language, "dir": "rtl" if info["bidi"] else "ltr", "name": info["name_translated"]}
+
+
 def handout_context(
     snapshot: Snapshot,
     *,
@@ -328,7 +333,8 @@ def handout_context(
     text_lang = snapshot.get("text_language", settings.LANGUAGE_CODE)
     context = {
         "s": snapshot,
-        "text_mark": {"lang": text_lang, "name": get_language_info(text_lang)["name_translated"]} if marked else None,
+        # dir too: an English sentence inside an Arabic page keeps its own order (and full stop).
+        "text_mark": _text_mark(text_lang) if marked else None,
         "pdf": pdf,
         "draft": draft,
         "items": items,
