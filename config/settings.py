@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "patients.middleware.CurrentClinicMiddleware",
+    "patients.middleware.InterfaceLanguageMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so it sees the outcome of authentication for lockouts.

@@ -104,6 +104,22 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
+class UserPreference(models.Model):
+    """What a clinician chose for themselves, whatever clinic they work in: the interface language."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(
+        _("interface language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"
+
+
 class PatientQuerySet(ClinicScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
