@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 SHIPPED = ["es", "fr", "pt", "zh_Hans", "ar"]
