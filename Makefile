@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 # Links printed by seed_demo (and put in QR codes) point at the server `make run` starts.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help setup run serve test stack-test s3 lint system-deps python-deps node-deps migrate seed bench pictures clean
+.PHONY: help setup run serve test messages stack-test s3 lint system-deps python-deps node-deps migrate seed bench pictures clean
 
 help:
 	@echo "make run     install everything, load the catalogue and demo clinic, serve on $(HOST):$(PORT)"
@@ -40,7 +40,13 @@ node-deps: node_modules/.installed
 migrate: python-deps node-deps
 	$(PY) manage.py migrate --noinput
 
-setup: system-deps python-deps node-deps migrate
+# The compiled catalogues (.mo) are build output, made from the committed .po files.
+# msgfmt comes from the gettext package, which scripts/system-deps.sh installs.
+messages: python-deps
+	@command -v msgfmt >/dev/null || { echo "compilemessages needs msgfmt: sudo apt-get install gettext" >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+setup: system-deps python-deps node-deps migrate messages
 	$(PY) manage.py import_catalogue
 	$(PY) manage.py load_starters
 	$(PY) manage.py import_instruments
@@ -51,13 +57,13 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving: gunicorn (WEB_CONCURRENCY workers) and the background task worker.
-serve: system-deps python-deps node-deps
+serve: system-deps python-deps node-deps messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py db_worker & \
 	  TASKS_BACKEND=$${TASKS_BACKEND:-database} $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
-test: system-deps python-deps node-deps
+test: system-deps python-deps node-deps messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run

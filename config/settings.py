@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "patients.middleware.CurrentClinicMiddleware",
+    "patients.middleware.InterfaceLanguageMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so it sees the outcome of authentication for lockouts.
@@ -201,8 +202,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Every language a patient can read a handout in, and a clinician can work in. Names are
+# shown in their own language in the pickers (translated via gettext_lazy for the interface).
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("pt", _("Portuguese")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ar", _("Arabic")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -15,7 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.dispatch import receiver
-from django.utils.translation import get_language, ngettext, ngettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from exercises.wording import progression_problem
@@ -58,8 +59,8 @@ class RepUnit(models.TextChoices):
     CURLS = "curls", _("curls")
 
 
-# "1 lift", "10 lifts": each unit's singular and plural, chosen by the count ("n") when formatted
-# (lazy, so makemessages finds every pair and the words follow the active language).
+# "1 lift", "10 lifts": each unit's plural forms, marked for makemessages (ngettext_lazy, the
+# count given by the "n" key when formatted) so every language gets all its forms (Arabic six).
 REP_UNIT_WORDS = {
     RepUnit.REPETITIONS: ngettext_lazy("%(n)d repetition", "%(n)d repetitions", "n"),
     RepUnit.LIFTS: ngettext_lazy("%(n)d lift", "%(n)d lifts", "n"),
@@ -276,7 +277,7 @@ def _count(reps: int, unit: str, *, sets: int) -> str:
     # No unit chosen (doses from before units): "2 sets of 10", "10 repetitions", as ever.
     if sets == 1:
         return ngettext("%(n)d repetition", "%(n)d repetitions", reps) % {"n": reps}
-    return str(reps)
+    return number_format(reps)
 
 
 def _volume(dose) -> str:
@@ -294,7 +295,11 @@ def _volume(dose) -> str:
         amount = _("%(amount)s each side, alternating sides") % {"amount": amount}
     if sets == 1:
         return amount
-    return _("%(sets)d sets of %(amount)s") % {"sets": sets, "amount": amount}
+    # ngettext though sets > 1 here: languages with a dual or several plurals (Arabic) word 2, 3 and 11 apart.
+    return ngettext("%(sets)d set of %(amount)s", "%(sets)d sets of %(amount)s", sets) % {
+        "sets": sets,
+        "amount": amount,
+    }
 
 
 # Sides said apart from the volume; each side and alternating are said with it (see _volume).
@@ -309,7 +314,7 @@ def _per_day(times: int) -> str:
         return _("once a day")
     if times == 2:
         return _("twice a day")
-    return _("%(n)d times a day") % {"n": times}
+    return ngettext("%(n)d time a day", "%(n)d times a day", times) % {"n": times}
 
 
 def _days(dose) -> str:
@@ -318,7 +323,8 @@ def _days(dose) -> str:
         if len(set(codes)) == 7:
             return _("every day")
         labels = dict(WEEKDAYS)
-        return ", ".join(str(labels[code]) for code in WEEKDAY_CODES if code in codes)
+        # The list's comma is the language's own (Arabic "، ", Chinese "、").
+        return pgettext("list separator", ", ").join(str(labels[code]) for code in WEEKDAY_CODES if code in codes)
     if not dose.days_per_week or dose.days_per_week == 7:
         return _("every day")
     return ngettext("%(n)d day a week", "%(n)d days a week", dose.days_per_week) % {"n": dose.days_per_week}

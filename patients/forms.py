@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -34,6 +35,11 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (an older form, an import), a patient reads the clinic's default language.
+        self.fields["preferred_language"].required = False
+        self.fields["preferred_language"].help_text = _(
+            "The language of this patient's handouts, phone page, calendar reminder and emails."
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
@@ -57,6 +63,9 @@ class PatientForm(forms.ModelForm):
 
     def clean_last_name(self):
         return self.cleaned_data["last_name"].strip()
+
+    def clean_preferred_language(self):
+        return self.cleaned_data["preferred_language"] or settings.LANGUAGE_CODE
 
 
 class ClinicForm(forms.ModelForm):

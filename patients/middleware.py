@@ -1,8 +1,13 @@
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from patients.models import Membership
 
 SESSION_KEY = "current_clinic_id"
+# The signed-in user's interface language (UserPreference), copied into the session at sign-in and
+# when changed, so pages cost no query for it.
+LANGUAGE_SESSION_KEY = "interface_language"
 
 
 def _memberships(request):
@@ -35,4 +40,22 @@ class CurrentClinicMiddleware:
         request.memberships = SimpleLazyObject(lambda: _memberships(request))
         request.membership = SimpleLazyObject(lambda: _current_membership(request))
         request.clinic = SimpleLazyObject(lambda: request.membership.clinic if request.membership else None)
+        return self.get_response(request)
+
+
+class InterfaceLanguageMiddleware:
+    """Clinicians' pages in the language they chose (English by default), after LocaleMiddleware.
+
+    Pages a patient reads set their own language (the handout's) with translation.override.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.session.get(LANGUAGE_SESSION_KEY) if hasattr(request, "session") else None
+        if language in self.languages:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -104,6 +104,22 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
+class UserPreference(models.Model):
+    """What a clinician chose for themselves, whatever clinic they work in: the interface language."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(
+        _("interface language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"
+
+
 class PatientQuerySet(ClinicScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -118,6 +134,23 @@ class PatientQuerySet(ClinicScopedQuerySet):
         return qs
 
 
+# Languages whose readers put the family name before the given name.
+FAMILY_NAME_FIRST = {"zh-hans"}
+
+
+def name_in_order(given: str, family: str, language: str) -> str:
+    """Given then family name, or family first where the language's readers write it so; names
+    written in Chinese characters run together ("张伟"), romanised ones keep a space ("Zhang Wei")."""
+    if language not in FAMILY_NAME_FIRST:
+        return f"{given} {family}".strip()
+    together = all(_is_cjk(ch) for ch in (given + family).replace(" ", "")) and given and family
+    return f"{family}{'' if together else ' '}{given}".strip()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
+
+
 class Patient(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(_("first name"), max_length=100)
@@ -125,7 +158,10 @@ class Patient(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_future])
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    preferred_language = models.CharField(_("preferred language"), max_length=50, blank=True, default="English")
+    # The language the patient's handouts, phone page, calendar file and email are written in.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     large_print = models.BooleanField(
         _("large print handouts"),
         default=False,
@@ -165,6 +201,10 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def name_in(self, language: str) -> str:
+        """The name as a reader of ``language`` writes it: family name first in Chinese."""
+        return name_in_order(self.first_name, self.last_name, language)
 
     @property
     def is_archived(self) -> bool:

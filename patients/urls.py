@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.patient_update, name="patient-update"),
     path("<int:pk>/archive/", views.patient_archive, name="patient-archive"),
     path("switch-clinic/", views.clinic_switch, name="clinic-switch"),
+    path("language/", views.interface_language, name="interface-language"),
     # Clinic administration (clinic admins only).
     path("clinic/", clinic_views.clinic_settings, name="clinic-settings"),
     path("clinic/members/", clinic_views.member_list, name="clinic-members"),

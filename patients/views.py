@@ -7,9 +7,11 @@ objects up through ``Patient.objects.for_user`` so another clinic's patient is a
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +20,8 @@ from core.pagination import page_of
 from patients.audit_actions import PatientAction
 from patients.extensions import list_badges, patient_sections
 from patients.forms import PatientForm
-from patients.middleware import SESSION_KEY
-from patients.models import Membership, Patient
+from patients.middleware import LANGUAGE_SESSION_KEY, SESSION_KEY
+from patients.models import Membership, Patient, UserPreference
 
 PATIENTS_PER_PAGE = 25
 QUERY_MAX_LENGTH = 100
@@ -130,3 +132,16 @@ def clinic_switch(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_KEY] = membership.clinic_id
     messages.success(request, _("You are now working in %(clinic)s.") % {"clinic": membership.clinic.name})
     return HttpResponseRedirect("/")
+
+
+@require_POST
+def interface_language(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's interface language: kept on their preference and in the session."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponse(status=400)
+    UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[LANGUAGE_SESSION_KEY] = language
+    target = request.POST.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    return HttpResponseRedirect(target if safe else "/")

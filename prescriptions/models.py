@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -382,7 +383,7 @@ class HandoutQuerySet(ClinicScopedQuerySet):
         """The newest handout a patient link opens, or None if the link is unknown, revoked,
         expired, or its program or patient archived.
 
-        One query. The handout carries ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the
+        One query. The handout carries ``snapshot_language``, ``link_pk``, ``clinic_pk`` and ``patient_pk`` for the
         view's audit entry, and ``program_revision``, ``program_updated_at`` and
         what the apps above register (``extensions.register_handout_annotation``; the
         patient's logs add ``logs_updated_at``): what the patient page's "Today" data depends on.
@@ -401,6 +402,8 @@ class HandoutQuerySet(ClinicScopedQuerySet):
                 patient_pk=models.F("program__patient_id"),
                 program_revision=models.F("program__revision"),
                 program_updated_at=models.F("program__updated_at"),
+                # The page's language, without loading the rest of the snapshot.
+                snapshot_language=KeyTextTransform("language", "snapshot"),
                 **handout_annotations(),
             )
             .defer("snapshot")

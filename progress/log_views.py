@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event, vRecur
@@ -22,7 +22,7 @@ from icalendar import Calendar, Event, vRecur
 from core.throttle import AddressThrottle
 from prescriptions.handout.links import public_link_url
 from prescriptions.public import views as public_views
-from prescriptions.public.gate import open_with_link, private
+from prescriptions.public.gate import handout_language_of, open_with_link, private
 from prescriptions.schedule import Schedule
 from progress.forms import DayLogForm, ReminderForm
 from progress.log_services import day_log_save
@@ -128,6 +128,12 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     today = timezone.localdate()
     schedule = patient_schedule(program, handout, today_items(program, handout))
     uid = hashlib.sha256(f"homerx-reminder-{link.pk}".encode()).hexdigest()[:24]
+    # The event's words in the handout's language, like the page that offers it.
+    with translation.override(handout_language_of(handout)):
+        return _calendar_response(schedule, today=today, reminder=reminder, token=token, uid=uid)
+
+
+def _calendar_response(schedule, *, today, reminder, token, uid) -> HttpResponse:
     calendar = reminder_calendar(
         schedule, today=today, reminder=reminder, url=public_link_url(token), uid=f"{uid}@homerx"
     )

@@ -3,10 +3,11 @@
 #   libpango-1.0-0, libpangoft2-1.0-0  WeasyPrint's text layout
 #   fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk  glyphs for Latin, Greek, Cyrillic, Arabic, Chinese names
 #   chromium  real browser for the browser tests (driven by Playwright)
+#   gettext  msgfmt, which compilemessages runs to build locale/*/LC_MESSAGES/django.mo
 #   poppler-utils  pdftoppm/pdftotext, to look at rendered handouts
 #   wrk  (with --bench) the bounded HTTP load generator `make bench` uses
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk chromium poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk chromium poppler-utils gettext)
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk); fi
 missing=()
 for pkg in "${packages[@]}"; do

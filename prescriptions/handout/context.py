@@ -15,14 +15,16 @@ from datetime import date
 from types import SimpleNamespace
 
 import segno
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from exercises.dose import SEPARATOR, WEEKDAYS, describe_frequency
 from exercises.pictures import aspect_of
 from prescriptions.handout.fetcher import MEDIA_SCHEME, RESOURCE_SCHEME, Resources
-from prescriptions.handout.snapshot import ItemData, Snapshot
+from prescriptions.handout.snapshot import ItemData, Snapshot, untranslated
 from prescriptions.schedule import Period, Schedule, last_day
 
 TEMPLATE = "prescriptions/handout.html"
@@ -266,6 +268,11 @@ def _picture_src(picture: dict, *, pdf: bool, resources: Resources, pictures_url
     return f"{pictures_url}{picture['path']}" if pictures_url else default_storage.url(picture["path"])
 
 
+def _text_mark(language: str) -> dict:
+    info = get_language_info(language)
+    return {"lang": language, "dir": "rtl" if info["bidi"] else "ltr", "name": info["name_translated"]}
+
+
 def handout_context(
     snapshot: Snapshot,
     *,
@@ -320,8 +327,14 @@ def handout_context(
     weeks = tracker_weeks(snapshot) if with_tracker else []
     for week in weeks:
         week["parts"] = _tracker_parts(items, week["boxes"], resources, large_print=large_print)
+    # Texts not in the handout's language print as written, marked with their language's name
+    # (in the handout's language: "[Inglés]"), never silently mixed in.
+    marked = untranslated(snapshot)
+    text_lang = snapshot.get("text_language", settings.LANGUAGE_CODE)
     context = {
         "s": snapshot,
+        # dir too: an English sentence inside an Arabic page keeps its own order (and full stop).
+        "text_mark": _text_mark(text_lang) if marked else None,
         "pdf": pdf,
         "draft": draft,
         "items": items,

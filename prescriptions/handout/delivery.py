@@ -18,13 +18,14 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from core.audit import audit_record
 from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout.links import create_link, public_link_url
+from prescriptions.handout.snapshot import snapshot_language
 from prescriptions.models import DELIVERY_IN_FLIGHT, Delivery, DeliveryStatus, Handout, ShareLinkChannel
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,12 @@ def _sender(clinic) -> str:
 
 
 def build_handout_email(delivery: Delivery, *, link_url: str, link_expires_at) -> EmailMessage:
+    """The email in the handout's language (the patient's at issue), whoever queued it."""
+    with translation.override(snapshot_language(delivery.handout.snapshot)):
+        return _build_handout_email(delivery, link_url=link_url, link_expires_at=link_expires_at)
+
+
+def _build_handout_email(delivery: Delivery, *, link_url: str, link_expires_at) -> EmailMessage:
     handout = delivery.handout
     clinic = handout.program.clinic
     snapshot = handout.snapshot

@@ -9,6 +9,7 @@ versions pauses the garbage collector around the call (``issue.render_handout``)
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -16,11 +17,13 @@ from pathlib import Path
 
 from django.core.cache import cache as django_cache
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from prescriptions.handout.context import PICTURE_PREFIX, TEMPLATE, TRACKER_PREFIX, handout_context
 from prescriptions.handout.fetcher import STATIC_SCHEME, RefusedURL, Resources, resolve, static_file
 from prescriptions.handout.links import public_link_url
-from prescriptions.handout.snapshot import Snapshot, content_digest
+from prescriptions.handout.snapshot import Snapshot, content_digest, snapshot_language
 from prescriptions.models import handout_filename
 
 logger = logging.getLogger(__name__)
@@ -122,17 +125,41 @@ def _stylesheet_list(paper_size: str, draft: bool, large_print: bool = False) ->
                 url_fetcher=fetcher,
                 font_config=font_config(),
             )
-            _stylesheets["draft"] = weasyprint.CSS(
-                string='@page { @top-center { content: "DRAFT – not issued"; } }',
-                url_fetcher=fetcher,
-                font_config=font_config(),
-            )
         sheets = [_stylesheets["main"], _stylesheets[paper_size if paper_size in PAPER_SIZES else "A4"]]
         if large_print:
             sheets.append(_stylesheets["large_print"])
-        if draft:
-            sheets.append(_stylesheets["draft"])
+        # The page boxes' words, in the language being rendered (one parsed sheet per wording).
+        words = _page_words_css(draft)  # keyed by the words themselves: a catalogue may change
+        if ("words", words) not in _stylesheets:
+            _stylesheets["words", words] = weasyprint.CSS(
+                string=words, url_fetcher=make_url_fetcher(), font_config=font_config()
+            )
+        sheets.append(_stylesheets["words", words])
         return sheets
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (translations are text, never CSS)."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " –-.,:" else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
+def _page_words_css(draft: bool) -> str:
+    """The page number ("Page 2 of 5") and the DRAFT mark, worded by gettext for the active language.
+
+    The page counters are CSS, so the translated sentence is cut at its placeholders and the
+    pieces put around ``counter(page)`` and ``counter(pages)``: a language may put them in any order.
+    """
+    sentence = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\(page\)s|%\(pages\)s)", sentence)
+    content = " ".join(
+        "counter(page)" if part == "%(page)s" else "counter(pages)" if part == "%(pages)s" else _css_string(part)
+        for part in parts
+        if part
+    )
+    css = f"@page {{ @bottom-right {{ content: {content}; text-align: end; }} }}"
+    if draft:
+        css += f" @page {{ @top-center {{ content: {_css_string(_('DRAFT – not issued'))}; }} }}"
+    return css
 
 
 def render_handout_pdf(
@@ -142,6 +169,14 @@ def render_handout_pdf(
 
     ``base_url`` only anchors relative URLs for WeasyPrint; nothing is ever fetched from it.
     """
+
+    # Every fixed word, date and number in the handout's language, whoever asked for the render
+    # (a clinician working in English, the task worker, the command line).
+    with translation.override(snapshot_language(snapshot)):
+        return _render_handout_pdf(snapshot, draft=draft, link_url=link_url, base_url=base_url, fetcher=fetcher)
+
+
+def _render_handout_pdf(snapshot: Snapshot, *, draft, link_url, base_url, fetcher) -> RenderedPdf:
     import weasyprint  # see _fetcher_class
 
     from prescriptions.handout.weasyprint_replay import picture_cache  # imports WeasyPrint too

@@ -12,8 +12,9 @@ import json
 from datetime import date, datetime
 from typing import TypedDict
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exercises.dose import describe_dose
@@ -74,6 +75,7 @@ class Snapshot(TypedDict):
     issued_at: str
     issued_on: str
     clinician: str
+    language: str
     clinic: dict
     patient: dict
     program: dict
@@ -85,6 +87,30 @@ class Snapshot(TypedDict):
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def handout_language(patient) -> str:
+    """The language a handout for ``patient`` is written in (the site's default without one)."""
+    return (patient.preferred_language if patient else "") or settings.LANGUAGE_CODE
+
+
+def text_language() -> str:
+    """The language the exercises' texts and the clinicians' notes are written in.
+
+    One language for now: the catalogue holds English only, and notes are typed in the clinic's
+    language (the site's default). Per-exercise translations (issue 29, item 3) will refine this.
+    """
+    return settings.LANGUAGE_CODE
+
+
+def untranslated(snapshot) -> bool:
+    """Whether the handout prints texts in a language other than its own (they carry a marker)."""
+    return snapshot.get("text_language", settings.LANGUAGE_CODE) != snapshot_language(snapshot)
+
+
+def snapshot_language(snapshot) -> str:
+    """The language a stored snapshot was written in (versions issued before languages: English)."""
+    return snapshot.get("language") or settings.LANGUAGE_CODE
 
 
 def _person_name(user) -> str:
@@ -126,13 +152,29 @@ def _acknowledgement(conflict: Conflict) -> AcknowledgementData:
 
 
 def build_snapshot(
-    program: Program, *, version: int | None = None, issued_by=None, issued_at: datetime | None = None
+    program: Program,
+    *,
+    version: int | None = None,
+    issued_by=None,
+    issued_at: datetime | None = None,
+    language: str | None = None,
 ) -> Snapshot:
-    """Every word and number the handout prints.
+    """Every word and number the handout prints, in the patient's language (or ``language``).
 
     Reads the program, its items (with their exercises, steps and pictures) and its clearance
     notes in a fixed number of queries. ``version`` is ``None`` for a draft preview.
     """
+    # The dose lines and default texts are worded here, so in the handout's language.
+    language = language or handout_language(program.patient)
+    with translation.override(language):
+        snapshot = _build_snapshot(program, version=version, issued_by=issued_by, issued_at=issued_at)
+    snapshot["language"] = language
+    snapshot["text_language"] = text_language()
+    snapshot["patient"]["name"] = program.patient.name_in(language) if program.patient else ""
+    return snapshot
+
+
+def _build_snapshot(program: Program, *, version, issued_by, issued_at) -> Snapshot:
     program = (
         Program.objects.select_related("clinic", "patient", "created_by")
         .prefetch_related(
@@ -202,8 +244,11 @@ def build_snapshot(
             "footer": clinic.handout_footer,
             "safety_text": clinic.safety_text.strip() or default_safety_text(clinic.phone),
         },
+        # The language every fixed word, date and number of this version is written in: the
+        # patient's preference at issue, kept here so that a re-render reads the same.
+        "language": settings.LANGUAGE_CODE,  # set by build_snapshot
         "patient": {
-            "name": patient.full_name if patient else "",
+            "name": "",  # set by build_snapshot, in the language's order
             "large_print": bool(patient and patient.large_print),
         },
         "program": {

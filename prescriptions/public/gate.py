@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.shortcuts import render
 
 from core.throttle import AddressThrottle
@@ -95,3 +96,11 @@ def open_with_link(request, token):
     if refusal:
         return None, None, refusal
     return link_of(handout), handout, None
+
+
+def handout_language_of(handout: Handout) -> str:
+    """The issued version's language (its snapshot's), read without loading the rest of it."""
+    if hasattr(handout, "snapshot_language"):  # annotated by newest_for_token
+        return handout.snapshot_language or settings.LANGUAGE_CODE
+    language = Handout.objects.filter(pk=handout.pk).values_list("snapshot__language", flat=True).first()
+    return language or settings.LANGUAGE_CODE

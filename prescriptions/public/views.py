@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -27,7 +28,7 @@ from prescriptions.audit_actions import ProgramAction
 from prescriptions.extensions import link_sections, start_section, today_section
 from prescriptions.handout.context import handout_context
 from prescriptions.models import Handout
-from prescriptions.public.gate import link_of, open_handout, private
+from prescriptions.public.gate import handout_language_of, link_of, open_handout, private
 
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 PAGE_TEMPLATE = "prescriptions/handout_public.html"
@@ -72,6 +73,13 @@ def patient_page(
     (``load_link()`` gives the link on a miss, read once whoever asks). ``section_context`` is
     added to the registered sections' context (a refused form to show again).
     """
+    # The page is in the handout's language, not the visitor's browser's: the patient reads the
+    # language the clinician issued, whatever phone they open it on.
+    with translation.override(handout_language_of(handout)):
+        return _patient_page(request, handout, section=section, load_link=load_link, section_context=section_context)
+
+
+def _patient_page(request, handout, *, section, load_link, section_context) -> str:
     load_link = functools.cache(load_link or (lambda: link_of(handout)))
     if section is None:
         section = today_section(request, handout, load_link)

@@ -18,8 +18,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.models import AuditEntry
@@ -27,7 +27,7 @@ from prescriptions.audit_actions import ProgramAction
 from prescriptions.handout import links as handout_links
 from prescriptions.handout.issue import issue_warnings, pending_claim
 from prescriptions.handout.pdf import draft_page_count
-from prescriptions.handout.snapshot import build_snapshot
+from prescriptions.handout.snapshot import build_snapshot, snapshot_language, untranslated
 from prescriptions.models import Delivery, DeliveryStatus, Program
 from prescriptions.views.lookups import get_program
 
@@ -132,6 +132,10 @@ def handout_panel_context(request, program: Program, *, new_link=None, notice=No
             "draft_pages": draft_pages,
             "has_items": bool(snapshot["items"]),
             "claim": claim,
+            # Which language the patient will read, and whether some texts will print in another.
+            "language_name": get_language_info(snapshot_language(snapshot))["name_translated"],
+            "text_language_name": get_language_info(snapshot["text_language"])["name_translated"],
+            "untranslated": untranslated(snapshot),
         },
     }
 

@@ -32,7 +32,7 @@ def test_patient_actions_each_leave_one_entry(clinician_client, clinician, patie
     clinician_client.get(reverse("patients:patient-detail", args=[patient.pk]))
     clinician_client.post(
         reverse("patients:patient-update", args=[patient.pk]),
-        {"first_name": "Maria", "last_name": "Jensen-Berg", "preferred_language": "English"},
+        {"first_name": "Maria", "last_name": "Jensen-Berg", "preferred_language": "en"},
     )
     clinician_client.post(reverse("patients:patient-archive", args=[patient.pk]))
     clinician_client.post(reverse("patients:patient-archive", args=[patient.pk]), {"restore": "1"})

@@ -19,7 +19,7 @@ def test_clinician_creates_a_patient(clinician_client, clinic):
             "date_of_birth": "1970-02-03",
             "email": "ana@example.org",
             "phone": "+351 21 000 0000",
-            "preferred_language": "Portuguese",
+            "preferred_language": "pt",
             "notes": "",
         },
     )
@@ -47,7 +47,7 @@ def test_bad_input_is_refused_at_the_field_and_nothing_saved(clinician_client, f
         "date_of_birth": "1970-02-03",
         "email": "ana@example.org",
         "phone": "",
-        "preferred_language": "",
+        "preferred_language": "en",
         "notes": "",
     }
     data[field] = value
@@ -100,7 +100,7 @@ def test_edit_keeps_the_patient_in_its_clinic(clinician_client, patient, clinic)
             "date_of_birth": "1958-03-14",
             "email": "",
             "phone": "",
-            "preferred_language": "",
+            "preferred_language": "en",
             "notes": "",
             "clinic": "999",
         },
