@@ -19,9 +19,9 @@ def test_interface_is_english_until_the_user_chooses_another_language(clinician_
 
 
 def test_the_choice_follows_the_user_to_a_new_sign_in(client, clinician):
-    UserPreference.objects.create(user=clinician, language="fr")
+    UserPreference.objects.create(user=clinician, language="pt")
     client.force_login(clinician)  # sends user_logged_in, like the sign-in form
-    assert '<html lang="fr" dir="ltr">' in client.get(reverse("patients:patient-list")).content.decode()
+    assert '<html lang="pt" dir="ltr">' in client.get(reverse("patients:patient-list")).content.decode()
 
 
 def test_an_unknown_language_or_a_foreign_next_is_refused(clinician_client, clinician):
