@@ -158,7 +158,9 @@ def _page_words_css(draft: bool) -> str:
     )
     css = f"@page {{ @bottom-right {{ content: {content}; text-align: end; }} }}"
     if draft:
-        css += f" @page {{ @top-center {{ content: {_css_string(_('DRAFT – not issued'))}; }} }}"
+        # Outside the f-string: makemessages cannot read a message inside one.
+        label = _("DRAFT – not issued")
+        css += f" @page {{ @top-center {{ content: {_css_string(label)}; }} }}"
     return css
 
 
