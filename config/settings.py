@@ -205,11 +205,12 @@ LANGUAGE_CODE = "en"
 # Every language a patient can read a handout in, and a clinician can work in. Names are
 # shown in their own language in the pickers (translated via gettext_lazy for the interface).
 # A language joins when its message catalogue is complete (tests/test_translations_complete.py):
-# French's and Simplified Chinese's are still being translated (locale/fr, locale/zh_Hans).
+# French's is still being translated (locale/fr).
 LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
     ("pt", _("Portuguese")),
+    ("zh-hans", _("Simplified Chinese")),
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
