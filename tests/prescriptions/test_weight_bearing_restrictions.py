@@ -9,7 +9,8 @@ from exercises.movements import MOVEMENT_GROUPS, Movement, movements_avoided
 from prescriptions.safety import MOVEMENT, find_conflicts, restricted_movements
 from tests.factories import ClearanceNoteFactory, ExerciseFactory, ProgramFactory, ProgramItemFactory
 
-TODAY = date(2026, 12, 1)  # find_conflicts takes the day: nothing here reads the clock
+TODAY = date(2026, 12, 1)  # find_conflicts takes the day; the clock is fixed to it for the pages
+pytestmark = pytest.mark.clock(TODAY)
 
 
 def items():
